@@ -1,0 +1,24 @@
+//! Domain types of KYC Desk: case kinds, documents, applicant fields, third-party verification
+//! results, consent, decisions with reason codes, the case state machines, and the document
+//! checks (GB 11643, Luhn, GB 32100, ICAO 9303, ...).
+//!
+//! This crate does no IO and knows nothing of storage, HTTP or the UI. Nothing in it logs, and
+//! no error it returns carries personal data: errors name rules and fields, never values.
+
+pub mod case;
+pub mod consent;
+pub mod decision;
+pub mod ids;
+pub mod reason;
+pub mod state;
+pub mod verification;
+
+pub use case::{
+    Applicant, Case, CaseKind, Document, DocumentFields, DocumentKind, Priority, Subject,
+};
+pub use consent::Consent;
+pub use decision::{Decision, DecisionError, Outcome};
+pub use ids::{CaseId, IdError, MediaId, UserId};
+pub use reason::ReasonCode;
+pub use state::{CaseEvent, CaseState, LocalEvent, LocalState, TransitionError};
+pub use verification::{Verification, VerificationResult};

@@ -1,0 +1,237 @@
+//! The case state machines: one for the case on the hub, one for its copy on a workstation.
+//! Every transition not listed is a typed [`TransitionError`], never a silent no-op.
+
+use serde::{Deserialize, Serialize};
+
+/// A case's state on the hub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    /// Waiting for a reviewer.
+    Open,
+    /// Leased to exactly one reviewer until the lease expires.
+    Leased,
+    /// Decided, but policy wants a second reviewer to confirm the outcome (four eyes).
+    AwaitingConfirmation,
+    /// Decided for good.
+    Decided,
+    /// Media and personal fields deleted after the retention period; the decision and audit
+    /// records stay, pseudonymous.
+    Purged,
+}
+
+/// What happens to a case on the hub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseEvent {
+    /// A reviewer takes a lease.
+    Lease,
+    /// The lease is released by the reviewer or expires.
+    ReleaseLease,
+    /// The lease holder decides. `needs_confirmation` comes from the four-eyes policy;
+    /// escalations re-open the case for a senior reviewer.
+    Decide {
+        /// Whether a second reviewer must confirm.
+        needs_confirmation: bool,
+        /// Whether the outcome is an escalation.
+        escalated: bool,
+    },
+    /// A second reviewer confirms the first outcome.
+    Confirm,
+    /// A second reviewer does not confirm: the case is reviewed again.
+    Reopen,
+    /// Retention ends.
+    Purge,
+}
+
+/// A transition the state machine does not allow. Names states, never case content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{event} is not allowed in state {state}")]
+pub struct TransitionError {
+    /// The state the case was in.
+    pub state: &'static str,
+    /// The event that was refused.
+    pub event: &'static str,
+}
+
+impl CaseState {
+    /// Stable code, as stored and sent.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseState::Open => "open",
+            CaseState::Leased => "leased",
+            CaseState::AwaitingConfirmation => "awaiting_confirmation",
+            CaseState::Decided => "decided",
+            CaseState::Purged => "purged",
+        }
+    }
+
+    /// The state after `event`, or why the event is refused.
+    pub fn next(self, event: CaseEvent) -> Result<CaseState, TransitionError> {
+        use CaseEvent as E;
+        use CaseState as S;
+        let next = match (self, event) {
+            (S::Open, E::Lease) => S::Leased,
+            (S::Leased, E::ReleaseLease) => S::Open,
+            (S::Leased, E::Decide { escalated: true, .. }) => S::Open,
+            (S::Leased, E::Decide { needs_confirmation: true, .. }) => S::AwaitingConfirmation,
+            (S::Leased, E::Decide { needs_confirmation: false, .. }) => S::Decided,
+            (S::AwaitingConfirmation, E::Confirm) => S::Decided,
+            (S::AwaitingConfirmation, E::Reopen) => S::Open,
+            (S::Decided, E::Purge) => S::Purged,
+            _ => return Err(TransitionError { state: self.code(), event: event.code() }),
+        };
+        Ok(next)
+    }
+}
+
+impl CaseEvent {
+    /// Stable code, for errors and audit records.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseEvent::Lease => "lease",
+            CaseEvent::ReleaseLease => "release_lease",
+            CaseEvent::Decide { .. } => "decide",
+            CaseEvent::Confirm => "confirm",
+            CaseEvent::Reopen => "reopen",
+            CaseEvent::Purge => "purge",
+        }
+    }
+}
+
+/// A case's state in a workstation's vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalState {
+    /// All payload and media are in the vault; the reviewer can work on it, offline too.
+    Ready,
+    /// Decided; the decision waits in the outbox to be pushed.
+    Decided,
+    /// The hub refused the decision because the lease was lost or the case was decided
+    /// elsewhere. Shown to the reviewer, never dropped silently.
+    Conflict,
+    /// The hub found the decision invalid, or the case's media failed verification.
+    Failed,
+    /// The hub accepted the decision: the case is purged from the vault at once.
+    Accepted,
+    /// Gone from the workstation without a decision (lease released, conflict acknowledged).
+    Dismissed,
+}
+
+/// What happens to a case on a workstation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalEvent {
+    /// The reviewer records a decision.
+    Decide,
+    /// The hub answered `accepted` or `duplicate`.
+    Accepted,
+    /// The hub answered `conflict`.
+    Conflict,
+    /// The hub answered `invalid`, or the case could not be made ready.
+    Fail,
+    /// The reviewer acknowledges a conflict or failure, or the lease is released undecided.
+    Dismiss,
+}
+
+impl LocalState {
+    /// Stable code, as stored in the vault's plain state column.
+    pub fn code(self) -> &'static str {
+        match self {
+            LocalState::Ready => "ready",
+            LocalState::Decided => "decided",
+            LocalState::Conflict => "conflict",
+            LocalState::Failed => "failed",
+            LocalState::Accepted => "accepted",
+            LocalState::Dismissed => "dismissed",
+        }
+    }
+
+    /// The state for a stored code.
+    pub fn from_code(code: &str) -> Option<LocalState> {
+        [
+            LocalState::Ready,
+            LocalState::Decided,
+            LocalState::Conflict,
+            LocalState::Failed,
+            LocalState::Accepted,
+            LocalState::Dismissed,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
+    /// Whether the vault should delete the case's payload and media in this state.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, LocalState::Accepted | LocalState::Dismissed)
+    }
+
+    /// The state after `event`, or why the event is refused.
+    pub fn next(self, event: LocalEvent) -> Result<LocalState, TransitionError> {
+        use LocalEvent as E;
+        use LocalState as S;
+        let next = match (self, event) {
+            (S::Ready, E::Decide) => S::Decided,
+            (S::Ready, E::Fail) => S::Failed,
+            (S::Ready, E::Dismiss) => S::Dismissed,
+            (S::Decided, E::Accepted) => S::Accepted,
+            (S::Decided, E::Conflict) => S::Conflict,
+            (S::Decided, E::Fail) => S::Failed,
+            (S::Conflict | S::Failed, E::Dismiss) => S::Dismissed,
+            _ => return Err(TransitionError { state: self.code(), event: event.code() }),
+        };
+        Ok(next)
+    }
+}
+
+impl LocalEvent {
+    /// Stable code, for errors.
+    pub fn code(self) -> &'static str {
+        match self {
+            LocalEvent::Decide => "decide",
+            LocalEvent::Accepted => "accepted",
+            LocalEvent::Conflict => "conflict",
+            LocalEvent::Fail => "fail",
+            LocalEvent::Dismiss => "dismiss",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hub_lifecycle_with_four_eyes() {
+        let s = CaseState::Open.next(CaseEvent::Lease).unwrap();
+        let s = s.next(CaseEvent::Decide { needs_confirmation: true, escalated: false }).unwrap();
+        assert_eq!(s, CaseState::AwaitingConfirmation);
+        assert_eq!(s.next(CaseEvent::Confirm).unwrap(), CaseState::Decided);
+        assert_eq!(s.next(CaseEvent::Reopen).unwrap(), CaseState::Open);
+    }
+
+    #[test]
+    fn escalation_reopens_and_illegal_transitions_are_typed_errors() {
+        let leased = CaseState::Leased;
+        let ev = CaseEvent::Decide { needs_confirmation: false, escalated: true };
+        assert_eq!(leased.next(ev).unwrap(), CaseState::Open);
+        let err = CaseState::Open.next(CaseEvent::Confirm).unwrap_err();
+        assert_eq!(err, TransitionError { state: "open", event: "confirm" });
+        assert!(CaseState::Purged.next(CaseEvent::Lease).is_err());
+        assert!(CaseState::Decided.next(CaseEvent::Lease).is_err());
+    }
+
+    #[test]
+    fn workstation_lifecycle() {
+        let s = LocalState::Ready.next(LocalEvent::Decide).unwrap();
+        assert_eq!(s, LocalState::Decided);
+        assert!(s.next(LocalEvent::Decide).is_err(), "a decision cannot be recorded twice");
+        assert!(s.next(LocalEvent::Accepted).unwrap().is_terminal());
+        let c = s.next(LocalEvent::Conflict).unwrap();
+        assert_eq!(c.next(LocalEvent::Dismiss).unwrap(), LocalState::Dismissed);
+        assert!(LocalState::Ready.next(LocalEvent::Accepted).is_err());
+        for s in [LocalState::Ready, LocalState::Decided, LocalState::Conflict] {
+            assert_eq!(LocalState::from_code(s.code()), Some(s));
+        }
+    }
+}
