@@ -1,0 +1,60 @@
+//! The hub's HTTP API as data: the JSON wire types shared by the hub (`kyc-hub`) and its
+//! clients (`kyc-sync`, the desktop app), the route paths, and the error body.
+//!
+//! Conventions:
+//! - Every request body type is `deny_unknown_fields`: a client speaking a newer dialect gets a
+//!   clear `invalid` error instead of having fields silently ignored.
+//! - Ids are `kyc_model`'s validated opaque ids; deserializing a path-like or overlong id fails.
+//! - Times are RFC 3339 strings.
+//! - Every error is an [`ApiError`] `{code, message}`; the message never carries personal data.
+//! - Authenticated calls carry `Authorization: Bearer <token>`.
+
+#![warn(missing_docs)]
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod decision;
+pub mod error;
+pub mod intake;
+pub mod lease;
+pub mod routes;
+pub mod secret;
+pub mod supervisor;
+
+pub use admin::{CreateUserRequest, Policy, PurgeReport, UpdateUserRequest, UserSummary};
+pub use audit::{
+    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditRecord, AuditRecordKind,
+    AuditVerifyReport, MAX_AUDIT_TEXT_CHARS,
+};
+pub use auth::{LoginRequest, LoginResponse, Me, Role};
+pub use decision::{
+    ConflictReason, DecisionBatch, DecisionBatchResult, DecisionItem, DecisionResult,
+    DecisionStatus, IdempotencyKey, MAX_DECISION_BATCH,
+};
+pub use error::{ApiError, ErrorCode};
+pub use intake::{ALLOWED_CONTENT_TYPES, IntakeCase, IntakeMedia, IntakeResponse};
+pub use lease::{
+    LeaseGrant, LeaseRequest, LeasedCase, MAX_LEASE_BATCH, MediaManifest, ReleaseRequest,
+    ReleaseResponse, RenewRequest, RenewResponse, RenewedLease,
+};
+pub use secret::Secret;
+pub use supervisor::{
+    CaseHistory, DecisionPage, DecisionQuery, DecisionRecord, OutcomeCode, ReviewerStats,
+    StatsQuery, StatsResponse, VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse,
+    VerdictState,
+};
+
+/// Response header carrying the SHA-256 (lowercase hex) of a whole media object's plaintext,
+/// sent with every media download (full or ranged) so the client can verify before storing.
+pub const DIGEST_HEADER: &str = "x-content-sha256";
+
+/// Body of `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    /// Always `"ok"` when the hub answers.
+    pub status: String,
+    /// API version served (the `v1` of the paths).
+    pub api_version: u32,
+}

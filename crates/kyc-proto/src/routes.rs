@@ -1,0 +1,73 @@
+//! Route paths. Path parameters are written `{name}` (axum 0.8 syntax); use [`media`] and
+//! [`supervisor_case`] to fill them in on the client side.
+
+use kyc_model::{CaseId, MediaId, UserId};
+
+/// `GET`: liveness, no authentication.
+pub const HEALTHZ: &str = "/healthz";
+/// `GET`: the OpenAPI 3.1 document, no authentication.
+pub const OPENAPI: &str = "/openapi.json";
+
+/// `POST` [`crate::LoginRequest`] → [`crate::LoginResponse`].
+pub const LOGIN: &str = "/api/v1/auth/login";
+/// `POST` (no body) → 204; the token is dead at once.
+pub const LOGOUT: &str = "/api/v1/auth/logout";
+/// `GET` → [`crate::Me`].
+pub const ME: &str = "/api/v1/auth/me";
+
+/// `POST` [`crate::IntakeCase`] → 201 [`crate::IntakeResponse`] (admin or service role).
+pub const INTAKE: &str = "/api/v1/intake/cases";
+
+/// `POST` [`crate::LeaseRequest`] → [`crate::LeaseGrant`] (reviewer).
+pub const LEASES: &str = "/api/v1/leases";
+/// `POST` [`crate::RenewRequest`] → [`crate::RenewResponse`] (reviewer).
+pub const LEASES_RENEW: &str = "/api/v1/leases/renew";
+/// `POST` [`crate::ReleaseRequest`] → [`crate::ReleaseResponse`] (reviewer).
+pub const LEASES_RELEASE: &str = "/api/v1/leases/release";
+
+/// `GET` media bytes; `Range: bytes=a-b` supported (single range → 206, unsatisfiable → 416).
+/// Header [`crate::DIGEST_HEADER`] carries the whole object's SHA-256.
+pub const MEDIA: &str = "/api/v1/media/{media_id}";
+
+/// `POST` [`crate::DecisionBatch`] → [`crate::DecisionBatchResult`] (reviewer).
+pub const DECISIONS: &str = "/api/v1/decisions";
+
+/// `POST` [`crate::AuditBatch`] → [`crate::AuditAck`] (any signed-in user, for cases they hold
+/// or audit).
+pub const AUDIT_EVENTS: &str = "/api/v1/audit/events";
+/// `GET` → [`crate::AuditVerifyReport`] (supervisor or admin).
+pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";
+
+/// `GET` with [`crate::DecisionQuery`] as query string → [`crate::DecisionPage`] (supervisor).
+pub const SUPERVISOR_DECISIONS: &str = "/api/v1/supervisor/decisions";
+/// `GET` → [`crate::CaseHistory`] (supervisor).
+pub const SUPERVISOR_CASE: &str = "/api/v1/supervisor/cases/{case_id}";
+/// `POST` [`crate::VerdictRequest`] → [`crate::VerdictResponse`] (supervisor).
+pub const SUPERVISOR_VERDICTS: &str = "/api/v1/supervisor/verdicts";
+/// `GET` with [`crate::StatsQuery`] → [`crate::StatsResponse`] (supervisor).
+pub const SUPERVISOR_STATS: &str = "/api/v1/supervisor/stats";
+
+/// `GET` → `Vec<`[`crate::UserSummary`]`>`; `POST` [`crate::CreateUserRequest`] → 201
+/// [`crate::UserSummary`] (admin).
+pub const ADMIN_USERS: &str = "/api/v1/admin/users";
+/// `PATCH` [`crate::UpdateUserRequest`] → [`crate::UserSummary`] (admin).
+pub const ADMIN_USER: &str = "/api/v1/admin/users/{user_id}";
+/// `GET` / `PUT` [`crate::Policy`] (admin).
+pub const ADMIN_POLICY: &str = "/api/v1/admin/policy";
+/// `POST` (no body) → [`crate::PurgeReport`] (admin): runs the retention purge now.
+pub const ADMIN_PURGE: &str = "/api/v1/admin/purge";
+
+/// The path of one media object.
+pub fn media(id: &MediaId) -> String {
+    MEDIA.replace("{media_id}", id.as_str())
+}
+
+/// The path of one case's history.
+pub fn supervisor_case(id: &CaseId) -> String {
+    SUPERVISOR_CASE.replace("{case_id}", id.as_str())
+}
+
+/// The path of one account.
+pub fn admin_user(id: &UserId) -> String {
+    ADMIN_USER.replace("{user_id}", id.as_str())
+}
