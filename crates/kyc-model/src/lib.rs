@@ -6,6 +6,7 @@
 //! no error it returns carries personal data: errors name rules and fields, never values.
 
 pub mod case;
+pub mod checks;
 pub mod consent;
 pub mod decision;
 pub mod ids;
