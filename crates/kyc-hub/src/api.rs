@@ -1,0 +1,920 @@
+//! The HTTP surface: the router and its handlers. Handlers check the caller's role and lease,
+//! validate input, and call one [`Store`] method on the blocking pool.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use kyc_model::{Applicant, CaseId, CaseState, MediaId, UserId};
+use kyc_proto::{
+    ALLOWED_CONTENT_TYPES, AuditAck, AuditBatch, AuditEventKind, AuditRecordKind,
+    AuditVerifyReport, CaseHistory, CreateUserRequest, DIGEST_HEADER, DecisionBatch,
+    DecisionBatchResult, DecisionPage, DecisionQuery, DecisionResult, ErrorCode, Health,
+    IntakeCase, IntakeResponse, LeaseGrant, LeaseRequest, LoginRequest, LoginResponse,
+    MAX_AUDIT_TEXT_CHARS, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, OutcomeCode, Policy,
+    PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease, Role,
+    StatsQuery, StatsResponse, UpdateUserRequest, UserSummary, VerdictKind, VerdictRequest,
+    VerdictResponse, routes,
+};
+use serde::Serialize;
+
+use crate::auth::{Caller, ClientAddr, LoginLimiter, account_revoked};
+use crate::config::{HubConfig, PasswordHashing, SessionTimes};
+use crate::crypto::{hash_password, new_token, verify_password};
+use crate::error::{AppError, payload_too_large};
+use crate::media::MediaFiles;
+use crate::store::{AuditEntry, Store, StoreError, UserChange, UserRow};
+use crate::time_util::{from_ms, now_ms};
+
+/// Largest single media object accepted at intake (decoded).
+pub const MAX_MEDIA_BYTES: usize = 48 * 1024 * 1024;
+/// Most events in one audit batch.
+pub const MAX_AUDIT_BATCH: usize = 500;
+
+/// Settings handlers read.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Session lifetimes.
+    pub sessions: SessionTimes,
+    /// Hash cost for new passwords.
+    pub password_hashing: PasswordHashing,
+    /// Body limit of ordinary endpoints.
+    pub json_body_limit: usize,
+    /// Body limit of intake.
+    pub intake_body_limit: usize,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    media: MediaFiles,
+    settings: Settings,
+    policy: RwLock<Policy>,
+    limiter: Mutex<LoginLimiter>,
+    /// A hash to verify against when the username is unknown, so that timing does not tell
+    /// which accounts exist.
+    dummy_hash: String,
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppState")
+    }
+}
+
+impl AppState {
+    /// State over a store and media directory.
+    pub fn new(
+        store: Arc<dyn Store>,
+        media: MediaFiles,
+        config: &HubConfig,
+    ) -> Result<Self, StoreError> {
+        let policy = store.policy()?;
+        let dummy_hash = hash_password("not a real password", config.password_hashing)
+            .map_err(|e| StoreError::Backend(Box::new(e)))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                media,
+                settings: Settings {
+                    sessions: config.sessions,
+                    password_hashing: config.password_hashing,
+                    json_body_limit: config.json_body_limit,
+                    intake_body_limit: config.intake_body_limit,
+                },
+                policy: RwLock::new(policy),
+                limiter: Mutex::new(LoginLimiter::new(config.login_limits)),
+                dummy_hash,
+            }),
+        })
+    }
+
+    /// Opens the SQLite store and media directory of `config.data_dir` (creating them).
+    pub fn open(config: &HubConfig) -> Result<Self, crate::ServeError> {
+        let (store, media) = crate::ops::open_data_dir(&config.data_dir)?;
+        Ok(Self::new(store, media, config)?)
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// The current policy.
+    pub fn policy(&self) -> Policy {
+        self.inner.policy.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Runs a store call on the blocking pool.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.inner.store.clone();
+        match tokio::task::spawn_blocking(move || f(store.as_ref())).await {
+            Ok(result) => result.map_err(AppError::from),
+            Err(e) => Err(AppError::internal(&e)),
+        }
+    }
+
+    /// Runs a job needing the media files and the store on the blocking pool.
+    async fn with_media<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store, &MediaFiles) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let state = self.clone();
+        match tokio::task::spawn_blocking(move || f(state.inner.store.as_ref(), &state.inner.media))
+            .await
+        {
+            Ok(result) => result,
+            Err(e) => Err(AppError::internal(&e)),
+        }
+    }
+}
+
+/// JSON body extractor whose rejections are [`AppError`]s.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+type ApiResult<T> = Result<ApiJson<T>, AppError>;
+
+/// The router.
+pub fn app(state: AppState) -> Router {
+    let intake_limit = state.settings().intake_body_limit;
+    let json_limit = state.settings().json_body_limit;
+    Router::new()
+        .route(routes::HEALTHZ, get(healthz))
+        .route(routes::OPENAPI, get(openapi_json))
+        .route(routes::LOGIN, post(login))
+        .route(routes::LOGOUT, post(logout))
+        .route(routes::ME, get(me))
+        .route(routes::INTAKE, post(intake).layer(DefaultBodyLimit::max(intake_limit)))
+        .route(routes::LEASES, post(lease))
+        .route(routes::LEASES_RENEW, post(renew))
+        .route(routes::LEASES_RELEASE, post(release))
+        .route(routes::MEDIA, get(media))
+        .route(routes::DECISIONS, post(decisions))
+        .route(routes::AUDIT_EVENTS, post(audit_events))
+        .route(routes::AUDIT_VERIFY, get(audit_verify))
+        .route(routes::SUPERVISOR_DECISIONS, get(supervisor_decisions))
+        .route(routes::SUPERVISOR_CASE, get(supervisor_case))
+        .route(routes::SUPERVISOR_VERDICTS, post(supervisor_verdict))
+        .route(routes::SUPERVISOR_STATS, get(supervisor_stats))
+        .route(routes::ADMIN_USERS, get(admin_users).post(admin_create_user))
+        .route(routes::ADMIN_USER, axum::routing::patch(admin_update_user))
+        .route(routes::ADMIN_POLICY, get(admin_policy).put(admin_set_policy))
+        .route(routes::ADMIN_PURGE, post(admin_purge))
+        .fallback(|| async { AppError::not_found("no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            AppError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::Invalid, "method not allowed")
+        })
+        .layer(DefaultBodyLimit::max(json_limit))
+        .layer(axum::middleware::map_response(too_large_as_api_error))
+        .with_state(state)
+}
+
+/// Bodies refused by hyper's limit before an extractor ran arrive as bare 413s.
+async fn too_large_as_api_error(response: Response) -> Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && response.headers().get(header::CONTENT_TYPE).is_none_or(|v| v != "application/json")
+    {
+        return payload_too_large().into_response();
+    }
+    response
+}
+
+fn parse_path_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::invalid("malformed id in path"))
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health)))]
+async fn healthz() -> ApiJson<Health> {
+    ApiJson(Health { status: "ok".into(), api_version: 1 })
+}
+
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1 document")))]
+async fn openapi_json() -> Response {
+    axum::Json(openapi_document()).into_response()
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "KYC Desk hub", description = "Case server API for KYC Desk workstations."),
+    paths(
+        healthz, openapi_json, login, logout, me, intake, lease, renew, release, media, decisions,
+        audit_events, audit_verify, supervisor_decisions, supervisor_case, supervisor_verdict,
+        supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
+        admin_set_policy, admin_purge
+    ),
+    components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
+        kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+/// The OpenAPI 3.1 document of this API, generated from the handlers.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = kyc_proto::ApiError),
+              (status = 429, body = kyc_proto::ApiError)))]
+async fn login(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<LoginResponse> {
+    if req.username.is_empty() || req.username.len() > 64 || req.password.expose().len() > 1024 {
+        return Err(AppError::unauthorized("wrong username or password"));
+    }
+    let admitted = state.inner.limiter.lock().unwrap_or_else(|p| p.into_inner()).admit(
+        &req.username,
+        addr.0,
+        Instant::now(),
+    );
+    if !admitted {
+        return Err(AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            "too many login attempts; try again later",
+        ));
+    }
+    let username = req.username.clone();
+    let user = state.blocking(move |s| s.user_by_name(&username)).await?;
+    let stored = user.as_ref().map_or(state.inner.dummy_hash.clone(), |u| u.password_hash.clone());
+    let password = req.password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(password.expose(), &stored))
+        .await
+        .map_err(|e| AppError::internal(&e))?
+        .map_err(|e| AppError::internal(&e))?;
+    let user = match user {
+        Some(user) if ok => user,
+        _ => {
+            state
+                .inner
+                .limiter
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .failed(&req.username, Instant::now());
+            tracing::info!("login refused");
+            return Err(AppError::unauthorized("wrong username or password"));
+        }
+    };
+    if user.disabled {
+        return Err(account_revoked());
+    }
+    state.inner.limiter.lock().unwrap_or_else(|p| p.into_inner()).succeeded(&req.username);
+    let (token, hash) = new_token();
+    let now = now_ms();
+    let sessions = state.settings().sessions;
+    let expires_at = now + sessions.absolute.as_millis() as i64;
+    let user_id = user.id.clone();
+    state.blocking(move |s| s.create_session(&hash, &user_id, now, expires_at)).await?;
+    tracing::info!(user = %user.id, role = user.role.code(), "login");
+    Ok(ApiJson(LoginResponse {
+        token: kyc_proto::Secret::new(token.as_str()),
+        user: user.id,
+        role: user.role,
+        expires_at: from_ms(expires_at),
+        idle_timeout_secs: sessions.idle.as_secs(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = kyc_proto::ApiError)))]
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, AppError> {
+    let hash = caller.token_hash.clone();
+    state.blocking(move |s| s.delete_session(&hash)).await?;
+    tracing::info!(user = %caller.user, "logout");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = kyc_proto::ApiError)))]
+async fn me(caller: Caller) -> ApiJson<Me> {
+    ApiJson(Me {
+        user: caller.user,
+        username: caller.username,
+        role: caller.role,
+        session_expires_at: from_ms(caller.expires_at),
+    })
+}
+
+/// Checks that a case's applicant matches its kind and its documents' media match the media
+/// sent, exactly.
+fn validate_intake(req: &IntakeCase) -> Result<(), AppError> {
+    let case = &req.case;
+    let individual = matches!(case.applicant, Applicant::Individual { .. });
+    if individual != case.kind.is_individual() {
+        return Err(AppError::invalid("applicant type does not match the case kind"));
+    }
+    if case.documents.is_empty() {
+        return Err(AppError::invalid("a case needs at least one document"));
+    }
+    let mut referenced = HashSet::new();
+    for id in case.media_ids() {
+        if !referenced.insert(id) {
+            return Err(AppError::invalid("a media id is referenced twice"));
+        }
+    }
+    let mut sent = HashSet::new();
+    for m in &req.media {
+        if !sent.insert(&m.id) {
+            return Err(AppError::invalid("a media id is sent twice"));
+        }
+        if !ALLOWED_CONTENT_TYPES.contains(&m.content_type.as_str()) {
+            return Err(AppError::invalid("unsupported media content type"));
+        }
+    }
+    if referenced != sent {
+        return Err(AppError::invalid("media sent do not match the media the documents list"));
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/intake/cases", tag = "intake", request_body = IntakeCase,
+    responses((status = 201, body = IntakeResponse), (status = 409, body = kyc_proto::ApiError),
+              (status = 413, body = kyc_proto::ApiError), (status = 422, body = kyc_proto::ApiError)))]
+async fn intake(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<IntakeCase>,
+) -> Result<(StatusCode, ApiJson<IntakeResponse>), AppError> {
+    caller.require(&[Role::Admin, Role::Service])?;
+    validate_intake(&req)?;
+    // Decode everything before touching the disk, so a bad object stores nothing.
+    let mut decoded = Vec::with_capacity(req.media.len());
+    for m in &req.media {
+        match base64::engine::general_purpose::STANDARD.decode(&m.data_base64) {
+            Ok(b) if !b.is_empty() && b.len() <= MAX_MEDIA_BYTES => {
+                decoded.push((m.id.clone(), m.content_type.clone(), zeroize::Zeroizing::new(b)));
+            }
+            Ok(_) => return Err(AppError::invalid("media object is empty or too large")),
+            Err(_) => return Err(AppError::invalid("media data is not valid base64")),
+        }
+    }
+    drop(req.media);
+    let actor = caller.user.clone();
+    let case = req.case;
+    let response = state
+        .with_media(move |store, files| {
+            let media = crate::ops::store_case(store, files, &case, decoded, &actor, now_ms())?;
+            Ok(IntakeResponse { case_id: case.id.clone(), media })
+        })
+        .await?;
+    tracing::info!(case = %response.case_id, media = response.media.len(), "case created");
+    Ok((StatusCode::CREATED, ApiJson(response)))
+}
+
+#[utoipa::path(post, path = "/api/v1/leases", tag = "leases", request_body = LeaseRequest,
+    responses((status = 200, body = LeaseGrant), (status = 403, body = kyc_proto::ApiError)))]
+async fn lease(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<LeaseRequest>,
+) -> ApiResult<LeaseGrant> {
+    caller.require(&[Role::Reviewer])?;
+    if req.max_cases == 0 || req.max_cases > MAX_LEASE_BATCH {
+        return Err(AppError::invalid("max_cases must be between 1 and 50"));
+    }
+    let now = now_ms();
+    let until = now + state.policy().lease_secs as i64 * 1000;
+    let user = caller.user.clone();
+    let cases =
+        state.blocking(move |s| s.lease(&user, req.max_cases, req.kind, now, until)).await?;
+    tracing::info!(user = %caller.user, granted = cases.len(), "lease");
+    Ok(ApiJson(LeaseGrant { cases }))
+}
+
+fn check_case_list(ids: &[CaseId]) -> Result<(), AppError> {
+    if ids.is_empty() || ids.len() > 200 {
+        return Err(AppError::invalid("case_ids must list 1 to 200 cases"));
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/leases/renew", tag = "leases", request_body = RenewRequest,
+    responses((status = 200, body = RenewResponse)))]
+async fn renew(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<RenewRequest>,
+) -> ApiResult<RenewResponse> {
+    caller.require(&[Role::Reviewer])?;
+    check_case_list(&req.case_ids)?;
+    let now = now_ms();
+    let until = now + state.policy().lease_secs as i64 * 1000;
+    let user = caller.user.clone();
+    let (renewed, lost) =
+        state.blocking(move |s| s.renew(&user, &req.case_ids, now, until)).await?;
+    Ok(ApiJson(RenewResponse {
+        renewed: renewed
+            .into_iter()
+            .map(|(case_id, at)| RenewedLease { case_id, lease_expires_at: from_ms(at) })
+            .collect(),
+        lost,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/leases/release", tag = "leases", request_body = ReleaseRequest,
+    responses((status = 200, body = ReleaseResponse)))]
+async fn release(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<ReleaseRequest>,
+) -> ApiResult<ReleaseResponse> {
+    caller.require(&[Role::Reviewer])?;
+    check_case_list(&req.case_ids)?;
+    let user = caller.user.clone();
+    let (released, not_held) =
+        state.blocking(move |s| s.release(&user, &req.case_ids, now_ms())).await?;
+    Ok(ApiJson(ReleaseResponse { released, not_held }))
+}
+
+/// A parsed `Range` header against an object of known size.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ByteRange {
+    /// Serve everything (no header, another unit, several ranges, or a malformed one).
+    Full,
+    /// Serve `start..=end`.
+    Partial(u64, u64),
+    /// 416.
+    Unsatisfiable,
+}
+
+/// Parses a single `bytes=` range (RFC 9110 §14.1.2).
+pub fn parse_range(header: Option<&str>, size: u64) -> ByteRange {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return ByteRange::Full;
+    };
+    if spec.contains(',') {
+        // Several ranges: serving the whole object is a valid answer and keeps this simple.
+        return ByteRange::Full;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else { return ByteRange::Full };
+    if first.is_empty() {
+        let Ok(suffix) = last.parse::<u64>() else { return ByteRange::Full };
+        if suffix == 0 || size == 0 {
+            return ByteRange::Unsatisfiable;
+        }
+        return ByteRange::Partial(size - suffix.min(size), size - 1);
+    }
+    let Ok(start) = first.parse::<u64>() else { return ByteRange::Full };
+    let end = if last.is_empty() {
+        u64::MAX
+    } else {
+        match last.parse::<u64>() {
+            Ok(end) if end >= start => end,
+            _ => return ByteRange::Full,
+        }
+    };
+    if start >= size {
+        return ByteRange::Unsatisfiable;
+    }
+    ByteRange::Partial(start, end.min(size - 1))
+}
+
+#[utoipa::path(get, path = "/api/v1/media/{media_id}", tag = "media",
+    params(("media_id" = String, Path, description = "media id")),
+    responses((status = 200, description = "the bytes"), (status = 206, description = "a range"),
+              (status = 403, body = kyc_proto::ApiError), (status = 404, body = kyc_proto::ApiError),
+              (status = 416, body = kyc_proto::ApiError)))]
+async fn media(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let id: MediaId = parse_path_id(&raw)?;
+    let lookup = id.clone();
+    let row = state
+        .blocking(move |s| s.media(&lookup))
+        .await?
+        .ok_or_else(|| AppError::not_found("no such media"))?;
+    let now = now_ms();
+    match caller.role {
+        Role::Reviewer => {
+            let holds = row.case_state == CaseState::Leased
+                && row.lease_holder.as_ref() == Some(&caller.user)
+                && row.lease_expires_at.is_some_and(|e| e > now);
+            if !holds {
+                return Err(AppError::forbidden("the caller holds no lease on this case"));
+            }
+        }
+        Role::Supervisor => {
+            let entry = AuditEntry {
+                actor: Some(caller.user.clone()),
+                case_id: Some(row.case_id.clone()),
+                kind: AuditRecordKind::MediaAudited { media_id: id.clone() },
+            };
+            state.blocking(move |s| s.append_audit(&[entry], now)).await?;
+        }
+        Role::Admin | Role::Service => {
+            return Err(AppError::forbidden("this role may not download media"));
+        }
+    }
+    let file_name = row.file_name.clone();
+    let bytes = state
+        .with_media(move |_, files| files.read(&file_name).map_err(|e| AppError::internal(&e)))
+        .await?;
+    let size = bytes.len() as u64;
+    let range = parse_range(headers.get(header::RANGE).and_then(|v| v.to_str().ok()), size);
+    let mut response_headers = HeaderMap::new();
+    let content_type = HeaderValue::from_str(&row.manifest.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    response_headers.insert(header::CONTENT_TYPE, content_type);
+    response_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    response_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&row.manifest.sha256) {
+        response_headers.insert(DIGEST_HEADER, v);
+    }
+    match range {
+        ByteRange::Full => {
+            Ok((StatusCode::OK, response_headers, Body::from(bytes.to_vec())).into_response())
+        }
+        ByteRange::Partial(start, end) => {
+            let slice = bytes[start as usize..=end as usize].to_vec();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{size}")) {
+                response_headers.insert(header::CONTENT_RANGE, v);
+            }
+            Ok((StatusCode::PARTIAL_CONTENT, response_headers, Body::from(slice)).into_response())
+        }
+        ByteRange::Unsatisfiable => {
+            let mut response = AppError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                ErrorCode::RangeNotSatisfiable,
+                "range not satisfiable",
+            )
+            .into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                response.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            Ok(response)
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/decisions", tag = "decisions", request_body = DecisionBatch,
+    responses((status = 200, body = DecisionBatchResult), (status = 403, body = kyc_proto::ApiError)))]
+async fn decisions(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(batch): ApiJson<DecisionBatch>,
+) -> ApiResult<DecisionBatchResult> {
+    caller.require(&[Role::Reviewer])?;
+    if batch.items.is_empty() || batch.items.len() > MAX_DECISION_BATCH {
+        return Err(AppError::invalid("a batch holds 1 to 100 decisions"));
+    }
+    let four_eyes: HashSet<OutcomeCode> = state.policy().four_eyes_outcomes.into_iter().collect();
+    let user = caller.user.clone();
+    let results = state
+        .blocking(move |s| {
+            let mut results = Vec::with_capacity(batch.items.len());
+            for item in &batch.items {
+                let needs = four_eyes.contains(&OutcomeCode::of(&item.decision.outcome));
+                let status = s.apply_decision(&user, item, needs, now_ms())?;
+                results.push(DecisionResult { key: item.idempotency_key.clone(), status });
+            }
+            Ok(results)
+        })
+        .await?;
+    tracing::info!(user = %caller.user, items = results.len(), "decisions pushed");
+    Ok(ApiJson(DecisionBatchResult { results }))
+}
+
+fn valid_field_path(field: &str) -> bool {
+    !field.is_empty()
+        && field.len() <= 64
+        && field
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+}
+
+#[utoipa::path(post, path = "/api/v1/audit/events", tag = "audit", request_body = AuditBatch,
+    responses((status = 200, body = AuditAck), (status = 403, body = kyc_proto::ApiError)))]
+async fn audit_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(batch): ApiJson<AuditBatch>,
+) -> ApiResult<AuditAck> {
+    caller.require(&[Role::Reviewer, Role::Supervisor])?;
+    if batch.events.is_empty() || batch.events.len() > MAX_AUDIT_BATCH {
+        return Err(AppError::invalid("a batch holds 1 to 500 events"));
+    }
+    for event in &batch.events {
+        if let AuditEventKind::FieldRevealed { field, reason } = &event.kind {
+            let reason_chars = reason.trim().chars().count();
+            if !valid_field_path(field) || reason_chars == 0 || reason_chars > MAX_AUDIT_TEXT_CHARS
+            {
+                return Err(AppError::invalid("a reveal needs a field path and a short reason"));
+            }
+        }
+    }
+    let user = caller.user.clone();
+    let role = caller.role;
+    let appended = state
+        .blocking(move |s| {
+            let cases: HashSet<&CaseId> = batch.events.iter().map(|e| &e.case_id).collect();
+            for case in cases {
+                let allowed = match role {
+                    Role::Reviewer => s.ever_leased(&user, case)?,
+                    _ => s.case_exists(case)?,
+                };
+                if !allowed {
+                    return Err(StoreError::Forbidden(
+                        "events only for cases the caller worked on",
+                    ));
+                }
+            }
+            let entries: Vec<AuditEntry> = batch
+                .events
+                .iter()
+                .map(|e| AuditEntry {
+                    actor: Some(user.clone()),
+                    case_id: Some(e.case_id.clone()),
+                    kind: AuditRecordKind::Client { event: e.kind.clone(), at: e.at },
+                })
+                .collect();
+            s.append_audit(&entries, now_ms())?;
+            Ok(entries.len() as u32)
+        })
+        .await?;
+    Ok(ApiJson(AuditAck { appended }))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
+    responses((status = 200, body = AuditVerifyReport)))]
+async fn audit_verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<AuditVerifyReport> {
+    caller.require(&[Role::Supervisor, Role::Admin])?;
+    Ok(ApiJson(state.blocking(|s| s.audit_verify()).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/decisions", tag = "supervisor",
+    params(DecisionQuery), responses((status = 200, body = DecisionPage)))]
+async fn supervisor_decisions(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<DecisionQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<DecisionPage> {
+    caller.require(&[Role::Supervisor])?;
+    let Query(query) = query?;
+    Ok(ApiJson(state.blocking(move |s| s.query_decisions(&query)).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/cases/{case_id}", tag = "supervisor",
+    params(("case_id" = String, Path, description = "case id")),
+    responses((status = 200, body = CaseHistory), (status = 404, body = kyc_proto::ApiError)))]
+async fn supervisor_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<CaseHistory> {
+    caller.require(&[Role::Supervisor])?;
+    let id: CaseId = parse_path_id(&raw)?;
+    let history = state
+        .blocking(move |s| s.case_history(&id))
+        .await?
+        .ok_or_else(|| AppError::not_found("no such case"))?;
+    Ok(ApiJson(history))
+}
+
+#[utoipa::path(post, path = "/api/v1/supervisor/verdicts", tag = "supervisor",
+    request_body = VerdictRequest,
+    responses((status = 200, body = VerdictResponse), (status = 403, body = kyc_proto::ApiError),
+              (status = 409, body = kyc_proto::ApiError)))]
+async fn supervisor_verdict(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<VerdictRequest>,
+) -> ApiResult<VerdictResponse> {
+    caller.require(&[Role::Supervisor])?;
+    let note_given = req.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+    if req.verdict == VerdictKind::Overturn && !note_given {
+        return Err(AppError::invalid("an overturn needs a note"));
+    }
+    if req.note.as_deref().is_some_and(|n| n.chars().count() > kyc_model::decision::MAX_NOTE_CHARS)
+    {
+        return Err(AppError::invalid("the note is too long"));
+    }
+    let user = caller.user.clone();
+    Ok(ApiJson(state.blocking(move |s| s.give_verdict(&user, &req, now_ms())).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/stats", tag = "supervisor",
+    params(StatsQuery), responses((status = 200, body = StatsResponse)))]
+async fn supervisor_stats(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<StatsQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<StatsResponse> {
+    caller.require(&[Role::Supervisor])?;
+    let Query(query) = query?;
+    Ok(ApiJson(state.blocking(move |s| s.stats(&query)).await?))
+}
+
+fn summary(u: UserRow) -> UserSummary {
+    UserSummary {
+        id: u.id,
+        username: u.username,
+        role: u.role,
+        disabled: u.disabled,
+        created_at: from_ms(u.created_at),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin",
+    responses((status = 200, body = Vec<UserSummary>)))]
+async fn admin_users(State(state): State<AppState>, caller: Caller) -> ApiResult<Vec<UserSummary>> {
+    caller.require(&[Role::Admin])?;
+    let users = state.blocking(|s| s.list_users()).await?;
+    Ok(ApiJson(users.into_iter().map(summary).collect()))
+}
+
+/// Checks a login handle: 3..=64 of `[a-z0-9._-]`.
+pub fn valid_username(name: &str) -> bool {
+    (3..=64).contains(&name.len())
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
+}
+
+/// Minimum password length for accounts.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = CreateUserRequest,
+    responses((status = 201, body = UserSummary), (status = 409, body = kyc_proto::ApiError)))]
+async fn admin_create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateUserRequest>,
+) -> Result<(StatusCode, ApiJson<UserSummary>), AppError> {
+    caller.require(&[Role::Admin])?;
+    if !valid_username(&req.username) {
+        return Err(AppError::invalid("username must be 3 to 64 of a-z 0-9 . _ -"));
+    }
+    if req.password.expose().chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::invalid("password must have at least 12 characters"));
+    }
+    let cost = state.settings().password_hashing;
+    let user = state
+        .with_media(move |s, _| {
+            let hash =
+                hash_password(req.password.expose(), cost).map_err(|e| AppError::internal(&e))?;
+            Ok(s.create_user(&req.username, req.role, &hash, now_ms())?)
+        })
+        .await?;
+    tracing::info!(user = %user.id, role = user.role.code(), "account created");
+    Ok((StatusCode::CREATED, ApiJson(summary(user))))
+}
+
+#[utoipa::path(patch, path = "/api/v1/admin/users/{user_id}", tag = "admin",
+    params(("user_id" = String, Path, description = "account id")), request_body = UpdateUserRequest,
+    responses((status = 200, body = UserSummary), (status = 404, body = kyc_proto::ApiError)))]
+async fn admin_update_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    ApiJson(req): ApiJson<UpdateUserRequest>,
+) -> ApiResult<UserSummary> {
+    caller.require(&[Role::Admin])?;
+    let id: UserId = parse_path_id(&raw)?;
+    if req.password.as_ref().is_some_and(|p| p.expose().chars().count() < MIN_PASSWORD_CHARS) {
+        return Err(AppError::invalid("password must have at least 12 characters"));
+    }
+    let cost = state.settings().password_hashing;
+    let user = state
+        .with_media(move |s, _| {
+            let password_hash = match &req.password {
+                Some(p) => {
+                    Some(hash_password(p.expose(), cost).map_err(|e| AppError::internal(&e))?)
+                }
+                None => None,
+            };
+            Ok(s.update_user(&id, &UserChange { disabled: req.disabled, password_hash })?)
+        })
+        .await?;
+    tracing::info!(user = %user.id, disabled = user.disabled, "account changed");
+    Ok(ApiJson(summary(user)))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/policy", tag = "admin", responses((status = 200, body = Policy)))]
+async fn admin_policy(State(state): State<AppState>, caller: Caller) -> ApiResult<Policy> {
+    caller.require(&[Role::Admin])?;
+    Ok(ApiJson(state.policy()))
+}
+
+#[utoipa::path(put, path = "/api/v1/admin/policy", tag = "admin", request_body = Policy,
+    responses((status = 200, body = Policy), (status = 400, body = kyc_proto::ApiError)))]
+async fn admin_set_policy(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(policy): ApiJson<Policy>,
+) -> ApiResult<Policy> {
+    caller.require(&[Role::Admin])?;
+    if !(10..=86_400).contains(&policy.lease_secs) || policy.retention_days > 3650 {
+        return Err(AppError::invalid("lease_secs must be 10..=86400 and retention_days 0..=3650"));
+    }
+    if policy.four_eyes_outcomes.contains(&OutcomeCode::Escalate) {
+        return Err(AppError::invalid("an escalation cannot need confirmation"));
+    }
+    let stored = policy.clone();
+    state.blocking(move |s| s.set_policy(&stored)).await?;
+    *state.inner.policy.write().unwrap_or_else(|p| p.into_inner()) = policy.clone();
+    tracing::info!(
+        lease_secs = policy.lease_secs,
+        retention_days = policy.retention_days,
+        "policy changed"
+    );
+    Ok(ApiJson(policy))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/purge", tag = "admin",
+    responses((status = 200, body = PurgeReport)))]
+async fn admin_purge(State(state): State<AppState>, caller: Caller) -> ApiResult<PurgeReport> {
+    caller.require(&[Role::Admin])?;
+    let retention_days = state.policy().retention_days;
+    let report = state
+        .with_media(move |s, files| {
+            crate::ops::purge_with(s, files, retention_days, now_ms()).map_err(AppError::from)
+        })
+        .await?;
+    Ok(ApiJson(report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        let size = 100;
+        let table: &[(Option<&str>, ByteRange)] = &[
+            (None, ByteRange::Full),
+            (Some("bytes=0-9"), ByteRange::Partial(0, 9)),
+            (Some("bytes=90-"), ByteRange::Partial(90, 99)),
+            (Some("bytes=90-500"), ByteRange::Partial(90, 99)),
+            (Some("bytes=-10"), ByteRange::Partial(90, 99)),
+            (Some("bytes=-500"), ByteRange::Partial(0, 99)),
+            (Some("bytes=100-"), ByteRange::Unsatisfiable),
+            (Some("bytes=-0"), ByteRange::Unsatisfiable),
+            (Some("bytes=5-1"), ByteRange::Full),
+            (Some("bytes=0-1,5-9"), ByteRange::Full),
+            (Some("items=0-1"), ByteRange::Full),
+            (Some("bytes=x-1"), ByteRange::Full),
+        ];
+        for (header, want) in table {
+            assert_eq!(&parse_range(*header, size), want, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn usernames() {
+        for (name, ok) in
+            [("ann", true), ("rev-1.a_b", true), ("an", false), ("Ann", false), ("a/b", false)]
+        {
+            assert_eq!(valid_username(name), ok, "{name}");
+        }
+    }
+}

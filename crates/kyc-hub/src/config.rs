@@ -1,0 +1,99 @@
+//! How a hub is configured.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Argon2id cost for password hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordHashing {
+    /// OWASP's recommended minimum (19 MiB, 2 passes): for real use.
+    Production,
+    /// Minimal cost, for tests and benchmarks only: logins cost microseconds.
+    Cheap,
+}
+
+/// Session lifetimes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimes {
+    /// A session unused this long dies.
+    pub idle: Duration,
+    /// A session dies this long after login, used or not.
+    pub absolute: Duration,
+}
+
+impl Default for SessionTimes {
+    fn default() -> Self {
+        Self { idle: Duration::from_secs(30 * 60), absolute: Duration::from_secs(12 * 3600) }
+    }
+}
+
+/// Login rate limits (kept in memory: they reset when the hub restarts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// Failed logins allowed per account within `window`.
+    pub failures_per_account: u32,
+    /// Login attempts (failed or not) allowed per client address within `window`.
+    pub attempts_per_address: u32,
+    /// The sliding window.
+    pub window: Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self { failures_per_account: 5, attempts_per_address: 30, window: Duration::from_secs(900) }
+    }
+}
+
+/// PEM files for TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// Certificate chain, leaf first.
+    pub cert_pem: PathBuf,
+    /// Private key (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: PathBuf,
+}
+
+/// Everything [`crate::serve`] needs.
+#[derive(Debug, Clone)]
+pub struct HubConfig {
+    /// Directory holding the database, the hub key and the encrypted media. Created if absent.
+    pub data_dir: PathBuf,
+    /// Address to listen on; port 0 picks a free port (see [`crate::RunningHub::addr`]).
+    pub listen: SocketAddr,
+    /// TLS; required unless `listen` is a loopback address.
+    pub tls: Option<TlsFiles>,
+    /// Password hashing cost for accounts created by this process.
+    pub password_hashing: PasswordHashing,
+    /// Session lifetimes.
+    pub sessions: SessionTimes,
+    /// Login rate limits.
+    pub login_limits: LoginLimits,
+    /// Largest JSON body of ordinary endpoints, in bytes.
+    pub json_body_limit: usize,
+    /// Largest intake body (a case with its base64 media), in bytes.
+    pub intake_body_limit: usize,
+}
+
+impl HubConfig {
+    /// Production defaults for a data directory and address.
+    pub fn new(data_dir: impl Into<PathBuf>, listen: SocketAddr) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            listen,
+            tls: None,
+            password_hashing: PasswordHashing::Production,
+            sessions: SessionTimes::default(),
+            login_limits: LoginLimits::default(),
+            json_body_limit: 1024 * 1024,
+            intake_body_limit: 64 * 1024 * 1024,
+        }
+    }
+
+    /// Cheap hashing and loopback on a free port: what tests and benchmarks want.
+    pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
+        let mut config = Self::new(data_dir, SocketAddr::from(([127, 0, 0, 1], 0)));
+        config.password_hashing = PasswordHashing::Cheap;
+        config
+    }
+}

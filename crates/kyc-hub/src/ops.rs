@@ -1,0 +1,232 @@
+//! What the command line does, as plain functions over a data directory: seeding, accounts,
+//! audit verification, retention purge. They open the store directly, so they also work while
+//! a hub runs on the same directory (SQLite serializes the writers).
+
+use std::fs;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use kyc_model::{Case, MediaId, UserId};
+use kyc_proto::{AuditVerifyReport, MediaManifest, PurgeReport, Role};
+use zeroize::Zeroizing;
+
+use crate::config::PasswordHashing;
+use crate::crypto::{CryptoError, HubKey, hash_password, random_password, sha256_hex};
+use crate::error::AppError;
+use crate::media::{MediaError, MediaFiles};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{NewMedia, Store, StoreError, UserChange};
+use crate::time_util::{Millis, from_ms, now_ms};
+
+/// Why an operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    /// Creating the data directory failed.
+    #[error("data directory: {0}")]
+    DataDir(#[source] std::io::Error),
+    /// The hub key could not be loaded or created.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// A media file could not be written or read.
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No account with that name.
+    #[error("no such account")]
+    NoSuchAccount,
+}
+
+impl From<OpsError> for AppError {
+    fn from(e: OpsError) -> Self {
+        match e {
+            OpsError::Store(s) => s.into(),
+            OpsError::NoSuchAccount => AppError::not_found("no such account"),
+            other => AppError::internal(&other),
+        }
+    }
+}
+
+/// Opens (creating, mode 0700) a data directory: its store and its sealed media files.
+pub fn open_data_dir(dir: &Path) -> Result<(Arc<dyn Store>, MediaFiles), OpsError> {
+    match fs::DirBuilder::new().mode(0o700).recursive(true).create(dir) {
+        Ok(()) => {}
+        Err(e) => return Err(OpsError::DataDir(e)),
+    }
+    let key = HubKey::load_or_create(dir)?;
+    let media = MediaFiles::open(dir, key)?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir)?);
+    Ok((store, media))
+}
+
+/// Seals a case's media to disk and stores the case, in the documents' media order. Files of a
+/// case that fails to store are deleted again.
+pub fn store_case(
+    store: &dyn Store,
+    files: &MediaFiles,
+    case: &Case,
+    media: Vec<(MediaId, String, Zeroizing<Vec<u8>>)>,
+    actor: &UserId,
+    now: Millis,
+) -> Result<Vec<MediaManifest>, OpsError> {
+    let mut stored: Vec<NewMedia> = Vec::with_capacity(media.len());
+    let result = (|| {
+        for id in case.media_ids() {
+            let Some((_, content_type, bytes)) = media.iter().find(|(m, _, _)| m == id) else {
+                continue;
+            };
+            let file_name = files.write(bytes)?;
+            stored.push(NewMedia {
+                manifest: MediaManifest {
+                    id: id.clone(),
+                    content_type: content_type.clone(),
+                    size: bytes.len() as u64,
+                    sha256: sha256_hex(bytes),
+                },
+                file_name,
+            });
+        }
+        store.insert_case(case, &stored, actor, now)?;
+        Ok::<_, OpsError>(())
+    })();
+    if let Err(e) = result {
+        for m in &stored {
+            let _ = files.delete(&m.file_name);
+        }
+        return Err(e);
+    }
+    Ok(stored.into_iter().map(|m| m.manifest).collect())
+}
+
+/// Runs the retention purge: cases decided more than `retention_days` ago lose their media and
+/// personal fields. Files are deleted after the store committed.
+pub fn purge_with(
+    store: &dyn Store,
+    files: &MediaFiles,
+    retention_days: u32,
+    now: Millis,
+) -> Result<PurgeReport, StoreError> {
+    let decided_before = now - retention_days as i64 * 86_400_000;
+    let outcome = store.purge(decided_before, now)?;
+    let mut media_deleted = 0;
+    for name in &outcome.media_files {
+        match files.delete(name) {
+            Ok(()) => media_deleted += 1,
+            Err(e) => tracing::error!(error = %e, "purged media file could not be deleted"),
+        }
+    }
+    tracing::info!(cases = outcome.cases, media = media_deleted, "retention purge");
+    Ok(PurgeReport { cases_purged: outcome.cases, media_deleted })
+}
+
+/// `kyc-hub purge --data DIR`.
+pub fn purge(dir: &Path) -> Result<PurgeReport, OpsError> {
+    let (store, files) = open_data_dir(dir)?;
+    let retention = store.policy()?.retention_days;
+    Ok(purge_with(store.as_ref(), &files, retention, now_ms())?)
+}
+
+/// `kyc-hub audit verify --data DIR`.
+pub fn audit_verify(dir: &Path) -> Result<AuditVerifyReport, OpsError> {
+    let (store, _) = open_data_dir(dir)?;
+    Ok(store.audit_verify()?)
+}
+
+/// An account created by the command line, with its password when one was generated.
+pub struct CreatedAccount {
+    /// The account id.
+    pub id: UserId,
+    /// Handle.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// The generated password (shown once, never stored in plain).
+    pub password: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for CreatedAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedAccount").field("id", &self.id).field("role", &self.role).finish()
+    }
+}
+
+/// Creates an account with a generated password.
+pub fn add_user_with(
+    store: &dyn Store,
+    username: &str,
+    role: Role,
+    cost: PasswordHashing,
+) -> Result<CreatedAccount, OpsError> {
+    let password = random_password();
+    let hash = hash_password(&password, cost)?;
+    let user = store.create_user(username, role, &hash, now_ms())?;
+    Ok(CreatedAccount { id: user.id, username: user.username, role, password })
+}
+
+/// `kyc-hub user add`.
+pub fn add_user(dir: &Path, username: &str, role: Role) -> Result<CreatedAccount, OpsError> {
+    let (store, _) = open_data_dir(dir)?;
+    add_user_with(store.as_ref(), username, role, PasswordHashing::Production)
+}
+
+/// `kyc-hub user disable`: the account's sessions die; its next call gets `account_revoked`.
+pub fn disable_user(dir: &Path, username: &str) -> Result<UserId, OpsError> {
+    let (store, _) = open_data_dir(dir)?;
+    let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
+    store.update_user(&user.id, &UserChange { disabled: Some(true), password_hash: None })?;
+    Ok(user.id)
+}
+
+/// `kyc-hub user reset-password`: a new generated password; existing sessions die.
+pub fn reset_password(dir: &Path, username: &str) -> Result<Zeroizing<String>, OpsError> {
+    let (store, _) = open_data_dir(dir)?;
+    let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
+    let password = random_password();
+    let hash = hash_password(&password, PasswordHashing::Production)?;
+    store.update_user(&user.id, &UserChange { disabled: None, password_hash: Some(hash) })?;
+    Ok(password)
+}
+
+/// What `seed` created.
+#[derive(Debug)]
+pub struct SeedReport {
+    /// The demo accounts with their passwords.
+    pub accounts: Vec<CreatedAccount>,
+    /// Number of cases stored.
+    pub cases: usize,
+}
+
+/// Demo account handles and roles created by [`seed`].
+pub const DEMO_ACCOUNTS: [(&str, Role); 4] = [
+    ("reviewer1", Role::Reviewer),
+    ("reviewer2", Role::Reviewer),
+    ("supervisor", Role::Supervisor),
+    ("admin", Role::Admin),
+];
+
+/// `kyc-hub seed`: the demo accounts (skipping handles that exist) and `n_cases` synthetic
+/// cases, deterministic per `rng_seed`.
+pub fn seed(
+    dir: &Path,
+    n_cases: usize,
+    rng_seed: u64,
+    cost: PasswordHashing,
+) -> Result<SeedReport, OpsError> {
+    let (store, files) = open_data_dir(dir)?;
+    let mut accounts = Vec::new();
+    for (name, role) in DEMO_ACCOUNTS {
+        if store.user_by_name(name)?.is_none() {
+            accounts.push(add_user_with(store.as_ref(), name, role, cost)?);
+        }
+    }
+    let admin = store.user_by_name("admin")?.ok_or(OpsError::NoSuchAccount)?;
+    let today = from_ms(now_ms()).date();
+    let cases = crate::demo::demo_cases(n_cases, rng_seed, today);
+    let n = cases.len();
+    for (case, media) in cases {
+        store_case(store.as_ref(), &files, &case, media, &admin.id, now_ms())?;
+    }
+    Ok(SeedReport { accounts, cases: n })
+}

@@ -1,0 +1,264 @@
+//! The storage boundary. Each method is one transaction and returns wire types where the
+//! result goes straight to a client, so backends differ only in SQL.
+//!
+//! Methods are blocking: the HTTP layer calls them on tokio's blocking pool. A PostgreSQL
+//! backend implements the same trait over a connection pool; [`Store::lease`] maps to
+//! `SELECT ... WHERE state = 'open' OR lease_expires_at <= now ... FOR UPDATE SKIP LOCKED
+//! LIMIT n` followed by an `UPDATE`, and the audit chain append takes a row lock on the chain
+//! head so appends serialize.
+
+pub mod sqlite;
+
+use kyc_model::{Case, CaseId, CaseKind, MediaId, UserId};
+use kyc_proto::{
+    AuditRecordKind, AuditVerifyReport, CaseHistory, DecisionItem, DecisionPage, DecisionQuery,
+    DecisionStatus, LeasedCase, MediaManifest, Policy, Role, StatsQuery, StatsResponse,
+    VerdictRequest, VerdictResponse,
+};
+
+use crate::time_util::Millis;
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The object does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The change clashes with what is stored (names the rule, never values).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The caller may not do this to this object.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The request breaks a rule.
+    #[error("invalid: {0}")]
+    Invalid(&'static str),
+    /// Stored data could not be read back (a bug or tampering).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(&'static str),
+    /// The database failed.
+    #[error("database: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// An account as stored.
+#[derive(Clone)]
+pub struct UserRow {
+    /// Id.
+    pub id: UserId,
+    /// Login handle.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// PHC string.
+    pub password_hash: String,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+impl std::fmt::Debug for UserRow {
+    // Neither the handle nor the hash belongs in a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow").field("id", &self.id).field("role", &self.role).finish()
+    }
+}
+
+/// A change to an account.
+#[derive(Debug, Default, Clone)]
+pub struct UserChange {
+    /// Disable (revokes every session as `account_disabled`) or enable.
+    pub disabled: Option<bool>,
+    /// New password hash (revokes every session).
+    pub password_hash: Option<String>,
+}
+
+/// Why a session was revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// The account was disabled: the client must wipe.
+    AccountDisabled,
+    /// The password was reset: sign in again.
+    PasswordReset,
+}
+
+/// A session with its account, as looked up by token hash.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    /// The account.
+    pub user_id: UserId,
+    /// Its handle (for `me`).
+    pub username: String,
+    /// Its role.
+    pub role: Role,
+    /// Whether the account is disabled now.
+    pub user_disabled: bool,
+    /// Absolute expiry.
+    pub expires_at: Millis,
+    /// Last use.
+    pub last_seen_at: Millis,
+    /// Set when the session was killed by an account change.
+    pub revoked: Option<Revocation>,
+}
+
+/// A media object to store with a new case (already sealed on disk).
+#[derive(Debug, Clone)]
+pub struct NewMedia {
+    /// Manifest as clients will see it.
+    pub manifest: MediaManifest,
+    /// Name of the sealed file.
+    pub file_name: String,
+}
+
+/// A media object as stored, with what authorization needs about its case.
+#[derive(Debug, Clone)]
+pub struct MediaRow {
+    /// Manifest.
+    pub manifest: MediaManifest,
+    /// Sealed file name.
+    pub file_name: String,
+    /// Case it belongs to.
+    pub case_id: CaseId,
+    /// Case state code.
+    pub case_state: kyc_model::CaseState,
+    /// Lease holder, if the case is leased.
+    pub lease_holder: Option<UserId>,
+    /// Lease expiry.
+    pub lease_expires_at: Option<Millis>,
+}
+
+/// An audit record to append.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// Who.
+    pub actor: Option<UserId>,
+    /// Which case.
+    pub case_id: Option<CaseId>,
+    /// What.
+    pub kind: AuditRecordKind,
+}
+
+/// What a purge removed; the caller deletes the files after the commit.
+#[derive(Debug, Clone, Default)]
+pub struct PurgeOutcome {
+    /// Cases purged.
+    pub cases: u64,
+    /// Sealed media files to delete.
+    pub media_files: Vec<String>,
+}
+
+/// The hub's storage.
+pub trait Store: Send + Sync + 'static {
+    /// Creates an account. `Conflict` when the handle is taken.
+    fn create_user(
+        &self,
+        username: &str,
+        role: Role,
+        password_hash: &str,
+        now: Millis,
+    ) -> Result<UserRow, StoreError>;
+    /// An account by handle.
+    fn user_by_name(&self, username: &str) -> Result<Option<UserRow>, StoreError>;
+    /// Every account, oldest first.
+    fn list_users(&self) -> Result<Vec<UserRow>, StoreError>;
+    /// Changes an account; disabling or a new password revokes its sessions.
+    fn update_user(&self, id: &UserId, change: &UserChange) -> Result<UserRow, StoreError>;
+
+    /// Stores a session under its token hash; also drops long-dead sessions.
+    fn create_session(
+        &self,
+        token_hash: &str,
+        user: &UserId,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<(), StoreError>;
+    /// Looks up a session.
+    fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError>;
+    /// Records use of a session (idle expiry counts from here).
+    fn touch_session(&self, token_hash: &str, now: Millis) -> Result<(), StoreError>;
+    /// Deletes a session (logout).
+    fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// The policy (defaults until an admin sets one).
+    fn policy(&self) -> Result<Policy, StoreError>;
+    /// Replaces the policy.
+    fn set_policy(&self, policy: &Policy) -> Result<(), StoreError>;
+
+    /// Stores a new case and its media rows; `Conflict` when the case or a media id exists.
+    fn insert_case(
+        &self,
+        case: &Case,
+        media: &[NewMedia],
+        actor: &UserId,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    /// Grants up to `max` open (or lease-expired) cases to `user`, exclusively, until
+    /// `until`, highest priority and oldest first.
+    fn lease(
+        &self,
+        user: &UserId,
+        max: u32,
+        kind: Option<CaseKind>,
+        now: Millis,
+        until: Millis,
+    ) -> Result<Vec<LeasedCase>, StoreError>;
+    /// Extends the caller's unexpired leases; returns renewed and lost case ids.
+    fn renew(
+        &self,
+        user: &UserId,
+        cases: &[CaseId],
+        now: Millis,
+        until: Millis,
+    ) -> Result<(Vec<(CaseId, Millis)>, Vec<CaseId>), StoreError>;
+    /// Gives cases back; returns released and not-held ids.
+    fn release(
+        &self,
+        user: &UserId,
+        cases: &[CaseId],
+        now: Millis,
+    ) -> Result<(Vec<CaseId>, Vec<CaseId>), StoreError>;
+    /// A media object and its case's lease state.
+    fn media(&self, id: &MediaId) -> Result<Option<MediaRow>, StoreError>;
+    /// Applies one decision under its idempotency key (see `DecisionStatus`).
+    fn apply_decision(
+        &self,
+        user: &UserId,
+        item: &DecisionItem,
+        four_eyes: bool,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError>;
+    /// Whether `user` ever held a lease on the case (reviewers may audit only those).
+    fn ever_leased(&self, user: &UserId, case: &CaseId) -> Result<bool, StoreError>;
+    /// Whether the case exists.
+    fn case_exists(&self, case: &CaseId) -> Result<bool, StoreError>;
+
+    /// Appends records to the chain, in order, in one transaction.
+    fn append_audit(&self, entries: &[AuditEntry], now: Millis) -> Result<(), StoreError>;
+    /// Checks the whole chain.
+    fn audit_verify(&self) -> Result<AuditVerifyReport, StoreError>;
+    /// The last record's `(seq, hash)`, to anchor the chain elsewhere.
+    fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+
+    /// Supervisor decision query.
+    fn query_decisions(&self, query: &DecisionQuery) -> Result<DecisionPage, StoreError>;
+    /// A case's history; `None` when unknown.
+    fn case_history(&self, id: &CaseId) -> Result<Option<CaseHistory>, StoreError>;
+    /// Records a verdict: `NotFound`, `Forbidden` (own decision), `Conflict` (already judged).
+    fn give_verdict(
+        &self,
+        supervisor: &UserId,
+        request: &VerdictRequest,
+        now: Millis,
+    ) -> Result<VerdictResponse, StoreError>;
+    /// Per-reviewer statistics.
+    fn stats(&self, query: &StatsQuery) -> Result<StatsResponse, StoreError>;
+
+    /// Purges media and personal fields of cases decided before `decided_before`.
+    fn purge(&self, decided_before: Millis, now: Millis) -> Result<PurgeOutcome, StoreError>;
+}
+
+/// The policy a fresh hub starts with.
+pub fn default_policy() -> Policy {
+    Policy { lease_secs: 30 * 60, retention_days: 30, four_eyes_outcomes: Vec::new() }
+}
