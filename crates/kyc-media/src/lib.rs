@@ -16,6 +16,7 @@
 
 mod error;
 mod glyphs;
+mod jpeg;
 mod rendition;
 mod sniff;
 mod video;

@@ -126,6 +126,10 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Orienta
         }
     };
 
+    if image_format == ImageFormat::Jpeg && !crate::jpeg::is_complete(bytes) {
+        return Err(MediaError::corrupt("truncated JPEG"));
+    }
+
     let mut decoder_limits = image::Limits::default();
     decoder_limits.max_alloc = Some(limits.max_alloc);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);

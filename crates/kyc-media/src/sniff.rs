@@ -114,9 +114,11 @@ mod tests {
         out
     }
 
+    type BrandCase<'a> = (&'a [u8; 4], &'a [&'a [u8; 4]], Result<MediaFormat, MediaError>);
+
     #[test]
     fn ftyp_brands_decide_between_mp4_and_still_images() {
-        let cases: &[(&[u8; 4], &[&[u8; 4]], Result<MediaFormat, MediaError>)] = &[
+        let cases: &[BrandCase] = &[
             (b"isom", &[b"isom", b"avc1"], Ok(MediaFormat::Mp4)),
             (b"mp42", &[], Ok(MediaFormat::Mp4)),
             (b"XXXX", &[b"mp41"], Ok(MediaFormat::Mp4)),

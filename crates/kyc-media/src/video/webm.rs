@@ -38,9 +38,15 @@ struct Element<'a> {
     unknown_size: bool,
 }
 
+/// A decoded variable-length integer: (value, byte length, all value bits set).
+type Vint = (u64, usize, bool);
+
+/// Width and height of a video track, each when stated.
+type VideoSize = (Option<u32>, Option<u32>);
+
 /// A variable-length integer: (value without the length marker, byte length, all value bits
 /// set). Ids keep their marker, sizes do not.
-fn read_vint(data: &[u8], max_len: u32) -> Option<(u64, usize, bool)> {
+fn read_vint(data: &[u8], max_len: u32) -> Option<Vint> {
     let first = *data.first()?;
     let len = first.leading_zeros() + 1;
     if len > max_len || data.len() < len as usize {
@@ -183,11 +189,7 @@ fn parse_info(walker: &mut Walker, body: &[u8]) -> Result<Option<u64>, MediaErro
 }
 
 /// The pixel size of the first video track, if any.
-#[allow(clippy::type_complexity)]
-fn parse_tracks(
-    walker: &mut Walker,
-    body: &[u8],
-) -> Result<Option<(Option<u32>, Option<u32>)>, MediaError> {
+fn parse_tracks(walker: &mut Walker, body: &[u8]) -> Result<Option<VideoSize>, MediaError> {
     for entry in walker.children(body)?.iter().filter(|e| e.id == TRACK_ENTRY) {
         let fields = walker.children(entry.body)?;
         let track_type = match fields.iter().find(|e| e.id == TRACK_TYPE) {
@@ -221,7 +223,7 @@ mod tests {
 
     #[test]
     fn vints_decode_with_and_without_marker() {
-        let cases: &[(&[u8], Option<(u64, usize, bool)>)] = &[
+        let cases: &[(&[u8], Option<Vint>)] = &[
             (&[0x81], Some((1, 1, false))),
             (&[0xFF], Some((0x7F, 1, true))),
             (&[0x40, 0x02], Some((2, 2, false))),
