@@ -81,13 +81,42 @@ impl HubKey {
     /// Seals media bytes for the file `file_name`: `version || nonce || ciphertext+tag`. The
     /// file name is bound as associated data, so swapping two files fails authentication.
     pub fn seal(&self, file_name: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        self.seal_aad(&media_aad(file_name), plaintext)
+    }
+
+    /// Opens what [`HubKey::seal`] produced for the same file name.
+    pub fn open(&self, file_name: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        self.open_aad(&media_aad(file_name), sealed)
+    }
+
+    /// Seals a database value, bound to its column and row (a value copied to another row
+    /// fails to open).
+    pub fn seal_value(
+        &self,
+        column: &str,
+        row: &str,
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        self.seal_aad(&value_aad(column, row), plaintext)
+    }
+
+    /// Opens what [`HubKey::seal_value`] produced for the same column and row.
+    pub fn open_value(
+        &self,
+        column: &str,
+        row: &str,
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        self.open_aad(&value_aad(column, row), sealed)
+    }
+
+    fn seal_aad(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let mut nonce_bytes = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce_bytes);
         let nonce = Nonce::from(nonce_bytes);
-        let aad = media_aad(file_name);
         let ciphertext = self
             .cipher
-            .encrypt(&nonce, Payload { msg: plaintext, aad: &aad })
+            .encrypt(&nonce, Payload { msg: plaintext, aad })
             .map_err(|_| CryptoError::Integrity)?;
         let mut out = Vec::with_capacity(1 + 12 + ciphertext.len());
         out.push(MEDIA_FORMAT_V1);
@@ -96,20 +125,22 @@ impl HubKey {
         Ok(out)
     }
 
-    /// Opens what [`HubKey::seal`] produced for the same file name.
-    pub fn open(&self, file_name: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    fn open_aad(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         if sealed.len() < 1 + 12 + 16 || sealed[0] != MEDIA_FORMAT_V1 {
             return Err(CryptoError::Integrity);
         }
         let mut nonce_bytes = [0u8; 12];
         nonce_bytes.copy_from_slice(&sealed[1..13]);
         let nonce = Nonce::from(nonce_bytes);
-        let aad = media_aad(file_name);
         self.cipher
-            .decrypt(&nonce, Payload { msg: &sealed[13..], aad: &aad })
+            .decrypt(&nonce, Payload { msg: &sealed[13..], aad })
             .map(Zeroizing::new)
             .map_err(|_| CryptoError::Integrity)
     }
+}
+
+fn value_aad(column: &str, row: &str) -> Vec<u8> {
+    format!("kyc-hub value v1:{column}:{row}").into_bytes()
 }
 
 fn media_aad(file_name: &str) -> Vec<u8> {

@@ -9,12 +9,15 @@ use rand::{Rng, SeedableRng};
 use time::Date;
 use zeroize::Zeroizing;
 
+/// One media object to store: id, content type, bytes.
+pub type MediaBytes = (MediaId, String, Zeroizing<Vec<u8>>);
+
 /// A generated case: payload, media bytes, and the marker strings it contains.
 pub struct DemoCase {
     /// The payload.
     pub case: Case,
     /// `(id, content type, bytes)` per media object.
-    pub media: Vec<(MediaId, String, Zeroizing<Vec<u8>>)>,
+    pub media: Vec<MediaBytes>,
     /// Personal values in the case (names, numbers) that must never appear in logs or in plain
     /// on disk.
     pub markers: Vec<String>,
@@ -133,11 +136,7 @@ pub fn demo_case(kind: CaseKind, rng: &mut impl Rng, today: Date) -> DemoCase {
 }
 
 /// `n` cases cycling through every kind, deterministic per `rng_seed`.
-pub fn demo_cases(
-    n: usize,
-    rng_seed: u64,
-    today: Date,
-) -> Vec<(Case, Vec<(MediaId, String, Zeroizing<Vec<u8>>)>)> {
+pub fn demo_cases(n: usize, rng_seed: u64, today: Date) -> Vec<(Case, Vec<MediaBytes>)> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(rng_seed);
     (0..n)
         .map(|i| {

@@ -4,6 +4,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
@@ -24,12 +25,12 @@ pub enum MediaError {
 #[derive(Debug)]
 pub struct MediaFiles {
     dir: PathBuf,
-    key: HubKey,
+    key: Arc<HubKey>,
 }
 
 impl MediaFiles {
     /// Opens (creating, mode 0700) `data_dir/media`.
-    pub fn open(data_dir: &Path, key: HubKey) -> Result<Self, MediaError> {
+    pub fn open(data_dir: &Path, key: Arc<HubKey>) -> Result<Self, MediaError> {
         let dir = data_dir.join("media");
         match fs::DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => {}

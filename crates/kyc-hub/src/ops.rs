@@ -7,7 +7,7 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use kyc_model::{Case, MediaId, UserId};
+use kyc_model::{Case, UserId};
 use kyc_proto::{AuditVerifyReport, MediaManifest, PurgeReport, Role};
 use zeroize::Zeroizing;
 
@@ -55,9 +55,9 @@ pub fn open_data_dir(dir: &Path) -> Result<(Arc<dyn Store>, MediaFiles), OpsErro
         Ok(()) => {}
         Err(e) => return Err(OpsError::DataDir(e)),
     }
-    let key = HubKey::load_or_create(dir)?;
-    let media = MediaFiles::open(dir, key)?;
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir)?);
+    let key = Arc::new(HubKey::load_or_create(dir)?);
+    let media = MediaFiles::open(dir, key.clone())?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir, key)?);
     Ok((store, media))
 }
 
@@ -67,7 +67,7 @@ pub fn store_case(
     store: &dyn Store,
     files: &MediaFiles,
     case: &Case,
-    media: Vec<(MediaId, String, Zeroizing<Vec<u8>>)>,
+    media: Vec<crate::demo::MediaBytes>,
     actor: &UserId,
     now: Millis,
 ) -> Result<Vec<MediaManifest>, OpsError> {

@@ -148,6 +148,9 @@ pub struct PurgeOutcome {
     pub media_files: Vec<String>,
 }
 
+/// Renewed leases with their new expiry, and cases whose lease was lost.
+pub type RenewOutcome = (Vec<(CaseId, Millis)>, Vec<CaseId>);
+
 /// The hub's storage.
 pub trait Store: Send + Sync + 'static {
     /// Creates an account. `Conflict` when the handle is taken.
@@ -210,7 +213,7 @@ pub trait Store: Send + Sync + 'static {
         cases: &[CaseId],
         now: Millis,
         until: Millis,
-    ) -> Result<(Vec<(CaseId, Millis)>, Vec<CaseId>), StoreError>;
+    ) -> Result<RenewOutcome, StoreError>;
     /// Gives cases back; returns released and not-held ids.
     fn release(
         &self,

@@ -3,8 +3,8 @@
 //! reads use a small pool of their own connections and never block writers.
 
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kyc_model::{
@@ -25,6 +25,7 @@ use super::{
     UserChange, UserRow, default_policy,
 };
 use crate::audit::{CanonicalRecord, ChainVerifier, GENESIS, chain_hash};
+use crate::crypto::HubKey;
 use crate::time_util::{Millis, from_ms, to_ms};
 
 /// Name of the database file inside the data directory.
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS cases (
     kind TEXT NOT NULL,
     priority INTEGER NOT NULL,
     state TEXT NOT NULL,
-    payload TEXT,
+    payload BLOB,
     created_at INTEGER NOT NULL,
     lease_holder TEXT,
     lease_granted_at INTEGER,
@@ -88,7 +89,7 @@ CREATE TABLE IF NOT EXISTS decisions (
     case_id TEXT NOT NULL REFERENCES cases(id),
     reviewer TEXT NOT NULL,
     outcome TEXT NOT NULL,
-    decision TEXT NOT NULL,
+    decision BLOB NOT NULL,
     decided_at INTEGER NOT NULL,
     recorded_at INTEGER NOT NULL,
     handling_secs INTEGER,
@@ -152,6 +153,8 @@ fn transition(state: CaseState, event: CaseEvent) -> Result<CaseState, StoreErro
 
 /// The SQLite store.
 pub struct SqliteStore {
+    /// Seals the personal columns (case payloads, decisions with their notes).
+    key: Arc<HubKey>,
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
@@ -174,8 +177,8 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 }
 
 impl SqliteStore {
-    /// Opens (creating) `data_dir/hub.sqlite3`.
-    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+    /// Opens (creating) `data_dir/hub.sqlite3`. Personal columns are sealed with `key`.
+    pub fn open(data_dir: &Path, key: Arc<HubKey>) -> Result<Self, StoreError> {
         let path = data_dir.join(DB_FILE);
         let writer = Connection::open(&path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
@@ -190,7 +193,7 @@ impl SqliteStore {
             conn.busy_timeout(Duration::from_secs(10))?;
             readers.push(Mutex::new(conn));
         }
-        Ok(Self { writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0) })
+        Ok(Self { key, writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0) })
     }
 
     fn write<T>(
@@ -269,8 +272,34 @@ fn media_manifests(tx: &Transaction<'_>, case: &str) -> Result<Vec<MediaManifest
     Ok(out)
 }
 
-fn load_payload(json: &str) -> Result<Case, StoreError> {
-    serde_json::from_str(json).map_err(|_| StoreError::Corrupt("case payload"))
+fn load_payload(key: &HubKey, case_id: &str, sealed: &[u8]) -> Result<Case, StoreError> {
+    let json = key
+        .open_value("cases.payload", case_id, sealed)
+        .map_err(|_| StoreError::Corrupt("case payload"))?;
+    serde_json::from_slice(&json).map_err(|_| StoreError::Corrupt("case payload"))
+}
+
+fn seal_payload(key: &HubKey, case: &Case) -> Result<Vec<u8>, StoreError> {
+    let json = zeroize::Zeroizing::new(
+        serde_json::to_vec(case).map_err(|_| StoreError::Corrupt("case payload"))?,
+    );
+    key.seal_value("cases.payload", case.id.as_str(), &json)
+        .map_err(|_| StoreError::Corrupt("case payload"))
+}
+
+fn load_decision(key: &HubKey, idem_key: &str, sealed: &[u8]) -> Result<Decision, StoreError> {
+    let json = key
+        .open_value("decisions.decision", idem_key, sealed)
+        .map_err(|_| StoreError::Corrupt("decision"))?;
+    serde_json::from_slice(&json).map_err(|_| StoreError::Corrupt("decision"))
+}
+
+fn seal_decision(key: &HubKey, idem_key: &str, decision: &Decision) -> Result<Vec<u8>, StoreError> {
+    let json = zeroize::Zeroizing::new(
+        serde_json::to_vec(decision).map_err(|_| StoreError::Corrupt("decision"))?,
+    );
+    key.seal_value("decisions.decision", idem_key, &json)
+        .map_err(|_| StoreError::Corrupt("decision"))
 }
 
 fn append_tx(tx: &Transaction<'_>, entries: &[AuditEntry], now: Millis) -> Result<(), StoreError> {
@@ -298,20 +327,21 @@ fn append_tx(tx: &Transaction<'_>, entries: &[AuditEntry], now: Millis) -> Resul
 }
 
 const DECISION_COLS: &str = "d.id, d.case_id, c.kind, d.reviewer, d.decision, d.recorded_at, \
-     d.handling_secs, d.verdict, d.verdict_by, d.verdict_note, d.verdict_at";
+     d.handling_secs, d.verdict, d.verdict_by, d.verdict_note, d.verdict_at, d.idempotency_key";
 
 type RawDecision = (
     i64,
     String,
     String,
     String,
-    String,
+    Vec<u8>,
     i64,
     Option<i64>,
     Option<String>,
     Option<String>,
     Option<String>,
     Option<i64>,
+    String,
 );
 
 fn raw_decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDecision> {
@@ -327,11 +357,13 @@ fn raw_decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDecision> {
         r.get(8)?,
         r.get(9)?,
         r.get(10)?,
+        r.get(11)?,
     ))
 }
 
-fn decision_record(raw: RawDecision) -> Result<DecisionRecord, StoreError> {
-    let (id, case_id, kind, reviewer, decision, recorded_at, handling, verdict, by, note, at) = raw;
+fn decision_record(key: &HubKey, raw: RawDecision) -> Result<DecisionRecord, StoreError> {
+    let (id, case_id, kind, reviewer, decision, recorded_at, handling, verdict, by, note, at, idem) =
+        raw;
     let verdict = match (verdict, by, at) {
         (Some(v), Some(by), Some(at)) => Some(VerdictRecord {
             verdict: match v.as_str() {
@@ -350,7 +382,7 @@ fn decision_record(raw: RawDecision) -> Result<DecisionRecord, StoreError> {
         case_id: parse_id(&case_id, "case id")?,
         kind: kind_from_code(&kind)?,
         reviewer: parse_id(&reviewer, "user id")?,
-        decision: serde_json::from_str(&decision).map_err(|_| StoreError::Corrupt("decision"))?,
+        decision: load_decision(key, &idem, &decision)?,
         recorded_at: from_ms(recorded_at),
         handling_secs: handling,
         verdict,
@@ -543,8 +575,7 @@ impl Store for SqliteStore {
         actor: &UserId,
         now: Millis,
     ) -> Result<(), StoreError> {
-        let payload =
-            serde_json::to_string(case).map_err(|_| StoreError::Corrupt("case payload"))?;
+        let payload = seal_payload(&self.key, case)?;
         let priority = match case.priority {
             Priority::High => 1,
             Priority::Normal => 0,
@@ -591,7 +622,7 @@ impl Store for SqliteStore {
         until: Millis,
     ) -> Result<Vec<LeasedCase>, StoreError> {
         self.write(|tx| {
-            let candidates: Vec<(String, String, String)> = {
+            let candidates: Vec<(String, String, Vec<u8>)> = {
                 let mut stmt = tx.prepare_cached(
                     "SELECT id, state, payload FROM cases \
                      WHERE (state = 'open' OR (state = 'leased' AND lease_expires_at <= ?1)) \
@@ -621,7 +652,7 @@ impl Store for SqliteStore {
                     params![id, user.as_str()],
                 )?;
                 let media = media_manifests(tx, &id)?;
-                let case = load_payload(&payload)?;
+                let case = load_payload(&self.key, &id, &payload)?;
                 audit.push(AuditEntry {
                     actor: Some(user.clone()),
                     case_id: Some(case.id.clone()),
@@ -640,7 +671,7 @@ impl Store for SqliteStore {
         cases: &[CaseId],
         now: Millis,
         until: Millis,
-    ) -> Result<(Vec<(CaseId, Millis)>, Vec<CaseId>), StoreError> {
+    ) -> Result<super::RenewOutcome, StoreError> {
         self.write(|tx| {
             let mut renewed = Vec::new();
             let mut lost = Vec::new();
@@ -733,8 +764,7 @@ impl Store for SqliteStore {
         now: Millis,
     ) -> Result<DecisionStatus, StoreError> {
         let decision = &item.decision;
-        let decision_json =
-            serde_json::to_string(decision).map_err(|_| StoreError::Corrupt("decision"))?;
+        let decision_sealed = seal_decision(&self.key, item.idempotency_key.as_str(), decision)?;
         self.write(|tx| {
             let prior = tx
                 .query_row(
@@ -744,7 +774,7 @@ impl Store for SqliteStore {
                         Ok((
                             r.get::<_, i64>(0)?,
                             r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
+                            r.get::<_, Vec<u8>>(2)?,
                             r.get::<_, String>(3)?,
                             r.get::<_, i64>(4)?,
                         ))
@@ -754,7 +784,7 @@ impl Store for SqliteStore {
             if let Some((id, reviewer, stored, case_state, recorded_at)) = prior {
                 // Stored JSON is compared parsed: a purge may have removed the note since.
                 let same = reviewer == user.as_str()
-                    && serde_json::from_str::<Decision>(&stored).is_ok_and(|d| {
+                    && load_decision(&self.key, item.idempotency_key.as_str(), &stored).is_ok_and(|d| {
                         d.case_id == decision.case_id
                             && d.outcome == decision.outcome
                             && d.decided_at == decision.decided_at
@@ -776,7 +806,7 @@ impl Store for SqliteStore {
                     |r| {
                         Ok((
                             r.get::<_, String>(0)?,
-                            r.get::<_, Option<String>>(1)?,
+                            r.get::<_, Option<Vec<u8>>>(1)?,
                             r.get::<_, Option<String>>(2)?,
                             r.get::<_, Option<i64>>(3)?,
                             r.get::<_, Option<i64>>(4)?,
@@ -812,7 +842,11 @@ impl Store for SqliteStore {
                     ConflictReason::NotLeaseHolder
                 });
             }
-            let case = load_payload(payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?)?;
+            let case = load_payload(
+                &self.key,
+                decision.case_id.as_str(),
+                payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?,
+            )?;
             if let Err(rule) = decision.validate(&case) {
                 return Ok(DecisionStatus::Invalid { rule });
             }
@@ -832,7 +866,7 @@ impl Store for SqliteStore {
                     decision.case_id.as_str(),
                     user.as_str(),
                     outcome.code(),
-                    decision_json,
+                    decision_sealed,
                     to_ms(decision.decided_at),
                     now,
                     handling_secs,
@@ -975,7 +1009,7 @@ impl Store for SqliteStore {
                 "SELECT {DECISION_COLS} FROM decisions d JOIN cases c ON c.id = d.case_id {filter} ORDER BY d.id DESC LIMIT ? OFFSET ?"
             ))?;
             let rows = stmt.query_map(rusqlite::params_from_iter(page_args.iter()), raw_decision)?;
-            let items = rows.map(|r| decision_record(r?)).collect::<Result<Vec<_>, _>>()?;
+            let items = rows.map(|r| decision_record(&self.key, r?)).collect::<Result<Vec<_>, _>>()?;
             let next = offset + items.len() as i64;
             Ok(DecisionPage {
                 total: total as u64,
@@ -989,7 +1023,7 @@ impl Store for SqliteStore {
         self.read(|tx| {
             let row = tx
                 .query_row("SELECT kind, state, payload FROM cases WHERE id = ?1", [id.as_str()], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<Vec<u8>>>(2)?))
                 })
                 .optional()?;
             let Some((kind, state, payload)) = row else { return Ok(None) };
@@ -998,7 +1032,7 @@ impl Store for SqliteStore {
                     "SELECT {DECISION_COLS} FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.case_id = ?1 ORDER BY d.id"
                 ))?;
                 let rows = stmt.query_map([id.as_str()], raw_decision)?;
-                rows.map(|r| decision_record(r?)).collect::<Result<Vec<_>, _>>()?
+                rows.map(|r| decision_record(&self.key, r?)).collect::<Result<Vec<_>, _>>()?
             };
             let audit = {
                 let mut stmt = tx.prepare(
@@ -1017,7 +1051,7 @@ impl Store for SqliteStore {
                 case_id: id.clone(),
                 kind: kind_from_code(&kind)?,
                 state: state_from_code(&state)?,
-                case: payload.as_deref().map(load_payload).transpose()?,
+                case: payload.as_deref().map(|p| load_payload(&self.key, id.as_str(), p)).transpose()?,
                 media: media_manifests(tx, id.as_str())?,
                 decisions,
                 audit,
@@ -1194,18 +1228,17 @@ impl Store for SqliteStore {
                 )?;
                 // Notes are free text and may name the applicant: they go too. Outcomes and
                 // reason codes stay, pseudonymous, for statistics and the audit.
-                let decisions: Vec<(i64, String)> = {
-                    let mut stmt =
-                        tx.prepare_cached("SELECT id, decision FROM decisions WHERE case_id = ?1")?;
-                    let rows = stmt.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let decisions: Vec<(i64, String, Vec<u8>)> = {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT id, idempotency_key, decision FROM decisions WHERE case_id = ?1",
+                    )?;
+                    let rows = stmt.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                     rows.collect::<Result<_, _>>()?
                 };
-                for (decision_id, json) in decisions {
-                    let mut decision: Decision =
-                        serde_json::from_str(&json).map_err(|_| StoreError::Corrupt("decision"))?;
+                for (decision_id, idem, sealed) in decisions {
+                    let mut decision = load_decision(&self.key, &idem, &sealed)?;
                     decision.note = None;
-                    let json = serde_json::to_string(&decision)
-                        .map_err(|_| StoreError::Corrupt("decision"))?;
+                    let json = seal_decision(&self.key, &idem, &decision)?;
                     tx.execute(
                         "UPDATE decisions SET decision = ?2, verdict_note = NULL WHERE id = ?1",
                         params![decision_id, json],

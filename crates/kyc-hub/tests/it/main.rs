@@ -1,0 +1,15 @@
+//! The hub over real HTTP on loopback.
+
+mod support;
+
+mod audit;
+mod auth;
+mod authz;
+mod decisions;
+mod input;
+mod leases;
+mod media;
+mod privacy;
+mod restart;
+mod supervisor;
+mod transport;
