@@ -1,0 +1,59 @@
+//! The TypeScript declarations of every IPC type, generated from the Rust types with `ts-rs`.
+//!
+//! The UI imports them from `ui/src/lib/ipc/bindings.ts`. That file is committed so the UI
+//! builds without Rust; `cargo xtask bindings` rewrites it, and the test below fails when it
+//! is stale.
+
+use ts_rs::{Config, TS};
+
+use crate::error::{AppError, ErrorCode};
+use crate::ipc::{AppInfo, LoginRequest, Password, Session};
+
+/// Path of the committed bindings, relative to this crate's directory.
+pub const BINDINGS_PATH: &str = "../../ui/src/lib/ipc/bindings.ts";
+
+/// The whole bindings file.
+pub fn typescript() -> String {
+    // Defaults, not the environment: the file must not depend on who generates it.
+    let cfg = Config::new();
+    let decls = [
+        ErrorCode::decl(&cfg),
+        AppError::decl(&cfg),
+        AppInfo::decl(&cfg),
+        Password::decl(&cfg),
+        LoginRequest::decl(&cfg),
+        Session::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.\n\
+         // Do not edit by hand: a test fails when this file is stale.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn committed_bindings_are_fresh() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(super::BINDINGS_PATH);
+        let expected = super::typescript();
+        if std::env::var_os("KYC_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{} is stale: run `cargo xtask bindings` and commit the result",
+            path.display()
+        );
+    }
+}

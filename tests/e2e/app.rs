@@ -1,0 +1,186 @@
+//! Starting the app under tauri-driver, with its data in a temporary home, and stopping it
+//! cleanly.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// A running app and the WebDriver session that drives it.
+pub struct App {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+    /// The app's home: every file the app writes lands below it (kept for the privacy scans
+    /// of later tests; dropped with the app).
+    _home: tempfile::TempDir,
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn required_env(name: &str) -> Result<PathBuf> {
+    std::env::var_os(name).map(PathBuf::from).with_context(|| {
+        format!(
+            "{name} is not set: the end-to-end tests drive a prebuilt app; run them with \
+             `cargo xtask test`, which builds the app and sets it"
+        )
+    })
+}
+
+/// Where screenshots go.
+pub fn artifacts_dir() -> PathBuf {
+    std::env::var_os("KYC_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e"))
+}
+
+impl App {
+    /// Starts tauri-driver on free ports and opens a session on the app.
+    pub async fn start() -> Result<App> {
+        let app_path = required_env("KYC_DESK_BIN")?;
+        if !app_path.is_file() {
+            bail!("KYC_DESK_BIN points at {}, which does not exist", app_path.display());
+        }
+        let driver_path =
+            std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or("tauri-driver".into());
+        let home = tempfile::tempdir()?;
+        let (port, native_port) = (free_port()?, free_port()?);
+        let driver = Command::new(&driver_path)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            // The app (a child of WebKitWebDriver) writes only below this temporary home.
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("could not start {}", driver_path.display()))?;
+        let mut app = AppGuard { driver: Some(driver) };
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen on port {port} within 20 s");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_path.to_string_lossy() }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&url)
+            .await
+            .context("WebDriver session on the app")?;
+        let driver = app.driver.take().expect("driver present");
+        Ok(App { client, driver, _home: home })
+    }
+
+    /// Waits for an element and returns its text.
+    pub async fn text(&self, css: &str) -> Result<String> {
+        let el = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("element {css}"))?;
+        Ok(el.text().await?)
+    }
+
+    /// Waits until the element's text equals `expected`.
+    pub async fn wait_text(&self, css: &str, expected: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = self.text(css).await?;
+            if got == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("{css}: expected {expected:?}, found {got:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window as `name.png` in the artifacts directory.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // WebKit hands out the last painted frame: on a loaded machine that can predate the
+        // DOM change just asserted. Two animation frames guarantee a paint in between.
+        self.client
+            .execute_async(
+                "const done = arguments[0]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await?;
+        let png = self.client.screenshot().await?;
+        let dir = artifacts_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        eprintln!("screenshot: {}", path.display());
+        // The X server's view of the screen as well, when ImageMagick is there: it shows what
+        // a person would see, compositor and all.
+        if std::path::Path::new("/usr/bin/import").is_file()
+            && std::env::var_os("DISPLAY").is_some()
+        {
+            let x11 = dir.join(format!("{name}.x11.png"));
+            let _ = Command::new("/usr/bin/import").args(["-window", "root"]).arg(&x11).status();
+        }
+        Ok(path)
+    }
+
+    /// Ends the session and stops tauri-driver.
+    pub async fn stop(mut self) -> Result<()> {
+        let closed = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+        closed.map_err(Into::into)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        stop_driver(&mut self.driver);
+    }
+}
+
+/// Owns tauri-driver while a session is being set up, so a failure there still stops it.
+struct AppGuard {
+    driver: Option<Child>,
+}
+
+impl Drop for AppGuard {
+    fn drop(&mut self) {
+        if let Some(driver) = self.driver.as_mut() {
+            stop_driver(driver);
+        }
+    }
+}
+
+/// SIGTERM, not SIGKILL: killed hard, tauri-driver orphans WebKitWebDriver, which keeps the
+/// test's stdout open and hangs the run.
+fn stop_driver(driver: &mut Child) {
+    if let Ok(Some(_)) = driver.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill").args(["-TERM", &driver.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}

@@ -1,0 +1,176 @@
+//! The tasks behind `cargo xtask demo|test|bundle|bench|fuzz|bindings`.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::setup;
+use crate::sh::{cargo, has_program, root, run, run_tee, target_dir};
+
+/// Builds the web UI into `ui/dist`, which the app embeds at compile time.
+fn build_ui() -> Result<()> {
+    run(Command::new("npm").args(["run", "build"]).current_dir(root().join("ui")))
+}
+
+/// Path of the debug app binary.
+fn app_binary() -> PathBuf {
+    target_dir().join("debug").join(format!("kyc-desk{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// `cargo xtask demo`.
+pub fn demo() -> Result<()> {
+    setup::setup()?;
+    build_ui()?;
+    run(cargo().args(["build", "--package", "kyc-desk"]))?;
+    let mut app = if setup::has_display() {
+        Command::new(app_binary())
+    } else if setup::has_xvfb_run() {
+        eprintln!("demo: no display found; running the app on a virtual display (xvfb-run)");
+        let mut cmd = Command::new("xvfb-run");
+        cmd.args(["-a", "--server-args=-screen 0 1280x800x24"]).arg(app_binary());
+        cmd
+    } else {
+        bail!("no display to open the window on: run `cargo xtask demo` in a desktop session");
+    };
+    run(&mut app)
+}
+
+/// One step of `cargo xtask test`, for the summary.
+struct Step {
+    name: &'static str,
+    seconds: f64,
+}
+
+/// Sums the `test result: ok. N passed; M failed` lines cargo prints.
+fn count_cargo_tests(out: &str) -> (u64, u64) {
+    let mut passed = 0;
+    let mut failed = 0;
+    for line in out.lines().filter(|l| l.starts_with("test result:")) {
+        let number_before = |word: &str| {
+            let idx = line.find(word)?;
+            line[..idx].split_whitespace().last()?.parse::<u64>().ok()
+        };
+        passed += number_before(" passed").unwrap_or(0);
+        failed += number_before(" failed").unwrap_or(0);
+    }
+    (passed, failed)
+}
+
+/// `cargo xtask test`: everything CI checks, in the order that fails fastest.
+pub fn test() -> Result<()> {
+    let started = Instant::now();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut n_passed = 0;
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        eprintln!("\n==> xtask test: {name}");
+        let t = Instant::now();
+        f()?;
+        steps.push(Step { name, seconds: t.elapsed().as_secs_f64() });
+        Ok(())
+    };
+    step("setup", &mut || setup::setup().map(|_| ()))?;
+    // The app embeds ui/dist at compile time, so the UI is built before anything compiles it.
+    step("ui build", &mut build_ui)?;
+    step("fmt", &mut || run(cargo().args(["fmt", "--all", "--", "--check"])))?;
+    step("clippy", &mut || {
+        run(cargo()
+            .args(["clippy", "--workspace", "--all-targets", "--locked", "--"])
+            .args(["-D", "warnings"]))
+    })?;
+    step("cargo test", &mut || {
+        let out =
+            run_tee(cargo().args(["test", "--workspace", "--exclude", "kyc-e2e", "--locked"]))?;
+        n_passed += count_cargo_tests(&out).0;
+        Ok(())
+    })?;
+    let ui = root().join("ui");
+    step("svelte-check", &mut || run(Command::new("npm").args(["run", "check"]).current_dir(&ui)))?;
+    step("vitest", &mut || run(Command::new("npm").args(["test"]).current_dir(&ui)))?;
+    step("app build", &mut || run(cargo().args(["build", "--package", "kyc-desk", "--locked"])))?;
+    step("end-to-end", &mut || {
+        let driver = setup::tauri_driver(&mut Vec::new())?;
+        let mut cmd = if setup::has_display() {
+            cargo()
+        } else {
+            let mut c = Command::new("xvfb-run");
+            c.args(["-a", "--server-args=-screen 0 1280x800x24"])
+                .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+            c
+        };
+        cmd.args(["test", "--package", "kyc-e2e", "--locked", "--", "--test-threads=1"])
+            .env("KYC_DESK_BIN", app_binary())
+            .env("KYC_E2E_ARTIFACTS", target_dir().join("e2e"));
+        if let Some(driver) = driver {
+            cmd.env("TAURI_DRIVER", driver);
+        }
+        let out = run_tee(&mut cmd)?;
+        n_passed += count_cargo_tests(&out).0;
+        Ok(())
+    })?;
+    eprintln!();
+    for s in &steps {
+        eprintln!("  {:<14} {:>7.1} s", s.name, s.seconds);
+    }
+    eprintln!(
+        "xtask test: all {} steps green in {:.0} s ({} Rust tests)",
+        steps.len(),
+        started.elapsed().as_secs_f64(),
+        n_passed
+    );
+    Ok(())
+}
+
+/// `cargo xtask bundle`: the Linux `.deb` and `.rpm` (AppImage bundling downloads tools from
+/// the internet, which release machines can do and this one cannot).
+pub fn bundle() -> Result<()> {
+    setup::setup()?;
+    let tauri = root().join("ui/node_modules/.bin/tauri");
+    run(Command::new(tauri).args(["build", "--bundles", "deb,rpm"]).current_dir(root()))?;
+    let dir = target_dir().join("release/bundle");
+    for kind in ["deb", "rpm"] {
+        for entry in std::fs::read_dir(dir.join(kind))? {
+            eprintln!("bundle: {}", entry?.path().display());
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask bench <name>`: release-mode benchmarks that print ratios against baselines
+/// measured in the same run.
+pub fn bench(which: &str) -> Result<()> {
+    let all = ["vault", "media", "hub", "sync"];
+    let selected: Vec<&str> = if which == "all" { all.to_vec() } else { vec![which] };
+    for name in selected {
+        if !all.contains(&name) {
+            bail!("unknown benchmark {name}: expected one of {all:?} or all");
+        }
+        let package = format!("kyc-{name}");
+        if !root().join("crates").join(&package).join("benches").is_dir() {
+            eprintln!("bench: {package} has no benchmark yet: SKIPPED");
+            continue;
+        }
+        run(cargo().args(["bench", "--package", &package, "--bench", name]))?;
+    }
+    Ok(())
+}
+
+/// `cargo xtask fuzz media [SECONDS]`: the media decoder under cargo-fuzz (nightly).
+pub fn fuzz_media(seconds: u64) -> Result<()> {
+    if !has_program("cargo-fuzz") {
+        run(cargo().args(["install", "--locked", "cargo-fuzz"]))?;
+    }
+    let dir = root().join("crates/kyc-media/fuzz");
+    run(Command::new("cargo")
+        .args(["+nightly", "fuzz", "run", "decode", "--"])
+        .arg(format!("-max_total_time={seconds}"))
+        .current_dir(dir.parent().expect("fuzz dir has a parent")))
+}
+
+/// `cargo xtask bindings`: rewrites `ui/src/lib/ipc/bindings.ts` from the Rust IPC types.
+pub fn bindings() -> Result<()> {
+    run(cargo()
+        .args(["test", "--package", "kyc-app", "--lib", "bindings"])
+        .env("KYC_UPDATE_BINDINGS", "1"))
+}
