@@ -1,0 +1,10 @@
+//! Integration tests of kyc-vault: behaviour the app and the sync engine rely on.
+
+mod concurrency;
+mod kill;
+mod lifecycle;
+mod outbox;
+mod privacy;
+mod round_trip;
+mod support;
+mod tamper;
