@@ -42,6 +42,11 @@ pub fn artifacts_dir() -> PathBuf {
 impl App {
     /// Starts tauri-driver on free ports and opens a session on the app.
     pub async fn start() -> Result<App> {
+        App::start_with_env(&[]).await
+    }
+
+    /// Like [`App::start`], with extra environment variables for the app.
+    pub async fn start_with_env(env: &[(&str, &str)]) -> Result<App> {
         let app_path = required_env("KYC_DESK_BIN")?;
         if !app_path.is_file() {
             bail!("KYC_DESK_BIN points at {}, which does not exist", app_path.display());
@@ -57,6 +62,7 @@ impl App {
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

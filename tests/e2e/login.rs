@@ -15,9 +15,11 @@ async fn fill(app: &App, css: &str, value: &str) -> Result<()> {
 
 #[tokio::test]
 async fn login_screen_in_english_and_chinese() -> Result<()> {
-    let app = App::start().await?;
+    let app = App::start_with_env(&[("KYC_DESK_HUB_URL", "http://127.0.0.1:8443")]).await?;
     let result = async {
         app.wait_text("h1", "Sign in").await?;
+        let hub_url = app.client.find(Locator::Css("#hub-url")).await?.prop("value").await?;
+        assert_eq!(hub_url.as_deref(), Some("http://127.0.0.1:8443"), "hub address prefilled");
         assert_eq!(app.client.title().await?, "KYC Desk");
         app.screenshot("login-en").await?;
 

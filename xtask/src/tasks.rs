@@ -16,14 +16,65 @@ fn build_ui() -> Result<()> {
 
 /// Path of the debug app binary.
 fn app_binary() -> PathBuf {
-    target_dir().join("debug").join(format!("kyc-desk{}", std::env::consts::EXE_SUFFIX))
+    debug_binary("kyc-desk")
 }
 
-/// `cargo xtask demo`.
+/// Path of a debug binary of the workspace.
+fn debug_binary(name: &str) -> PathBuf {
+    target_dir().join("debug").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A child process stopped (SIGTERM, then kill) when dropped.
+struct Background(std::process::Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `cargo xtask demo`: a local hub on loopback, seeded with synthetic cases and demo accounts
+/// (their passwords printed once), and the app pointed at it.
 pub fn demo() -> Result<()> {
     setup::setup()?;
     build_ui()?;
-    run(cargo().args(["build", "--package", "kyc-desk"]))?;
+    run(cargo().args(["build", "--package", "kyc-desk", "--package", "kyc-hub"]))?;
+
+    // A fresh hub every time: the demo's data is synthetic and its passwords are printed once.
+    let data = target_dir().join("demo/hub");
+    if data.exists() {
+        std::fs::remove_dir_all(&data)?;
+    }
+    std::fs::create_dir_all(&data)?;
+    run(Command::new(debug_binary("kyc-hub"))
+        .args(["seed", "--cases", "40", "--data"])
+        .arg(&data))?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let listen = format!("127.0.0.1:{port}");
+    let hub = Background(
+        Command::new(debug_binary("kyc-hub"))
+            .args(["serve", "--listen", &listen, "--data"])
+            .arg(&data)
+            .spawn()?,
+    );
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(&listen).is_err() {
+        if Instant::now() > deadline {
+            bail!("the demo hub did not start listening on {listen}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let hub_url = format!("http://{listen}");
+    eprintln!("demo: hub at {hub_url}; sign in with one of the accounts printed above");
+
     let mut app = if setup::has_display() {
         Command::new(app_binary())
     } else if setup::has_xvfb_run() {
@@ -34,7 +85,9 @@ pub fn demo() -> Result<()> {
     } else {
         bail!("no display to open the window on: run `cargo xtask demo` in a desktop session");
     };
-    run(&mut app)
+    let result = run(app.env("KYC_DESK_HUB_URL", &hub_url));
+    drop(hub);
+    result
 }
 
 /// One step of `cargo xtask test`, for the summary.

@@ -8,11 +8,14 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Facts about the running app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// Product name.
     pub name: String,
     /// Version of the app.
     pub version: String,
+    /// Hub address to prefill on the login screen (`KYC_DESK_HUB_URL`, set by the demo).
+    pub default_hub_url: Option<String>,
 }
 
 /// A password on its way from the login form to the hub and the vault. Zeroed on drop and

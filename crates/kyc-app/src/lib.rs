@@ -16,7 +16,14 @@ pub mod login;
 pub use error::{AppError, ErrorCode};
 pub use ipc::{AppInfo, LoginRequest, Password, Session};
 
+/// Environment variable naming the hub the login screen offers first.
+pub const HUB_URL_ENV: &str = "KYC_DESK_HUB_URL";
+
 /// Facts about the running app that the UI shows (version; never anything personal).
 pub fn app_info() -> AppInfo {
-    AppInfo { name: "KYC Desk".into(), version: env!("CARGO_PKG_VERSION").into() }
+    AppInfo {
+        name: "KYC Desk".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        default_hub_url: std::env::var(HUB_URL_ENV).ok().filter(|u| !u.trim().is_empty()),
+    }
 }

@@ -21,7 +21,11 @@ name: string,
 /**
  * Version of the app.
  */
-version: string, };
+version: string, 
+/**
+ * Hub address to prefill on the login screen (`KYC_DESK_HUB_URL`, set by the demo).
+ */
+defaultHubUrl: string | null, };
 
 export type Password = string;
 
