@@ -10,7 +10,7 @@ use crate::support::{decision_for, digits, new_vault, put, sample};
 fn no_marker_on_disk_unlocked_locked_purged_or_wiped() {
     let t = new_vault();
     let root = t._tmp.path().to_owned();
-    let samples: Vec<_> = (0..6).map(sample).collect();
+    let samples: Vec<_> = (0..5).map(sample).collect();
     let mut markers: Vec<Marker> = samples.iter().flat_map(|s| s.markers.clone()).collect();
     for s in &samples {
         put(&t.vault, s);

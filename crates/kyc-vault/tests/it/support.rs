@@ -73,15 +73,20 @@ fn image_with_marker(len: usize, at: usize) -> (Vec<u8>, Vec<u8>) {
 /// A bank-card case with unique name, 18-digit ID number, phone number, 19-digit card number,
 /// a note-ready consent, and two images (one spanning several chunks) carrying marker runs.
 pub fn sample(n: usize) -> Sample {
+    sample_sized(n, [150_000 + n, 40_000, 3_000])
+}
+
+/// Like [`sample`] with the three images' sizes given (each at least 200 bytes).
+pub fn sample_sized(n: usize, sizes: [usize; 3]) -> Sample {
     let name = format!("王测试{} Markername{}", digits(4), digits(6));
     let id_number = digits(18);
     let phone = format!("1{}", digits(10));
     let card = digits(19);
     let front = MediaId::random();
     let face = MediaId::random();
-    let (front_bytes, front_run) = image_with_marker(150_000 + n, 70_000);
-    let (face_bytes, face_run) = image_with_marker(40_000, 100);
-    let (thumb_bytes, thumb_run) = image_with_marker(3_000, 10);
+    let (front_bytes, front_run) = image_with_marker(sizes[0], sizes[0] / 2);
+    let (face_bytes, face_run) = image_with_marker(sizes[1], 100);
+    let (thumb_bytes, thumb_run) = image_with_marker(sizes[2], 10);
     let case = Case {
         id: CaseId::random(),
         kind: CaseKind::IndividualBankCard,
