@@ -1,0 +1,325 @@
+//! The HTTP client of the hub's API: rustls only, loopback-only plain HTTP, a timeout on every
+//! call, hub errors mapped to [`SyncError`].
+
+use std::net::IpAddr;
+use std::sync::{Once, PoisonError, RwLock};
+use std::time::Duration;
+
+use kyc_proto::{
+    ApiError, AuditAck, AuditBatch, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, LeaseGrant,
+    LeaseRequest, LoginRequest, LoginResponse, MediaManifest, Me, ReleaseRequest,
+    ReleaseResponse, RenewRequest, RenewResponse, Secret, routes,
+};
+use kyc_model::CaseId;
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::SyncError;
+
+/// How to reach the hub.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// `https://host[:port]`, or `http://` to a loopback address (demo, tests).
+    pub base_url: String,
+    /// Longest wait for a TCP (and TLS) connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for a whole JSON call, from sending to the last byte of the answer.
+    pub request_timeout: Duration,
+    /// Slowest media download rate tolerated, in bytes per second: a download of `n` bytes
+    /// times out after `request_timeout + n / min_media_rate`.
+    pub min_media_rate: u64,
+    /// Extra trusted root certificates (PEM), for a hub with a private CA.
+    pub extra_roots_pem: Vec<Vec<u8>>,
+}
+
+impl ClientConfig {
+    /// Defaults for a hub address: 10 s to connect, 30 s per call, 50 kB/s slowest media.
+    pub fn new(base_url: impl Into<String>) -> ClientConfig {
+        ClientConfig {
+            base_url: base_url.into(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            min_media_rate: 50_000,
+            extra_roots_pem: Vec::new(),
+        }
+    }
+}
+
+/// Checks the hub address: `https` anywhere, `http` only to loopback.
+pub fn check_base_url(url: &str) -> Result<Url, SyncError> {
+    let parsed = Url::parse(url).map_err(|_| SyncError::BadUrl)?;
+    if !parsed.username().is_empty() || parsed.password().is_some() || parsed.query().is_some() {
+        return Err(SyncError::BadUrl);
+    }
+    let Some(host) = parsed.host_str() else { return Err(SyncError::BadUrl) };
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if is_loopback_host(host) => Ok(parsed),
+        "http" => Err(SyncError::InsecureUrl),
+        _ => Err(SyncError::BadUrl),
+    }
+}
+
+/// `localhost`, `127.0.0.0/8` or `[::1]`, as the URL parser prints hosts.
+fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A client of one hub. Holds the session token (zeroized when replaced or dropped).
+pub struct HubClient {
+    http: reqwest::Client,
+    base: Url,
+    config: ClientConfig,
+    token: RwLock<Option<Secret>>,
+}
+
+impl std::fmt::Debug for HubClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HubClient({}, signed in: {})", self.base, self.is_signed_in())
+    }
+}
+
+fn install_crypto_provider() {
+    // reqwest is built without a bundled provider (no aws-lc); ring is the process default,
+    // as in the hub. Installing fails harmlessly when someone installed one first.
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+fn transport(e: &reqwest::Error) -> SyncError {
+    let reason = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else {
+        "transport"
+    };
+    SyncError::Unavailable { reason: reason.into() }
+}
+
+async fn error_of(resp: reqwest::Response) -> SyncError {
+    let status = resp.status();
+    let body = resp.bytes().await.unwrap_or_default();
+    match serde_json::from_slice::<ApiError>(&body) {
+        Ok(api) => SyncError::from_api(api.code, api.message),
+        Err(_) if status.is_server_error() => {
+            SyncError::Unavailable { reason: format!("status {}", status.as_u16()) }
+        }
+        Err(_) if status == StatusCode::UNAUTHORIZED => SyncError::Unauthorized,
+        Err(_) if status == StatusCode::TOO_MANY_REQUESTS => SyncError::RateLimited,
+        Err(_) => SyncError::Protocol { what: "error without an error body" },
+    }
+}
+
+impl HubClient {
+    /// A client for `config.base_url`; refuses plain HTTP to anything but loopback.
+    pub fn new(config: ClientConfig) -> Result<HubClient, SyncError> {
+        let base = check_base_url(&config.base_url)?;
+        install_crypto_provider();
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .https_only(base.scheme() == "https")
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        for pem in &config.extra_roots_pem {
+            let cert =
+                reqwest::Certificate::from_pem(pem).map_err(|_| SyncError::ClientSetup)?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let http = builder.build().map_err(|_| SyncError::ClientSetup)?;
+        Ok(HubClient { http, base, config, token: RwLock::new(None) })
+    }
+
+    /// The hub's base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// Whether a session token is held.
+    pub fn is_signed_in(&self) -> bool {
+        self.token.read().unwrap_or_else(PoisonError::into_inner).is_some()
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(path);
+        url
+    }
+
+    fn token(&self) -> Result<Secret, SyncError> {
+        self.token.read().unwrap_or_else(PoisonError::into_inner).clone().ok_or(SyncError::Unauthorized)
+    }
+
+    fn forget_token(&self) {
+        *self.token.write().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, SyncError> {
+        let resp = req.send().await.map_err(|e| transport(&e))?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            let err = error_of(resp).await;
+            if matches!(err, SyncError::Unauthorized | SyncError::AccountRevoked) {
+                self.forget_token();
+            }
+            Err(err)
+        }
+    }
+
+    async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, SyncError> {
+        let token = self.token()?;
+        let mut req = self.http.request(method, self.url(path)).bearer_auth(token.expose());
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = self.send(req).await?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
+        serde_json::from_slice(&bytes).map_err(|_| SyncError::Protocol { what: "response body" })
+    }
+
+    /// Signs in; the token is kept for later calls.
+    pub async fn login(&self, username: &str, password: &Secret) -> Result<LoginResponse, SyncError> {
+        let body = LoginRequest { username: username.to_owned(), password: password.clone() };
+        let resp = self.send(self.http.post(self.url(routes::LOGIN)).json(&body)).await?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
+        let login: LoginResponse = serde_json::from_slice(&bytes)
+            .map_err(|_| SyncError::Protocol { what: "login response" })?;
+        *self.token.write().unwrap_or_else(PoisonError::into_inner) = Some(login.token.clone());
+        Ok(login)
+    }
+
+    /// Ends the session on the hub and forgets the token (forgotten even if the hub is
+    /// unreachable: the session then dies by its idle timeout).
+    pub async fn logout(&self) -> Result<(), SyncError> {
+        let token = self.token()?;
+        self.forget_token();
+        let req = self.http.post(self.url(routes::LOGOUT)).bearer_auth(token.expose());
+        self.send(req).await.map(|_| ())
+    }
+
+    /// The signed-in account.
+    pub async fn me(&self) -> Result<Me, SyncError> {
+        self.call::<(), Me>(Method::GET, routes::ME, None).await
+    }
+
+    /// Leases up to `max_cases` (1..=50) cases.
+    pub async fn lease(&self, max_cases: u32) -> Result<LeaseGrant, SyncError> {
+        let body = LeaseRequest { max_cases, kind: None };
+        self.call(Method::POST, routes::LEASES, Some(&body)).await
+    }
+
+    /// Renews the leases on `case_ids` (1..=200).
+    pub async fn renew(&self, case_ids: Vec<CaseId>) -> Result<RenewResponse, SyncError> {
+        self.call(Method::POST, routes::LEASES_RENEW, Some(&RenewRequest { case_ids })).await
+    }
+
+    /// Gives `case_ids` (1..=200) back undecided.
+    pub async fn release(&self, case_ids: Vec<CaseId>) -> Result<ReleaseResponse, SyncError> {
+        self.call(Method::POST, routes::LEASES_RELEASE, Some(&ReleaseRequest { case_ids })).await
+    }
+
+    /// Pushes decisions (1..=100).
+    pub async fn push_decisions(
+        &self,
+        batch: &DecisionBatch,
+    ) -> Result<DecisionBatchResult, SyncError> {
+        self.call(Method::POST, routes::DECISIONS, Some(batch)).await
+    }
+
+    /// Pushes audit events (1..=500).
+    pub async fn push_audit(&self, batch: &AuditBatch) -> Result<AuditAck, SyncError> {
+        self.call(Method::POST, routes::AUDIT_EVENTS, Some(batch)).await
+    }
+
+    /// Downloads one media object, refusing more bytes than the manifest declares and a digest
+    /// header that disagrees with the manifest. `on_bytes` is called with each chunk's length.
+    /// The caller verifies the digest of the bytes.
+    pub async fn media(
+        &self,
+        manifest: &MediaManifest,
+        on_bytes: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<Vec<u8>, SyncError> {
+        let token = self.token()?;
+        let rate = self.config.min_media_rate.max(1);
+        let timeout = self.config.request_timeout + Duration::from_secs(manifest.size / rate);
+        let req = self
+            .http
+            .get(self.url(&routes::media(&manifest.id)))
+            .bearer_auth(token.expose())
+            .timeout(timeout);
+        let mut resp = match self.send(req).await {
+            Err(SyncError::Forbidden) => return Err(SyncError::LeaseLost),
+            other => other?,
+        };
+        if resp.status() != StatusCode::OK {
+            return Err(SyncError::Protocol { what: "media status" });
+        }
+        let header = resp.headers().get(DIGEST_HEADER).and_then(|v| v.to_str().ok());
+        if header.is_some_and(|h| !h.eq_ignore_ascii_case(&manifest.sha256)) {
+            return Err(SyncError::Integrity { media: manifest.id.clone() });
+        }
+        let cap = usize::try_from(manifest.size).map_err(|_| SyncError::Protocol { what: "size" })?;
+        let mut bytes = Vec::with_capacity(cap);
+        while let Some(chunk) = resp.chunk().await.map_err(|e| transport(&e))? {
+            if bytes.len() + chunk.len() > cap {
+                return Err(SyncError::Integrity { media: manifest.id.clone() });
+            }
+            bytes.extend_from_slice(&chunk);
+            on_bytes(chunk.len() as u64);
+        }
+        if bytes.len() != cap {
+            return Err(SyncError::Integrity { media: manifest.id.clone() });
+        }
+        Ok(bytes)
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let table: &[(&str, Result<(), &str>)] = &[
+            ("https://hub.example.com", Ok(())),
+            ("https://10.0.0.1:8443", Ok(())),
+            ("http://127.0.0.1:8080", Ok(())),
+            ("http://127.5.5.5", Ok(())),
+            ("http://[::1]:9000", Ok(())),
+            ("http://localhost:9000", Ok(())),
+            ("http://hub.example.com", Err("insecure")),
+            ("http://10.0.0.1", Err("insecure")),
+            ("http://[2001:db8::1]", Err("insecure")),
+            ("http://localhost.evil.example", Err("insecure")),
+            ("ftp://127.0.0.1", Err("bad")),
+            ("https://user:pw@hub.example.com", Err("bad")),
+            ("not a url", Err("bad")),
+        ];
+        for (url, expected) in table {
+            let got = match check_base_url(url) {
+                Ok(_) => Ok(()),
+                Err(SyncError::InsecureUrl) => Err("insecure"),
+                Err(SyncError::BadUrl) => Err("bad"),
+                Err(e) => panic!("{url}: {e}"),
+            };
+            assert_eq!(&got, expected, "{url}");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The crate's one error type. Variants name codes, counts, opaque ids and rules only; never a
+//! value from a case, a password or a token, and never the text of a transport error (which
+//! could quote a URL with credentials in unusual setups).
+
+use kyc_model::MediaId;
+use kyc_proto::ErrorCode;
+use kyc_vault::VaultError;
+
+/// What went wrong, as the UI acts on it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// The hub address is not a valid `http(s)://host[:port]` URL.
+    #[error("the hub address is not a valid http(s) URL")]
+    BadUrl,
+    /// `http://` to a host that is not loopback: refused, personal data travels only over TLS.
+    #[error("plain http is only allowed to a loopback hub; use https")]
+    InsecureUrl,
+    /// The HTTP client could not be built (TLS roots, configuration).
+    #[error("the HTTP client could not be set up")]
+    ClientSetup,
+    /// No session, or the hub no longer accepts it: sign in again.
+    #[error("not signed in, or the session has ended")]
+    Unauthorized,
+    /// The hub disabled the account. The local vault has been wiped.
+    #[error("the account has been revoked; local data was wiped")]
+    AccountRevoked,
+    /// The role does not allow this call.
+    #[error("the hub refused this for the account's role")]
+    Forbidden,
+    /// The caller no longer holds the lease on a case.
+    #[error("the lease on the case was lost")]
+    LeaseLost,
+    /// The hub refused the request as breaking a rule (the rule's code or the hub's message,
+    /// which never carries personal data).
+    #[error("the hub refused the request as invalid: {rule}")]
+    Invalid {
+        /// The rule broken.
+        rule: String,
+    },
+    /// Too many attempts; try later.
+    #[error("the hub asks to slow down; try again later")]
+    RateLimited,
+    /// The hub cannot be reached or failed (network error, timeout, 5xx): retry later. Work
+    /// stays in the vault meanwhile.
+    #[error("the hub is unavailable ({reason})")]
+    Unavailable {
+        /// What failed, in our own words (`timeout`, `connect`, `status 503`, ...).
+        reason: String,
+    },
+    /// A downloaded media object does not match its digest or declared size.
+    #[error("media {media} failed its integrity check")]
+    Integrity {
+        /// The media object.
+        media: MediaId,
+    },
+    /// The hub answered something this client does not understand.
+    #[error("unexpected answer from the hub ({what})")]
+    Protocol {
+        /// What was unexpected.
+        what: &'static str,
+    },
+    /// The hub answered with another error code.
+    #[error("the hub answered {code}")]
+    Hub {
+        /// Its code.
+        code: ErrorCode,
+    },
+    /// Logout was asked while decisions or audit events still wait to be pushed (the hub is
+    /// unreachable). Offer: stay signed in (lock instead), or [`crate::Workstation::logout_discarding`].
+    #[error("{count} decisions and {audit_events} audit events are not pushed yet")]
+    PendingDecisions {
+        /// Decisions not yet accepted by the hub.
+        count: u32,
+        /// Audit events not yet accepted by the hub.
+        audit_events: u32,
+    },
+    /// The typed confirmation for discarding decisions did not match.
+    #[error("the confirmation text does not match; nothing was discarded")]
+    ConfirmationMismatch,
+    /// The pull was cancelled.
+    #[error("cancelled")]
+    Cancelled,
+    /// The vault failed.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// The sync state file (pull journal, discard notice) could not be read or written.
+    #[error("sync state file: {0}")]
+    StateFile(#[source] std::io::Error),
+}
+
+impl SyncError {
+    /// Whether retrying later may succeed (network, timeouts, 5xx, rate limits).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Unavailable { .. } | SyncError::RateLimited)
+    }
+
+    /// Maps an error code from the hub.
+    pub(crate) fn from_api(code: ErrorCode, message: String) -> SyncError {
+        match code {
+            ErrorCode::Unauthorized => SyncError::Unauthorized,
+            ErrorCode::AccountRevoked => SyncError::AccountRevoked,
+            ErrorCode::Forbidden => SyncError::Forbidden,
+            ErrorCode::Invalid | ErrorCode::PayloadTooLarge => SyncError::Invalid { rule: message },
+            ErrorCode::RateLimited => SyncError::RateLimited,
+            ErrorCode::Unavailable | ErrorCode::Internal => {
+                SyncError::Unavailable { reason: format!("hub answered {code}") }
+            }
+            other => SyncError::Hub { code: other },
+        }
+    }
+}

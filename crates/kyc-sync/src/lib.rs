@@ -1,0 +1,35 @@
+//! KYC Desk's hub client: pulls leased cases into the encrypted vault and pushes decisions
+//! through the vault's durable outbox — offline-first, each decision applied exactly once
+//! (DESIGN §4).
+//!
+//! - [`HubClient`]: the HTTP API over rustls (plain HTTP only to loopback), a timeout on every
+//!   call, hub errors as [`SyncError`].
+//! - [`Workstation`]: the client and the vault together. [`Workstation::login`],
+//!   [`Workstation::pull`] (progress on a `watch` channel, cancellable),
+//!   [`Workstation::push_now`], [`Workstation::spawn_push_loop`] (background push with
+//!   backoff and lease renewal), [`Workstation::renew_leases`], [`Workstation::logout`] and
+//!   [`Workstation::logout_discarding`].
+//! - [`state`]: the small non-personal state file beside the vault (pull journal, discard
+//!   notices) that survives crashes and wipes.
+//!
+//! Nothing here logs or returns personal data: errors and log lines carry codes, counts and
+//! opaque ids only.
+
+#![warn(missing_docs)]
+
+mod client;
+mod error;
+mod pull;
+mod push;
+pub mod state;
+mod workstation;
+
+pub use client::{ClientConfig, HubClient, check_base_url};
+pub use error::SyncError;
+pub use pull::{FailedCase, PullFailure, PullProgress, PullReport, PullTimings};
+pub use push::{PushLoop, PushReport, PushStatus};
+pub use tokio_util::sync::CancellationToken;
+pub use workstation::{
+    Backoff, DISCARD_CONFIRMATION, LogoutReport, PushHook, PushPoint, RenewReport, Session,
+    SyncOptions, Workstation,
+};
