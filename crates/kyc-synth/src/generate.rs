@@ -368,7 +368,7 @@ fn build(index: u64, opts: &SynthOptions, with_media: bool) -> SynthCase {
         submitted_on,
         rng,
         ids,
-        tf: Typeface::system(),
+        tf: if with_media { Typeface::system() } else { Typeface::blocks() },
         with_media,
         media_rng: Rng::for_stream(seed, index, 3),
         media: Vec::new(),

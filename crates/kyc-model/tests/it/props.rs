@@ -176,3 +176,77 @@ fn run_checks_on_a_default_policy_is_total_for_empty_cases() {
     let case = crate::cases::empty_case(kyc_model::CaseKind::EnterpriseCertificate);
     assert!(!run_checks(&case, &CheckPolicy::default()).is_empty());
 }
+
+fn arb_date() -> impl Strategy<Value = time::Date> {
+    (-200_000i32..200_000).prop_map(|d| time::Date::from_julian_day(2_460_000 + d).unwrap_or(DATE))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// `run_checks` is total over cases whose every field is arbitrary text, dates are far
+    /// apart, and documents are of any kind and subject; every result renders in both
+    /// languages.
+    #[test]
+    fn run_checks_never_panics_on_arbitrary_cases(
+        kind in 0usize..5,
+        texts in proptest::collection::vec(proptest::option::of(".{0,40}"), 12),
+        mrz in proptest::option::of(proptest::collection::vec("[A-Z0-9<]{0,46}|.{0,10}", 0..4)),
+        docs in proptest::collection::vec((0usize..10, 0usize..3, proptest::option::of(arb_date())), 0..6),
+        submitted in arb_date(),
+        consent in proptest::option::of(any::<bool>()),
+    ) {
+        use kyc_model::{Applicant, CaseKind, DocumentKind as K, Subject as S};
+        let t = |i: usize| texts[i].clone();
+        let mut case = crate::cases::empty_case(CaseKind::ALL[kind]);
+        case.submitted_on = submitted;
+        case.applicant = if kind < 3 {
+            Applicant::Individual {
+                name: t(0).unwrap_or_default(),
+                id_number: t(1),
+                bank_card_number: t(2),
+                phone: t(3),
+                document_number: t(4),
+            }
+        } else {
+            Applicant::Enterprise {
+                company_name: t(0).unwrap_or_default(),
+                uscc: t(1),
+                legal_representative_name: t(2),
+                legal_representative_id_number: t(3),
+                authorised_person_name: t(4),
+                authorised_person_id_number: t(5),
+                account_number: t(6),
+                bank_name: t(7),
+            }
+        };
+        let kinds = [K::IdCardFront, K::IdCardBack, K::BankCard, K::Passport, K::ForeignDrivingLicence,
+            K::HomeVisitPermit, K::BusinessLicence, K::AuthorisationLetter, K::FacePhoto, K::FaceVideo];
+        let subjects = [S::Applicant, S::LegalRepresentative, S::AuthorisedPerson];
+        for (i, (k, s, expires)) in docs.into_iter().enumerate() {
+            case.documents.push(kyc_model::Document {
+                kind: kinds[k],
+                subject: subjects[s],
+                fields: kyc_model::DocumentFields {
+                    name: t(8 + i % 4),
+                    number: t((9 + i) % 12),
+                    expires_on: expires,
+                    mrz: mrz.clone(),
+                    legal_representative: t(10),
+                    authorised_person: t(11),
+                },
+                media: vec![],
+            });
+        }
+        case.consent = consent.map(|sensitive_data| kyc_model::Consent {
+            instructions_version: t(7).unwrap_or_default(),
+            accepted_at: time::macros::datetime!(2026-01-01 0:00 UTC),
+            sensitive_data,
+        });
+        for r in run_checks(&case, &CheckPolicy::default()) {
+            prop_assert!(kyc_model::checks::message(r.key).is_some());
+            let _ = r.explain(kyc_model::checks::Lang::En);
+            let _ = r.explain(kyc_model::checks::Lang::Zh);
+        }
+    }
+}

@@ -63,6 +63,12 @@ impl Typeface {
         })
     }
 
+    /// The built-in block font (no file access).
+    pub(crate) fn blocks() -> &'static Typeface {
+        static BLOCKS: Typeface = Typeface::Blocks;
+        &BLOCKS
+    }
+
     /// Whether Chinese text can be drawn; otherwise callers draw the pinyin.
     pub(crate) fn has_han(&self) -> bool {
         matches!(self, Typeface::Outline { han: true, .. })
