@@ -256,7 +256,7 @@ pub(crate) fn id_number(slot: u64, birth: Date) -> String {
 /// days, so (birth date, sequence number) — and hence the ID number — is unique per slot for
 /// 14.6 million adult slots and 300,000 minor slots.
 pub(crate) fn birth_date(slot: u64, minor_before: Option<Date>) -> Date {
-    let spread = (slot / 1000 + (slot % 1000) * 7) as i64;
+    let spread = (slot / 1000 + (slot % 1000) * 7919) as i64;
     match minor_before {
         Some(d) => d - Duration::days(16 * 365 + spread % 300 + 1),
         None => {

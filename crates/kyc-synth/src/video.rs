@@ -4,12 +4,15 @@
 //! through GStreamer. Debian 12's `gstreamer1.0-plugins-good` has the MP4 demuxer (`qtdemux`,
 //! which maps the QuickTime `jpeg` sample entry to `image/jpeg`) and the JPEG decoder
 //! (`jpegdec`), so Motion-JPEG in MP4 plays without any codec we would have to write (VP8 or
-//! H.264 encoders are out of reach here) and without patent-encumbered encoders. Checked on
-//! this machine with GStreamer 1.22: `gst-discoverer-1.0` reports a 320×240, 10 fps,
-//! 2-second `image/jpeg` video stream in a `video/quicktime` container, and
-//! `gst-launch-1.0 filesrc ! qtdemux ! jpegdec ! fakesink` and `playbin` decode every frame.
-//! (WebKit on macOS/Windows uses other media stacks; Motion-JPEG in MP4 is not guaranteed
-//! there.)
+//! H.264 encoders are out of reach here) and without patent-encumbered encoders.
+//!
+//! Verified on Debian 12 with GStreamer 1.22 and WebKitGTK 2.50.6: `gst-discoverer-1.0`
+//! reports a 2-second `image/jpeg` 320×240 10/1 fps stream in a `video/quicktime` (iso)
+//! container; `gst-launch-1.0 filesrc ! qtdemux ! jpegdec` decodes all 20 frames; and in
+//! WebKitGTK's MiniBrowser (driven by WebKitWebDriver under Xvfb) a `<video>` element fires
+//! `loadeddata`, reports 320×240 and duration 2, plays (`currentTime` advanced 1.2 s in
+//! 1.2 s, `readyState` 4) and shows the face. WebKit on macOS and Windows uses other media
+//! stacks, where Motion-JPEG in MP4 is not guaranteed to play.
 //!
 //! Layout: `ftyp` (isom), `free` (the marker run), `moov` (before `mdat`, so playback can
 //! start before the whole file is read), `mdat` with the frames back to back in one chunk.

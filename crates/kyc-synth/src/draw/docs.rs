@@ -505,3 +505,18 @@ pub(crate) fn face_photo(tf: &Typeface, width: u32, height: u32, look: &Look) ->
     s.portrait(0.0, 0.0, w, h, look);
     s.canvas
 }
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_keeps_words_and_closing_punctuation_together() {
+        let lines = wrap("AUTHORISES JOHN SMITH TO ACT", 8.0);
+        assert!(lines.iter().all(|l| !l.starts_with(' ') && !l.ends_with(' ')));
+        assert!(lines.contains(&"JOHN".to_owned()), "{lines:?}");
+        let han = wrap("一二三四五六七八九十。", 10.0);
+        assert_eq!(han, vec!["一二三四五六七八九十。".to_owned()]);
+        assert_eq!(wrap("", 5.0), Vec::<String>::new());
+    }
+}

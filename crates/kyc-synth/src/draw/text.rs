@@ -121,6 +121,11 @@ impl Typeface {
         text: &str,
         colour: Rgb,
     ) {
+        // Block glyphs are 6 dots wide: shrink them to the pitch rather than overlap.
+        let size = match self {
+            Typeface::Blocks => size.min(pitch as f32 * 8.0 / 6.0),
+            Typeface::Outline { .. } => size,
+        };
         for (i, c) in text.chars().enumerate() {
             let mut buf = [0u8; 4];
             self.draw(canvas, x + i as i64 * pitch, y, size, c.encode_utf8(&mut buf), colour);
