@@ -1,1 +1,10 @@
-//! Integration tests.
+//! kyc-sync against a real hub on a real loopback socket.
+
+mod faults;
+mod kill_points;
+mod leases;
+mod logout;
+mod offline;
+mod proxy;
+mod round_trip;
+mod support;

@@ -1,0 +1,222 @@
+//! Faulty network, hub restart during a pull, tampered media, hostile images.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use kyc_media::MediaError;
+use kyc_sync::{CancellationToken, PullFailure, PullProgress, SyncOptions};
+use kyc_vault::Variant;
+use tokio::sync::watch;
+
+use crate::proxy::{Fault, Proxy};
+use crate::support::*;
+
+/// A small deterministic hash, to pick faults from the request number.
+fn mix(n: u64) -> u64 {
+    let mut x = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_decisions_through_a_faulty_network_arrive_once_each() {
+    const N: u32 = 1000;
+    let hub = Hub::start().await;
+    let cases = plain_cases(N as usize, 41);
+    hub.add_cases(&cases);
+    let proxy = Proxy::start(hub.addr()).await;
+    let data = tempfile::tempdir().unwrap();
+    let ws = workstation(&proxy.url(), data.path(), fast_options());
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+    let ids = lease_into_vault(&ws, &cases, N).await;
+    for id in &ids {
+        ws.vault().record_decision(&reject(id)).unwrap();
+    }
+
+    // From now on: 20 % dropped before the hub, 20 % reset after the hub committed, 10 %
+    // delayed, the rest passed.
+    proxy.set_rule(|r| match mix(r.n) % 10 {
+        0 | 1 => Fault::Drop,
+        2 | 3 => Fault::ResetAfterHub,
+        4 => Fault::Delay(Duration::from_millis(30)),
+        _ => Fault::Pass,
+    });
+    let mut failures = 0;
+    loop {
+        match ws.push_now().await {
+            Ok(_) => break,
+            Err(e) => {
+                assert!(e.is_transient(), "{e}");
+                failures += 1;
+                assert!(failures < 500, "the push never got through");
+            }
+        }
+    }
+    assert!(failures > 0, "the proxy injected faults");
+    assert!(ws.vault().outbox().unwrap().is_empty());
+    assert!(ws.vault().list_cases().unwrap().is_empty());
+
+    let on_hub = hub.decisions();
+    let cases_on_hub: HashSet<&str> = on_hub.iter().map(|(c, _)| c.as_str()).collect();
+    let keys_on_hub: HashSet<&str> = on_hub.iter().map(|(_, k)| k.as_str()).collect();
+    assert_eq!(on_hub.len(), N as usize, "0 duplicated");
+    assert_eq!(cases_on_hub.len(), N as usize, "0 duplicated per case");
+    assert_eq!(keys_on_hub.len(), N as usize);
+    assert!(ids.iter().all(|id| cases_on_hub.contains(id.as_str())), "0 lost");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hub_restarting_during_a_pull_leaves_no_half_case() {
+    let mut hub = Hub::start().await;
+    let cases = synth_cases();
+    hub.add_cases(&synth_as_cases(cases));
+    let proxy = Arc::new(Proxy::start(hub.addr()).await);
+    // Slow media downloads, so the restart falls inside the pull.
+    proxy.set_rule(|r| {
+        if r.path.starts_with("/api/v1/media/") {
+            Fault::Delay(Duration::from_millis(60))
+        } else {
+            Fault::Pass
+        }
+    });
+    let data = tempfile::tempdir().unwrap();
+    let options = SyncOptions { download_attempts: 8, ..fast_options() };
+    let ws = workstation(&proxy.url(), data.path(), options);
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+
+    let (tx, mut rx) = watch::channel(PullProgress::default());
+    let restarted = Arc::new(AtomicBool::new(false));
+    let restarter = {
+        let (proxy, restarted) = (proxy.clone(), restarted.clone());
+        tokio::spawn(async move {
+            while rx.changed().await.is_ok() {
+                if rx.borrow().bytes_done > 0 {
+                    break;
+                }
+            }
+            hub.stop().await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            hub.start_again().await;
+            proxy.set_upstream(hub.addr());
+            restarted.store(true, Ordering::SeqCst);
+            hub
+        })
+    };
+    let first = ws.pull(cases.len() as u32, Some(&tx), &CancellationToken::new()).await.unwrap();
+    drop(tx);
+    let hub = restarter.await.unwrap();
+    assert!(restarted.load(Ordering::SeqCst));
+
+    // Whatever the first pull stored is whole; a second pull completes the rest.
+    let check_whole = |ids: &[kyc_model::CaseId]| {
+        for id in ids {
+            let c = cases.iter().find(|c| &c.case.id == id).unwrap();
+            for m in &c.media {
+                let variant =
+                    if m.content_type.starts_with("image/") { Variant::Display } else { Variant::Original };
+                ws.vault().read_media(&m.id, variant).unwrap();
+            }
+        }
+    };
+    check_whole(&first.stored);
+    if first.stored.len() < cases.len() {
+        assert!(
+            first.failed.iter().all(|f| f.reason == PullFailure::Unavailable),
+            "{:?}",
+            first.failed
+        );
+        let second = ws.pull(cases.len() as u32, None, &CancellationToken::new()).await.unwrap();
+        check_whole(&second.stored);
+    }
+    let in_vault = ws.vault().list_cases().unwrap();
+    assert_eq!(in_vault.len(), cases.len());
+    for c in cases {
+        assert_eq!(hub.case_state(&c.case.id), "leased");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_media_download_fails_its_case_only() {
+    let hub = Hub::start().await;
+    let cases = &synth_cases()[..3];
+    hub.add_cases(&synth_as_cases(cases));
+    let proxy = Proxy::start(hub.addr()).await;
+    let bad = cases[1].media[0].id.clone();
+    let bad_path = format!("/api/v1/media/{bad}");
+    proxy.set_rule(move |r| if r.path == bad_path { Fault::CorruptBody } else { Fault::Pass });
+    let data = tempfile::tempdir().unwrap();
+    let ws = workstation(&proxy.url(), data.path(), fast_options());
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+
+    let report = ws.pull(3, None, &CancellationToken::new()).await.unwrap();
+    assert_eq!(report.stored.len(), 2);
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].case_id, cases[1].case.id);
+    assert_eq!(report.failed[0].reason, PullFailure::Digest { media: bad });
+    assert_eq!(hub.case_state(&cases[1].case.id), "open", "its lease was given back");
+    assert!(ws.vault().case(&cases[1].case.id).is_err(), "no half case in the vault");
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// A tiny PNG declaring 60000 × 60000 pixels (3.6 gigapixels): a decompression bomb.
+fn bomb_png() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png_chunk(&mut png, b"IHDR", &ihdr);
+    // zlib: one stored block holding a single zero byte, then its Adler-32.
+    png_chunk(&mut png, b"IDAT", &[0x78, 0x01, 0x01, 0x01, 0x00, 0xfe, 0xff, 0x00, 0, 1, 0, 1]);
+    png_chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decompression_bomb_fails_its_case_and_the_others_arrive() {
+    let hub = Hub::start().await;
+    let mut cases = synth_as_cases(&synth_cases()[..3]);
+    let bomb_case = cases[0].0.id.clone();
+    let image = cases[0].1.iter_mut().find(|(_, ct, _)| ct.starts_with("image/")).unwrap();
+    image.1 = "image/png".into();
+    image.2 = bomb_png();
+    let bomb_id = image.0.clone();
+    hub.add_cases(&cases);
+    let data = tempfile::tempdir().unwrap();
+    let ws = workstation(&hub.url(), data.path(), fast_options());
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+
+    let report = ws.pull(3, None, &CancellationToken::new()).await.unwrap();
+    assert_eq!(report.stored.len(), 2);
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].case_id, bomb_case);
+    match &report.failed[0].reason {
+        PullFailure::Media { media, error: MediaError::TooManyPixels { .. } } => {
+            assert_eq!(media, &bomb_id)
+        }
+        other => panic!("unexpected failure: {other:?}"),
+    }
+    assert_eq!(hub.case_state(&bomb_case), "open");
+}
