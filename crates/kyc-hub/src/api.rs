@@ -606,15 +606,22 @@ async fn decisions(
     }
     let four_eyes: HashSet<OutcomeCode> = state.policy().four_eyes_outcomes.into_iter().collect();
     let user = caller.user.clone();
+    let items: Vec<_> = batch
+        .items
+        .into_iter()
+        .map(|item| {
+            let needs = four_eyes.contains(&OutcomeCode::of(&item.decision.outcome));
+            (item, needs)
+        })
+        .collect();
     let results = state
         .blocking(move |s| {
-            let mut results = Vec::with_capacity(batch.items.len());
-            for item in &batch.items {
-                let needs = four_eyes.contains(&OutcomeCode::of(&item.decision.outcome));
-                let status = s.apply_decision(&user, item, needs, now_ms())?;
-                results.push(DecisionResult { key: item.idempotency_key.clone(), status });
-            }
-            Ok(results)
+            let statuses = s.apply_decisions(&user, &items, now_ms())?;
+            Ok(items
+                .into_iter()
+                .zip(statuses)
+                .map(|((item, _), status)| DecisionResult { key: item.idempotency_key, status })
+                .collect::<Vec<_>>())
         })
         .await?;
     tracing::info!(user = %caller.user, items = results.len(), "decisions pushed");

@@ -223,14 +223,15 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<CaseId>, Vec<CaseId>), StoreError>;
     /// A media object and its case's lease state.
     fn media(&self, id: &MediaId) -> Result<Option<MediaRow>, StoreError>;
-    /// Applies one decision under its idempotency key (see `DecisionStatus`).
-    fn apply_decision(
+    /// Applies decisions in order, each under its idempotency key and judged on its own (see
+    /// `DecisionStatus`), in one transaction: one durable write for the whole batch. The bool
+    /// says whether the item's outcome needs four-eyes confirmation.
+    fn apply_decisions(
         &self,
         user: &UserId,
-        item: &DecisionItem,
-        four_eyes: bool,
+        items: &[(DecisionItem, bool)],
         now: Millis,
-    ) -> Result<DecisionStatus, StoreError>;
+    ) -> Result<Vec<DecisionStatus>, StoreError>;
     /// Whether `user` ever held a lease on the case (reviewers may audit only those).
     fn ever_leased(&self, user: &UserId, case: &CaseId) -> Result<bool, StoreError>;
     /// Whether the case exists.

@@ -756,143 +756,17 @@ impl Store for SqliteStore {
         })
     }
 
-    fn apply_decision(
+    fn apply_decisions(
         &self,
         user: &UserId,
-        item: &DecisionItem,
-        four_eyes: bool,
+        items: &[(DecisionItem, bool)],
         now: Millis,
-    ) -> Result<DecisionStatus, StoreError> {
-        let decision = &item.decision;
-        let decision_sealed = seal_decision(&self.key, item.idempotency_key.as_str(), decision)?;
+    ) -> Result<Vec<DecisionStatus>, StoreError> {
         self.write(|tx| {
-            let prior = tx
-                .query_row(
-                    "SELECT id, reviewer, decision, case_state, recorded_at FROM decisions WHERE idempotency_key = ?1",
-                    [item.idempotency_key.as_str()],
-                    |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Vec<u8>>(2)?,
-                            r.get::<_, String>(3)?,
-                            r.get::<_, i64>(4)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            if let Some((id, reviewer, stored, case_state, recorded_at)) = prior {
-                // Stored JSON is compared parsed: a purge may have removed the note since.
-                let same = reviewer == user.as_str()
-                    && load_decision(&self.key, item.idempotency_key.as_str(), &stored).is_ok_and(|d| {
-                        d.case_id == decision.case_id
-                            && d.outcome == decision.outcome
-                            && d.decided_at == decision.decided_at
-                    });
-                return Ok(if same {
-                    DecisionStatus::Duplicate {
-                        decision_id: id,
-                        case_state: state_from_code(&case_state)?,
-                        recorded_at: from_ms(recorded_at),
-                    }
-                } else {
-                    DecisionStatus::Conflict { reason: ConflictReason::KeyReused }
-                });
-            }
-            let row = tx
-                .query_row(
-                    "SELECT state, payload, lease_holder, lease_granted_at, lease_expires_at FROM cases WHERE id = ?1",
-                    [decision.case_id.as_str()],
-                    |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, Option<Vec<u8>>>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                            r.get::<_, Option<i64>>(3)?,
-                            r.get::<_, Option<i64>>(4)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            let conflict = |reason| Ok(DecisionStatus::Conflict { reason });
-            let Some((state, payload, holder, granted_at, expires_at)) = row else {
-                return conflict(ConflictReason::UnknownCase);
-            };
-            let state = state_from_code(&state)?;
-            match state {
-                CaseState::Purged => return conflict(ConflictReason::CasePurged),
-                CaseState::Decided | CaseState::AwaitingConfirmation => {
-                    return conflict(ConflictReason::AlreadyDecided);
-                }
-                CaseState::Open | CaseState::Leased => {}
-            }
-            let holds = state == CaseState::Leased
-                && holder.as_deref() == Some(user.as_str())
-                && expires_at.is_some_and(|e| e > now);
-            if !holds {
-                let had_lease: bool = tx
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM lease_log WHERE case_id = ?1 AND user_id = ?2)",
-                        params![decision.case_id.as_str(), user.as_str()],
-                        |r| r.get(0),
-                    )?;
-                return conflict(if had_lease {
-                    ConflictReason::LeaseExpired
-                } else {
-                    ConflictReason::NotLeaseHolder
-                });
-            }
-            let case = load_payload(
-                &self.key,
-                decision.case_id.as_str(),
-                payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?,
-            )?;
-            if let Err(rule) = decision.validate(&case) {
-                return Ok(DecisionStatus::Invalid { rule });
-            }
-            let outcome = OutcomeCode::of(&decision.outcome);
-            let escalated = outcome == OutcomeCode::Escalate;
-            let next = transition(
-                state,
-                CaseEvent::Decide { needs_confirmation: four_eyes && !escalated, escalated },
-            )?;
-            let handling_secs =
-                granted_at.map(|g| ((to_ms(decision.decided_at) - g) / 1000).max(0));
-            tx.execute(
-                "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, handling_secs, case_state) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    item.idempotency_key.as_str(),
-                    decision.case_id.as_str(),
-                    user.as_str(),
-                    outcome.code(),
-                    decision_sealed,
-                    to_ms(decision.decided_at),
-                    now,
-                    handling_secs,
-                    next.code()
-                ],
-            )?;
-            let decision_id = tx.last_insert_rowid();
-            let decided_at = matches!(next, CaseState::Decided | CaseState::AwaitingConfirmation)
-                .then_some(now);
-            tx.execute(
-                "UPDATE cases SET state = ?2, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, decided_at = ?3 WHERE id = ?1",
-                params![decision.case_id.as_str(), next.code(), decided_at],
-            )?;
-            append_tx(
-                tx,
-                &[AuditEntry {
-                    actor: Some(user.clone()),
-                    case_id: Some(decision.case_id.clone()),
-                    kind: AuditRecordKind::DecisionRecorded {
-                        decision_id,
-                        outcome: outcome.code().to_owned(),
-                    },
-                }],
-                now,
-            )?;
-            Ok(DecisionStatus::Accepted { decision_id, case_state: next, recorded_at: from_ms(now) })
+            items
+                .iter()
+                .map(|(item, four_eyes)| self.apply_one(tx, user, item, *four_eyes, now))
+                .collect()
         })
     }
 
@@ -1254,6 +1128,150 @@ impl Store for SqliteStore {
             append_tx(tx, &audit, now)?;
             Ok(outcome)
         })
+    }
+}
+
+impl SqliteStore {
+    /// One decision inside the batch's transaction. Conflicts and rule breaks are results,
+    /// not errors, so one bad item never undoes the others.
+    fn apply_one(
+        &self,
+        tx: &Transaction<'_>,
+        user: &UserId,
+        item: &DecisionItem,
+        four_eyes: bool,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError> {
+        let decision = &item.decision;
+        let decision_sealed = seal_decision(&self.key, item.idempotency_key.as_str(), decision)?;
+
+        let prior = tx
+            .query_row(
+                "SELECT id, reviewer, decision, case_state, recorded_at FROM decisions WHERE idempotency_key = ?1",
+                [item.idempotency_key.as_str()],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some((id, reviewer, stored, case_state, recorded_at)) = prior {
+            // Stored JSON is compared parsed: a purge may have removed the note since.
+            let same = reviewer == user.as_str()
+                && load_decision(&self.key, item.idempotency_key.as_str(), &stored).is_ok_and(
+                    |d| {
+                        d.case_id == decision.case_id
+                            && d.outcome == decision.outcome
+                            && d.decided_at == decision.decided_at
+                    },
+                );
+            return Ok(if same {
+                DecisionStatus::Duplicate {
+                    decision_id: id,
+                    case_state: state_from_code(&case_state)?,
+                    recorded_at: from_ms(recorded_at),
+                }
+            } else {
+                DecisionStatus::Conflict { reason: ConflictReason::KeyReused }
+            });
+        }
+        let row = tx
+            .query_row(
+                "SELECT state, payload, lease_holder, lease_granted_at, lease_expires_at FROM cases WHERE id = ?1",
+                [decision.case_id.as_str()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<Vec<u8>>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let conflict = |reason| Ok(DecisionStatus::Conflict { reason });
+        let Some((state, payload, holder, granted_at, expires_at)) = row else {
+            return conflict(ConflictReason::UnknownCase);
+        };
+        let state = state_from_code(&state)?;
+        match state {
+            CaseState::Purged => return conflict(ConflictReason::CasePurged),
+            CaseState::Decided | CaseState::AwaitingConfirmation => {
+                return conflict(ConflictReason::AlreadyDecided);
+            }
+            CaseState::Open | CaseState::Leased => {}
+        }
+        let holds = state == CaseState::Leased
+            && holder.as_deref() == Some(user.as_str())
+            && expires_at.is_some_and(|e| e > now);
+        if !holds {
+            let had_lease: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM lease_log WHERE case_id = ?1 AND user_id = ?2)",
+                params![decision.case_id.as_str(), user.as_str()],
+                |r| r.get(0),
+            )?;
+            return conflict(if had_lease {
+                ConflictReason::LeaseExpired
+            } else {
+                ConflictReason::NotLeaseHolder
+            });
+        }
+        let case = load_payload(
+            &self.key,
+            decision.case_id.as_str(),
+            payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?,
+        )?;
+        if let Err(rule) = decision.validate(&case) {
+            return Ok(DecisionStatus::Invalid { rule });
+        }
+        let outcome = OutcomeCode::of(&decision.outcome);
+        let escalated = outcome == OutcomeCode::Escalate;
+        let next = transition(
+            state,
+            CaseEvent::Decide { needs_confirmation: four_eyes && !escalated, escalated },
+        )?;
+        let handling_secs = granted_at.map(|g| ((to_ms(decision.decided_at) - g) / 1000).max(0));
+        tx.execute(
+            "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, handling_secs, case_state) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                item.idempotency_key.as_str(),
+                decision.case_id.as_str(),
+                user.as_str(),
+                outcome.code(),
+                decision_sealed,
+                to_ms(decision.decided_at),
+                now,
+                handling_secs,
+                next.code()
+            ],
+        )?;
+        let decision_id = tx.last_insert_rowid();
+        let decided_at =
+            matches!(next, CaseState::Decided | CaseState::AwaitingConfirmation).then_some(now);
+        tx.execute(
+            "UPDATE cases SET state = ?2, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, decided_at = ?3 WHERE id = ?1",
+            params![decision.case_id.as_str(), next.code(), decided_at],
+        )?;
+        append_tx(
+            tx,
+            &[AuditEntry {
+                actor: Some(user.clone()),
+                case_id: Some(decision.case_id.clone()),
+                kind: AuditRecordKind::DecisionRecorded {
+                    decision_id,
+                    outcome: outcome.code().to_owned(),
+                },
+            }],
+            now,
+        )?;
+        Ok(DecisionStatus::Accepted { decision_id, case_state: next, recorded_at: from_ms(now) })
     }
 }
 
