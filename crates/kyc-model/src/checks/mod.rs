@@ -3,9 +3,9 @@
 //! Every check is total: it returns a [`CheckResult`] for any input (empty, huge, non-ASCII)
 //! and never panics. A result carries a stable explanation key and parameters; the sentence
 //! is rendered by [`CheckResult::explain`] in the reader's language. Parameters may hold values
-//! derived from the case (a birth date, an age) because the reviewer reads them in the case
-//! view, but never a whole ID, card or phone number: results are not secrets, yet they should
-//! not spread identifiers further than the evidence itself.
+//! derived from the case (a birth date, an age, the names read from an MRZ) because the
+//! reviewer reads them in the case view, but never a whole ID, card or phone number: results
+//! are not secrets, yet they should not spread identifiers further than the evidence itself.
 //!
 //! [`run_checks`] runs every check that is relevant to a case's kind.
 
