@@ -12,16 +12,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
-use kyc_model::{Applicant, CaseId, CaseState, MediaId, UserId};
+use kyc_model::{CaseId, CaseState, MediaId, UserId};
 use kyc_proto::{
-    ALLOWED_CONTENT_TYPES, AuditAck, AuditBatch, AuditEventKind, AuditRecordKind,
-    AuditVerifyReport, CaseHistory, CreateUserRequest, DIGEST_HEADER, DecisionBatch,
-    DecisionBatchResult, DecisionPage, DecisionQuery, DecisionResult, ErrorCode, Health,
-    IntakeCase, IntakeResponse, LeaseGrant, LeaseRequest, LoginRequest, LoginResponse,
-    MAX_AUDIT_TEXT_CHARS, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, OutcomeCode, Policy,
-    PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease, Role,
-    StatsQuery, StatsResponse, UpdateUserRequest, UserSummary, VerdictKind, VerdictRequest,
-    VerdictResponse, routes,
+    AuditAck, AuditBatch, AuditEventKind, AuditRecordKind, AuditVerifyReport, CaseHistory,
+    CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionPage,
+    DecisionQuery, DecisionResult, ErrorCode, Health, IntakeCase, IntakeResponse, LeaseGrant,
+    LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_TEXT_CHARS, MAX_DECISION_BATCH,
+    MAX_LEASE_BATCH, Me, OutcomeCode, Policy, PurgeReport, ReleaseRequest, ReleaseResponse,
+    RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest,
+    UserSummary, VerdictKind, VerdictRequest, VerdictResponse, routes,
 };
 use serde::Serialize;
 
@@ -339,36 +338,9 @@ async fn me(caller: Caller) -> ApiJson<Me> {
     })
 }
 
-/// Checks that a case's applicant matches its kind and its documents' media match the media
-/// sent, exactly.
 fn validate_intake(req: &IntakeCase) -> Result<(), AppError> {
-    let case = &req.case;
-    let individual = matches!(case.applicant, Applicant::Individual { .. });
-    if individual != case.kind.is_individual() {
-        return Err(AppError::invalid("applicant type does not match the case kind"));
-    }
-    if case.documents.is_empty() {
-        return Err(AppError::invalid("a case needs at least one document"));
-    }
-    let mut referenced = HashSet::new();
-    for id in case.media_ids() {
-        if !referenced.insert(id) {
-            return Err(AppError::invalid("a media id is referenced twice"));
-        }
-    }
-    let mut sent = HashSet::new();
-    for m in &req.media {
-        if !sent.insert(&m.id) {
-            return Err(AppError::invalid("a media id is sent twice"));
-        }
-        if !ALLOWED_CONTENT_TYPES.contains(&m.content_type.as_str()) {
-            return Err(AppError::invalid("unsupported media content type"));
-        }
-    }
-    if referenced != sent {
-        return Err(AppError::invalid("media sent do not match the media the documents list"));
-    }
-    Ok(())
+    let declared: Vec<_> = req.media.iter().map(|m| (&m.id, m.content_type.as_str())).collect();
+    crate::ops::validate_case(&req.case, &declared).map_err(AppError::invalid)
 }
 
 #[utoipa::path(post, path = "/api/v1/intake/cases", tag = "intake", request_body = IntakeCase,

@@ -7,7 +7,7 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use kyc_model::{Case, UserId};
+use kyc_model::{Case, MediaId, UserId};
 use kyc_proto::{AuditVerifyReport, MediaManifest, PurgeReport, Role};
 use zeroize::Zeroizing;
 
@@ -37,6 +37,9 @@ pub enum OpsError {
     /// No account with that name.
     #[error("no such account")]
     NoSuchAccount,
+    /// A case breaks an intake rule (names the rule).
+    #[error("invalid case: {0}")]
+    InvalidCase(&'static str),
 }
 
 impl From<OpsError> for AppError {
@@ -44,6 +47,7 @@ impl From<OpsError> for AppError {
         match e {
             OpsError::Store(s) => s.into(),
             OpsError::NoSuchAccount => AppError::not_found("no such account"),
+            OpsError::InvalidCase(why) => AppError::invalid(why),
             other => AppError::internal(&other),
         }
     }
@@ -59,6 +63,38 @@ pub fn open_data_dir(dir: &Path) -> Result<(Arc<dyn Store>, MediaFiles), OpsErro
     let media = MediaFiles::open(dir, key.clone())?;
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir, key)?);
     Ok((store, media))
+}
+
+/// Checks a case before it is stored: the applicant matches the kind, and the media declared
+/// (id, content type) are exactly the media the documents list, each once, of allowed types.
+pub fn validate_case(case: &Case, media: &[(&MediaId, &str)]) -> Result<(), &'static str> {
+    use std::collections::HashSet;
+    let individual = matches!(case.applicant, kyc_model::Applicant::Individual { .. });
+    if individual != case.kind.is_individual() {
+        return Err("applicant type does not match the case kind");
+    }
+    if case.documents.is_empty() {
+        return Err("a case needs at least one document");
+    }
+    let mut referenced = HashSet::new();
+    for id in case.media_ids() {
+        if !referenced.insert(id) {
+            return Err("a media id is referenced twice");
+        }
+    }
+    let mut sent = HashSet::new();
+    for (id, content_type) in media {
+        if !sent.insert(*id) {
+            return Err("a media id is sent twice");
+        }
+        if !kyc_proto::ALLOWED_CONTENT_TYPES.contains(content_type) {
+            return Err("unsupported media content type");
+        }
+    }
+    if referenced != sent {
+        return Err("media sent do not match the media the documents list");
+    }
+    Ok(())
 }
 
 /// Seals a case's media to disk and stores the case, in the documents' media order. Files of a
@@ -207,7 +243,8 @@ pub const DEMO_ACCOUNTS: [(&str, Role); 4] = [
 ];
 
 /// `kyc-hub seed`: the demo accounts (skipping handles that exist) and `n_cases` synthetic
-/// cases, deterministic per `rng_seed`.
+/// cases from `kyc-synth` (every kind, drawn documents, face videos, a share deliberately
+/// flawed), deterministic per `rng_seed`.
 pub fn seed(
     dir: &Path,
     n_cases: usize,
@@ -223,10 +260,17 @@ pub fn seed(
     }
     let admin = store.user_by_name("admin")?.ok_or(OpsError::NoSuchAccount)?;
     let today = from_ms(now_ms()).date();
-    let cases = crate::demo::demo_cases(n_cases, rng_seed, today);
+    let cases = kyc_synth::generate(&kyc_synth::SynthOptions { n_cases, rng_seed, today });
     let n = cases.len();
-    for (case, media) in cases {
-        store_case(store.as_ref(), &files, &case, media, &admin.id, now_ms())?;
+    for synth in cases {
+        let media: Vec<_> = synth
+            .media
+            .into_iter()
+            .map(|m| (m.id, m.content_type.to_owned(), Zeroizing::new(m.bytes)))
+            .collect();
+        let declared: Vec<_> = media.iter().map(|(id, ct, _)| (id, ct.as_str())).collect();
+        validate_case(&synth.case, &declared).map_err(OpsError::InvalidCase)?;
+        store_case(store.as_ref(), &files, &synth.case, media, &admin.id, now_ms())?;
     }
     Ok(SeedReport { accounts, cases: n })
 }

@@ -11,5 +11,6 @@ mod leases;
 mod media;
 mod privacy;
 mod restart;
+mod seed;
 mod supervisor;
 mod transport;
