@@ -133,6 +133,15 @@ impl AppState {
         }
     }
 
+    /// Applies the retention purge now, with the current policy.
+    pub async fn purge_now(&self) -> Result<PurgeReport, AppError> {
+        let retention_days = self.policy().retention_days;
+        self.with_media(move |s, files| {
+            crate::ops::purge_with(s, files, retention_days, now_ms()).map_err(AppError::from)
+        })
+        .await
+    }
+
     /// Runs a job needing the media files and the store on the blocking pool.
     async fn with_media<T: Send + 'static>(
         &self,
@@ -193,7 +202,29 @@ pub fn app(state: AppState) -> Router {
         })
         .layer(DefaultBodyLimit::max(json_limit))
         .layer(axum::middleware::map_response(too_large_as_api_error))
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// One debug line per request: the route template (never the concrete path, never a query
+/// string: both may carry input), status and latency.
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    let method = req.method().clone();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    tracing::debug!(
+        %method,
+        route,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
 }
 
 /// Bodies refused by hyper's limit before an extractor ran arrive as bare 413s.
@@ -853,13 +884,7 @@ async fn admin_set_policy(
     responses((status = 200, body = PurgeReport)))]
 async fn admin_purge(State(state): State<AppState>, caller: Caller) -> ApiResult<PurgeReport> {
     caller.require(&[Role::Admin])?;
-    let retention_days = state.policy().retention_days;
-    let report = state
-        .with_media(move |s, files| {
-            crate::ops::purge_with(s, files, retention_days, now_ms()).map_err(AppError::from)
-        })
-        .await?;
-    Ok(ApiJson(report))
+    Ok(ApiJson(state.purge_now().await?))
 }
 
 #[cfg(test)]

@@ -73,6 +73,9 @@ pub struct HubConfig {
     pub json_body_limit: usize,
     /// Largest intake body (a case with its base64 media), in bytes.
     pub intake_body_limit: usize,
+    /// How often the running hub applies the retention purge by itself (`None`: only on
+    /// demand, through the admin endpoint or `kyc-hub purge`).
+    pub purge_interval: Option<Duration>,
 }
 
 impl HubConfig {
@@ -87,6 +90,7 @@ impl HubConfig {
             login_limits: LoginLimits::default(),
             json_body_limit: 1024 * 1024,
             intake_body_limit: 64 * 1024 * 1024,
+            purge_interval: Some(Duration::from_secs(3600)),
         }
     }
 
@@ -94,6 +98,7 @@ impl HubConfig {
     pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
         let mut config = Self::new(data_dir, SocketAddr::from(([127, 0, 0, 1], 0)));
         config.password_hashing = PasswordHashing::Cheap;
+        config.purge_interval = None;
         config
     }
 }

@@ -209,6 +209,18 @@ pub async fn serve(config: HubConfig) -> Result<RunningHub, ServeError> {
         .map_err(|source| ServeError::Bind { addr: config.listen, source })?;
     let addr =
         tcp.local_addr().map_err(|source| ServeError::Bind { addr: config.listen, source })?;
+    let purge_task = config.purge_interval.map(|every| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                // Failures are logged inside; the next tick tries again.
+                let _ = state.purge_now().await;
+            }
+        })
+    });
     let router = app(state);
     let (tx, rx) = oneshot::channel::<()>();
     let signal = async move {
@@ -231,6 +243,15 @@ pub async fn serve(config: HubConfig) -> Result<RunningHub, ServeError> {
             })
         }
     };
+    // The purge task holds the state (and so the store): it ends with the server.
+    let join = tokio::spawn(async move {
+        let result = join.await;
+        if let Some(task) = purge_task {
+            task.abort();
+            let _ = task.await;
+        }
+        result.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    });
     tracing::info!(%addr, tls, "hub listening");
     Ok(RunningHub { addr, tls, shutdown: Some(tx), join })
 }

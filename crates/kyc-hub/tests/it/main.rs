@@ -5,6 +5,7 @@ mod support;
 mod audit;
 mod auth;
 mod authz;
+mod cli;
 mod decisions;
 mod input;
 mod leases;
