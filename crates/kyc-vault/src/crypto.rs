@@ -26,7 +26,7 @@ pub const SEAL_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
 
 /// Most messages one data key may seal. With random 96-bit nonces the chance that two of `q`
 /// messages share a nonce is about q²/2⁹⁷; NIST SP 800-38D caps random-nonce GCM at 2³² messages
-/// per key (collision chance ≈ 2⁻³³). A 64 KiB chunk is one message, so the cap is 256 TiB of
+/// per key (collision chance ≈ 2⁻³³). A ≈ 64 KiB chunk is one message, so the cap is 256 TiB of
 /// media per vault: a workstation never gets near it, and if it did the vault refuses to seal
 /// ([`VaultError::KeyExhausted`]) instead of weakening.
 pub const MAX_MESSAGES_PER_KEY: u64 = 1 << 32;

@@ -3,7 +3,7 @@
 //! A SQLite file (rusqlite, bundled) in which every piece of personal data — case payloads,
 //! media, decisions, audit details, the hub's answers — is sealed with AES-256-GCM before it is
 //! written. Associated data binds each ciphertext to its table, column, row and format version;
-//! media are sealed in 64 KiB chunks whose order, count and end are authenticated. The data key
+//! media are sealed in ≈ 64 KiB chunks whose order, count and end are authenticated. The data key
 //! is random, stored only wrapped under an Argon2id key derived from the reviewer's password.
 //!
 //! [`Vault`] is the one entry point: create or open, unlock and lock, store and read cases and

@@ -57,7 +57,7 @@ const MIGRATIONS: &[&str] = &[
          n_chunks INTEGER NOT NULL,
          PRIMARY KEY (id, variant));
      CREATE INDEX media_by_case ON media (case_id);
-     -- One row per 64 KiB chunk: a range read is an index seek to the first chunk it needs.
+     -- One row per chunk (64 KiB less 256 B, one page each): a range read is an index seek to the first chunk it needs.
      CREATE TABLE media_chunks (
          media_id TEXT NOT NULL,
          variant TEXT NOT NULL,

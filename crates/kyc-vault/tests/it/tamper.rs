@@ -154,7 +154,7 @@ fn chunk_edit_is_detected(edit: &str) {
     let (t, samples) = filled();
     let s = &samples[1];
     let (id, variant, bytes) = &s.media[0];
-    assert_eq!(bytes.len().div_ceil(65536), 3, "test image spans 3 chunks");
+    assert_eq!(bytes.len().div_ceil(kyc_vault::CHUNK_LEN as usize), 3, "test image spans 3 chunks");
     assert_eq!(&t.vault.read_media(id, *variant).unwrap(), bytes);
     raw(&t).execute_batch(&edit.replace("$M", id.as_str())).unwrap();
     let result = t.vault.read_media(id, *variant);
@@ -187,10 +187,11 @@ fn a_dropped_last_chunk_is_detected() {
 fn truncation_with_matching_plain_metadata_is_detected() {
     // The attacker also rewrites the plain length and chunk count so that the object looks
     // complete: the chunk's authenticated total length and last flag still disagree.
-    chunk_edit_is_detected(
+    chunk_edit_is_detected(&format!(
         "DELETE FROM media_chunks WHERE media_id = '$M' AND idx = 2;
-         UPDATE media SET len = 131072, n_chunks = 2 WHERE id = '$M';",
-    );
+         UPDATE media SET len = {}, n_chunks = 2 WHERE id = '$M';",
+        2 * kyc_vault::CHUNK_LEN
+    ));
 }
 
 #[test]
@@ -203,9 +204,10 @@ fn a_truncated_chunk_is_detected() {
 
 #[test]
 fn an_appended_chunk_is_detected() {
-    chunk_edit_is_detected(
+    chunk_edit_is_detected(&format!(
         "INSERT INTO media_chunks (media_id, variant, idx, sealed)
          SELECT media_id, variant, 3, sealed FROM media_chunks WHERE media_id = '$M' AND idx = 2;
-         UPDATE media SET len = len + 65536, n_chunks = 4 WHERE id = '$M';",
-    );
+         UPDATE media SET len = len + {}, n_chunks = 4 WHERE id = '$M';",
+        kyc_vault::CHUNK_LEN
+    ));
 }
