@@ -555,12 +555,23 @@ async fn media(
             return Err(AppError::forbidden("this role may not download media"));
         }
     }
-    let file_name = row.file_name.clone();
-    let bytes = state
-        .with_media(move |_, files| files.read(&file_name).map_err(|e| AppError::internal(&e)))
-        .await?;
-    let size = bytes.len() as u64;
+    let size = row.manifest.size;
     let range = parse_range(headers.get(header::RANGE).and_then(|v| v.to_str().ok()), size);
+    // Only the chunks a range covers are read and opened.
+    let (start, end) = match range {
+        ByteRange::Partial(start, end) => (start, end),
+        _ => (0, size.saturating_sub(1)),
+    };
+    let file_name = row.file_name.clone();
+    let bytes = if matches!(range, ByteRange::Unsatisfiable) {
+        zeroize::Zeroizing::new(Vec::new())
+    } else {
+        state
+            .with_media(move |_, files| {
+                files.read_range(&file_name, start, end).map_err(|e| AppError::internal(&e))
+            })
+            .await?
+    };
     let mut response_headers = HeaderMap::new();
     let content_type = HeaderValue::from_str(&row.manifest.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
@@ -575,7 +586,7 @@ async fn media(
             Ok((StatusCode::OK, response_headers, Body::from(bytes.to_vec())).into_response())
         }
         ByteRange::Partial(start, end) => {
-            let slice = bytes[start as usize..=end as usize].to_vec();
+            let slice = bytes.to_vec();
             if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{size}")) {
                 response_headers.insert(header::CONTENT_RANGE, v);
             }

@@ -110,7 +110,8 @@ impl HubKey {
         self.open_aad(&value_aad(column, row), sealed)
     }
 
-    fn seal_aad(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    /// Seals with explicit associated data: `version || nonce || ciphertext+tag`.
+    pub(crate) fn seal_aad(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let mut nonce_bytes = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce_bytes);
         let nonce = Nonce::from(nonce_bytes);
@@ -125,7 +126,12 @@ impl HubKey {
         Ok(out)
     }
 
-    fn open_aad(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    /// Opens what [`HubKey::seal_aad`] produced with the same associated data.
+    pub(crate) fn open_aad(
+        &self,
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         if sealed.len() < 1 + 12 + 16 || sealed[0] != MEDIA_FORMAT_V1 {
             return Err(CryptoError::Integrity);
         }
