@@ -71,7 +71,7 @@ async fn a_thousand_decisions_through_a_faulty_network_arrive_once_each() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_hub_restarting_during_a_pull_leaves_no_half_case() {
     let mut hub = Hub::start().await;
-    let cases = synth_cases();
+    let cases = &synth_cases()[..4];
     hub.add_cases(&synth_as_cases(cases));
     let proxy = Arc::new(Proxy::start(hub.addr()).await);
     // Slow media downloads, so the restart falls inside the pull.
@@ -141,7 +141,7 @@ async fn the_hub_restarting_during_a_pull_leaves_no_half_case() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tampered_media_download_fails_its_case_only() {
     let hub = Hub::start().await;
-    let cases = &synth_cases()[..3];
+    let cases = &synth_cases()[..2];
     hub.add_cases(&synth_as_cases(cases));
     let proxy = Proxy::start(hub.addr()).await;
     let bad = cases[1].media[0].id.clone();
@@ -151,8 +151,8 @@ async fn a_tampered_media_download_fails_its_case_only() {
     let ws = workstation(&proxy.url(), data.path(), fast_options());
     ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
 
-    let report = ws.pull(3, None, &CancellationToken::new()).await.unwrap();
-    assert_eq!(report.stored.len(), 2);
+    let report = ws.pull(2, None, &CancellationToken::new()).await.unwrap();
+    assert_eq!(report.stored.len(), 1);
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].case_id, cases[1].case.id);
     assert_eq!(report.failed[0].reason, PullFailure::Digest { media: bad });
@@ -197,7 +197,7 @@ fn bomb_png() -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decompression_bomb_fails_its_case_and_the_others_arrive() {
     let hub = Hub::start().await;
-    let mut cases = synth_as_cases(&synth_cases()[..3]);
+    let mut cases = synth_as_cases(&synth_cases()[..2]);
     let bomb_case = cases[0].0.id.clone();
     let image = cases[0].1.iter_mut().find(|(_, ct, _)| ct.starts_with("image/")).unwrap();
     image.1 = "image/png".into();
@@ -208,8 +208,8 @@ async fn a_decompression_bomb_fails_its_case_and_the_others_arrive() {
     let ws = workstation(&hub.url(), data.path(), fast_options());
     ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
 
-    let report = ws.pull(3, None, &CancellationToken::new()).await.unwrap();
-    assert_eq!(report.stored.len(), 2);
+    let report = ws.pull(2, None, &CancellationToken::new()).await.unwrap();
+    assert_eq!(report.stored.len(), 1);
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].case_id, bomb_case);
     match &report.failed[0].reason {

@@ -80,7 +80,7 @@ async fn full_round_trip_leaves_the_decision_on_the_hub_and_nothing_in_the_vault
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_pull_gives_back_the_cases_it_did_not_store() {
     let hub = Hub::start().await;
-    let cases = &synth_cases()[..3];
+    let cases = &synth_cases()[..2];
     hub.add_cases(&synth_as_cases(cases));
     let data = tempfile::tempdir().unwrap();
     let options = kyc_sync::SyncOptions { case_concurrency: 1, ..fast_options() };
@@ -99,10 +99,10 @@ async fn a_cancelled_pull_gives_back_the_cases_it_did_not_store() {
             }
         })
     };
-    let report = ws.pull(3, Some(&tx), &cancel).await.unwrap();
+    let report = ws.pull(2, Some(&tx), &cancel).await.unwrap();
     watcher.await.unwrap();
     assert!(report.cancelled);
-    assert!(report.stored.len() < 3);
+    assert!(report.stored.len() < 2);
     let in_vault = ws.vault().list_cases().unwrap();
     assert_eq!(in_vault.len(), report.stored.len(), "only whole cases are in the vault");
     for c in cases {
@@ -111,7 +111,7 @@ async fn a_cancelled_pull_gives_back_the_cases_it_did_not_store() {
         assert_eq!(hub.case_state(&c.case.id), expected);
     }
     // The next pull gets the rest.
-    let report = ws.pull(3, None, &CancellationToken::new()).await.unwrap();
-    assert_eq!(ws.vault().list_cases().unwrap().len(), 3, "{report:?}");
+    let report = ws.pull(2, None, &CancellationToken::new()).await.unwrap();
+    assert_eq!(ws.vault().list_cases().unwrap().len(), 2, "{report:?}");
     assert!(ws.vault().list_cases().unwrap().iter().all(|c| c.state == LocalState::Ready));
 }

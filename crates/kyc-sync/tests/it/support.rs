@@ -133,7 +133,7 @@ pub fn synth_cases() -> &'static [kyc_synth::SynthCase] {
     static CASES: OnceLock<Vec<kyc_synth::SynthCase>> = OnceLock::new();
     CASES.get_or_init(|| {
         kyc_synth::generate(&kyc_synth::SynthOptions {
-            n_cases: 6,
+            n_cases: 4,
             rng_seed: 7,
             today: time::OffsetDateTime::now_utc().date(),
         })
