@@ -53,6 +53,14 @@ async fn markers_never_reach_logs_or_disk_in_plain() {
     hub.login_raw(&name, &name).await;
     hub.restart().await;
 
+    // Everything the hub wrote is private to its user.
+    for entry in std::fs::read_dir(hub.dir.path()).unwrap() {
+        use std::os::unix::fs::PermissionsExt;
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        let expected = if entry.file_type().unwrap().is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, expected, "{:?}", entry.file_name());
+    }
     let report = kyc_scan::scan_dir(hub.dir.path(), &markers).unwrap();
     assert!(report.files.len() >= 4, "scanned {:?}", report.files);
     assert!(report.is_clean(), "{report}");
