@@ -121,6 +121,21 @@ pub enum DecisionStatus {
     },
 }
 
+impl DecisionStatus {
+    /// What the workstation does with its copy of the case: `accepted` and `duplicate` mean
+    /// the hub holds the decision (purge it locally), `conflict` is shown to the reviewer,
+    /// `invalid` fails.
+    pub fn local_event(&self) -> kyc_model::LocalEvent {
+        match self {
+            DecisionStatus::Accepted { .. } | DecisionStatus::Duplicate { .. } => {
+                kyc_model::LocalEvent::Accepted
+            }
+            DecisionStatus::Conflict { .. } => kyc_model::LocalEvent::Conflict,
+            DecisionStatus::Invalid { .. } => kyc_model::LocalEvent::Fail,
+        }
+    }
+}
+
 /// Why a decision could not be applied. Shown to the reviewer, never dropped silently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -180,6 +195,38 @@ mod tests {
         };
         let json = serde_json::to_string(&accepted).unwrap();
         assert_eq!(serde_json::from_str::<DecisionStatus>(&json).unwrap(), accepted);
+    }
+
+    #[test]
+    fn statuses_map_to_the_workstation_state_machine() {
+        use kyc_model::LocalState;
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let table = [
+            (
+                DecisionStatus::Accepted {
+                    decision_id: 1,
+                    case_state: CaseState::Decided,
+                    recorded_at: at,
+                },
+                LocalState::Accepted,
+            ),
+            (
+                DecisionStatus::Duplicate {
+                    decision_id: 1,
+                    case_state: CaseState::Decided,
+                    recorded_at: at,
+                },
+                LocalState::Accepted,
+            ),
+            (
+                DecisionStatus::Conflict { reason: ConflictReason::LeaseExpired },
+                LocalState::Conflict,
+            ),
+            (DecisionStatus::Invalid { rule: DecisionError::NoReason }, LocalState::Failed),
+        ];
+        for (status, after) in table {
+            assert_eq!(LocalState::Decided.next(status.local_event()), Ok(after), "{status:?}");
+        }
     }
 
     #[test]

@@ -82,4 +82,26 @@ async fn the_openapi_document_lists_every_route() {
         assert!(paths.contains_key(route), "{route} missing from the OpenAPI document");
     }
     assert!(doc["components"]["schemas"]["DecisionStatus"].is_object());
+    // Every reference resolves, so client generators can use the document as it is.
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v.as_str()) {
+                        ("$ref", Some(r)) => out.push(r.to_owned()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 20);
+    for r in all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("{r}"));
+        assert!(doc["components"]["schemas"][name].is_object(), "dangling {r}");
+    }
 }
