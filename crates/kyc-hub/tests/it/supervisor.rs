@@ -218,3 +218,74 @@ async fn four_eyes_outcomes_wait_for_a_supervisor_and_retention_purges_decided_c
         hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
     assert!(report.intact);
 }
+
+#[tokio::test]
+async fn an_overturn_of_a_decision_awaiting_confirmation_reopens_the_case() {
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    let policy = Policy {
+        lease_secs: 600,
+        retention_days: 30,
+        four_eyes_outcomes: vec![OutcomeCode::Reject],
+    };
+    hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
+    hub.intake_many(&admin, 1, 93).await;
+    let r = hub.login(REVIEWER_A).await;
+    let s = hub.login(SUPERVISOR).await;
+    let case = hub.lease(&r, 1).await.cases.remove(0).case;
+    let outcome = Outcome::Reject { reasons: vec![ReasonCode::NameMismatch] };
+    let d = hub.decide(&r, vec![item("ov-1", &case, outcome)]).await;
+    let DecisionStatus::Accepted { decision_id, .. } = d.results[0].status else { panic!() };
+    let overturn = VerdictRequest {
+        decision_id,
+        verdict: VerdictKind::Overturn,
+        note: Some("names match".into()),
+    };
+    let v: VerdictResponse =
+        hub.call(Method::POST, routes::SUPERVISOR_VERDICTS, Some(&s), Some(&overturn)).await.json();
+    assert_eq!(v.case_state, CaseState::Open);
+    // Back in the queue, for anyone (here: another reviewer).
+    let b = hub.login(REVIEWER_B).await;
+    assert_eq!(hub.lease(&b, 5).await.cases[0].case.id, case.id);
+    let kind_filter: DecisionPage = hub
+        .call(
+            Method::GET,
+            &format!("{}?kind={}", routes::SUPERVISOR_DECISIONS, case.kind.code()),
+            Some(&s),
+            None::<&()>,
+        )
+        .await
+        .json();
+    assert_eq!(kind_filter.total, 1);
+    let other_kind = kyc_model::CaseKind::ALL.into_iter().find(|k| *k != case.kind).unwrap();
+    let none: DecisionPage = hub
+        .call(
+            Method::GET,
+            &format!("{}?kind={}", routes::SUPERVISOR_DECISIONS, other_kind.code()),
+            Some(&s),
+            None::<&()>,
+        )
+        .await
+        .json();
+    assert_eq!(none.total, 0);
+}
+
+#[test]
+fn a_supervisor_never_judges_their_own_decision() {
+    // Roles are exclusive over HTTP, so this guards the store rule itself: an account that
+    // decided (say, a reviewer later promoted) cannot judge that decision.
+    let dir = tempfile::tempdir().unwrap();
+    let (store, files) = kyc_hub::ops::open_data_dir(dir.path()).unwrap();
+    let user = store.create_user("both-hats", kyc_proto::Role::Reviewer, "x", 0).unwrap();
+    let demo = make_cases(1, 94).remove(0);
+    kyc_hub::ops::store_case(store.as_ref(), &files, &demo.case, demo.media, &user.id, 1).unwrap();
+    let now = kyc_hub::time_util::now_ms();
+    store.lease(&user.id, 1, None, now, now + 60_000).unwrap();
+    let statuses = store
+        .apply_decisions(&user.id, &[(item("own", &demo.case, Outcome::Escalate), false)], now)
+        .unwrap();
+    let DecisionStatus::Accepted { decision_id, .. } = statuses[0] else { panic!("{statuses:?}") };
+    let own = VerdictRequest { decision_id, verdict: VerdictKind::Agree, note: None };
+    let err = store.give_verdict(&user.id, &own, now).unwrap_err();
+    assert!(matches!(err, kyc_hub::store::StoreError::Forbidden(_)), "{err}");
+}
