@@ -31,4 +31,4 @@ pub mod time_util;
 pub use api::{AppState, app};
 pub use config::{HubConfig, LoginLimits, PasswordHashing, SessionTimes, TlsFiles};
 pub use error::AppError;
-pub use server::{RunningHub, ServeError, serve};
+pub use server::{RunningHub, ServeError, serve, serve_state};

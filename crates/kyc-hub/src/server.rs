@@ -193,17 +193,26 @@ impl RunningHub {
     }
 }
 
-/// Opens the data directory, binds `config.listen` and serves until shut down. Refuses a
-/// non-loopback address without TLS.
+/// Opens the data directory (SQLite store, hub key, media), binds `config.listen` and serves
+/// until shut down. Refuses a non-loopback address without TLS.
 pub async fn serve(config: HubConfig) -> Result<RunningHub, ServeError> {
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         return Err(ServeError::PlainHttpNotLoopback(config.listen));
     }
-    let acceptor = config.tls.as_ref().map(tls_acceptor).transpose()?;
     let open_config = config.clone();
     let state = tokio::task::spawn_blocking(move || AppState::open(&open_config))
         .await
         .map_err(|_| ServeError::Task)??;
+    serve_state(config, state).await
+}
+
+/// Serves an already built state (another [`crate::store::Store`] backend, for example);
+/// `config.data_dir` is not used. Same transport rules as [`serve`].
+pub async fn serve_state(config: HubConfig, state: AppState) -> Result<RunningHub, ServeError> {
+    if config.tls.is_none() && !config.listen.ip().is_loopback() {
+        return Err(ServeError::PlainHttpNotLoopback(config.listen));
+    }
+    let acceptor = config.tls.as_ref().map(tls_acceptor).transpose()?;
     let tcp = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Bind { addr: config.listen, source })?;
