@@ -544,6 +544,10 @@ async fn media(
             }
         }
         Role::Supervisor => {
+            // Supervisors audit decisions: evidence of undecided cases stays with reviewers.
+            if !matches!(row.case_state, CaseState::Decided | CaseState::AwaitingConfirmation) {
+                return Err(AppError::forbidden("supervisors open evidence of decided cases only"));
+            }
             let entry = AuditEntry {
                 actor: Some(caller.user.clone()),
                 case_id: Some(row.case_id.clone()),

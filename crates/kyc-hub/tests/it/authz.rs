@@ -23,9 +23,21 @@ async fn every_endpoint_admits_exactly_its_roles() {
     let admin = hub.login(ADMIN).await;
     let cases = hub.intake_many(&admin, 2, 11).await;
     let reviewer = hub.login(REVIEWER_A).await;
-    let grant = hub.lease(&reviewer, 1).await;
+    let grant = hub.lease(&reviewer, 2).await;
     let leased = &grant.cases[0];
     let media_path = routes::media(&leased.media[0].id);
+    // The second case is decided: its evidence is for supervisors auditing, not reviewers.
+    let decided = &grant.cases[1];
+    hub.decide(
+        &reviewer,
+        vec![item(
+            "authz-decided",
+            &decided.case,
+            Outcome::Reject { reasons: vec![kyc_model::ReasonCode::DocumentIllegible] },
+        )],
+    )
+    .await;
+    let decided_media = routes::media(&decided.media[0].id);
     let unknown_case = CaseId::parse("c_unknown").unwrap();
     let policy: Policy =
         hub.call(Method::GET, routes::ADMIN_POLICY, Some(&admin), None::<&()>).await.json();
@@ -91,8 +103,9 @@ async fn every_endpoint_admits_exactly_its_roles() {
             method: Method::GET,
             path: media_path.clone(),
             body: None,
-            allowed: &[Reviewer, Supervisor],
+            allowed: &[Reviewer],
         },
+        Endpoint { method: Method::GET, path: decided_media, body: None, allowed: &[Supervisor] },
         Endpoint {
             method: Method::POST,
             path: routes::DECISIONS.into(),
