@@ -5,12 +5,12 @@ use std::net::IpAddr;
 use std::sync::{Once, PoisonError, RwLock};
 use std::time::Duration;
 
+use kyc_model::CaseId;
 use kyc_proto::{
     ApiError, AuditAck, AuditBatch, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, LeaseGrant,
-    LeaseRequest, LoginRequest, LoginResponse, MediaManifest, Me, ReleaseRequest,
-    ReleaseResponse, RenewRequest, RenewResponse, Secret, routes,
+    LeaseRequest, LoginRequest, LoginResponse, Me, MediaManifest, ReleaseRequest, ReleaseResponse,
+    RenewRequest, RenewResponse, Secret, routes,
 };
-use kyc_model::CaseId;
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -132,8 +132,7 @@ impl HubClient {
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy();
         for pem in &config.extra_roots_pem {
-            let cert =
-                reqwest::Certificate::from_pem(pem).map_err(|_| SyncError::ClientSetup)?;
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|_| SyncError::ClientSetup)?;
             builder = builder.add_root_certificate(cert);
         }
         let http = builder.build().map_err(|_| SyncError::ClientSetup)?;
@@ -157,7 +156,11 @@ impl HubClient {
     }
 
     fn token(&self) -> Result<Secret, SyncError> {
-        self.token.read().unwrap_or_else(PoisonError::into_inner).clone().ok_or(SyncError::Unauthorized)
+        self.token
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or(SyncError::Unauthorized)
     }
 
     fn forget_token(&self) {
@@ -194,7 +197,11 @@ impl HubClient {
     }
 
     /// Signs in; the token is kept for later calls.
-    pub async fn login(&self, username: &str, password: &Secret) -> Result<LoginResponse, SyncError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &Secret,
+    ) -> Result<LoginResponse, SyncError> {
         let body = LoginRequest { username: username.to_owned(), password: password.clone() };
         let resp = self.send(self.http.post(self.url(routes::LOGIN)).json(&body)).await?;
         let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
@@ -274,7 +281,8 @@ impl HubClient {
         if header.is_some_and(|h| !h.eq_ignore_ascii_case(&manifest.sha256)) {
             return Err(SyncError::Integrity { media: manifest.id.clone() });
         }
-        let cap = usize::try_from(manifest.size).map_err(|_| SyncError::Protocol { what: "size" })?;
+        let cap =
+            usize::try_from(manifest.size).map_err(|_| SyncError::Protocol { what: "size" })?;
         let mut bytes = Vec::with_capacity(cap);
         while let Some(chunk) = resp.chunk().await.map_err(|e| transport(&e))? {
             if bytes.len() + chunk.len() > cap {
@@ -289,7 +297,6 @@ impl HubClient {
         Ok(bytes)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

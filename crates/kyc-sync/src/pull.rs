@@ -172,7 +172,8 @@ fn prepare(
     limits: &kyc_media::Limits,
     watermark: &Watermark,
 ) -> Result<Prepared, PullFailure> {
-    let mut out = Prepared { inputs: Vec::new(), digest: Duration::ZERO, renditions: Duration::ZERO };
+    let mut out =
+        Prepared { inputs: Vec::new(), digest: Duration::ZERO, renditions: Duration::ZERO };
     for (manifest, bytes) in media {
         let id = manifest.id;
         let started = Instant::now();
@@ -284,7 +285,8 @@ impl Workstation {
                 .collect()
                 .await;
         report.bytes = ctx.bytes.load(Ordering::Relaxed);
-        report.timings = ctx.timings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        report.timings =
+            ctx.timings.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut give_back = Vec::new();
         let mut fatal = None;
         for (case_id, outcome) in outcomes {
@@ -310,7 +312,8 @@ impl Workstation {
         let released = !give_back.is_empty() && self.release(&give_back).await.is_ok();
         let stored = report.stored.clone();
         self.state.update(|s| {
-            s.pulling.retain(|id| !stored.contains(id) && !(released && give_back.contains(id)))
+            let done = |id: &CaseId| stored.contains(id) || (released && give_back.contains(id));
+            s.pulling.retain(|id| !done(id))
         })?;
         if let Some(e) = fatal {
             return Err(e);
@@ -331,7 +334,9 @@ impl Workstation {
                 Err(SyncError::Integrity { media }) => {
                     return Ok(CaseOutcome::Failed(PullFailure::Size { media }));
                 }
-                Err(SyncError::LeaseLost) => return Ok(CaseOutcome::Failed(PullFailure::LeaseLost)),
+                Err(SyncError::LeaseLost) => {
+                    return Ok(CaseOutcome::Failed(PullFailure::LeaseLost));
+                }
                 Err(e) if e.is_transient() || matches!(e, SyncError::Protocol { .. }) => {
                     return Ok(CaseOutcome::Failed(PullFailure::Unavailable));
                 }
@@ -347,10 +352,9 @@ impl Workstation {
             at: OffsetDateTime::now_utc(),
         };
         let limits = self.options.media_limits;
-        let prepared =
-            tokio::task::spawn_blocking(move || prepare(media, &limits, &watermark))
-                .await
-                .map_err(|_| SyncError::Protocol { what: "rendition task panicked" })?;
+        let prepared = tokio::task::spawn_blocking(move || prepare(media, &limits, &watermark))
+            .await
+            .map_err(|_| SyncError::Protocol { what: "rendition task panicked" })?;
         let prepared = match prepared {
             Ok(p) => p,
             Err(reason) => return Ok(CaseOutcome::Failed(reason)),
@@ -381,7 +385,11 @@ impl Workstation {
         }
     }
 
-    async fn download(&self, manifest: &MediaManifest, ctx: &Ctx<'_>) -> Result<Vec<u8>, SyncError> {
+    async fn download(
+        &self,
+        manifest: &MediaManifest,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<u8>, SyncError> {
         let mut attempt = 0;
         loop {
             let permit = ctx.downloads.acquire().await.expect("the semaphore is never closed");
@@ -412,4 +420,3 @@ impl Workstation {
         }
     }
 }
-

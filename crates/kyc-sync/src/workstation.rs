@@ -278,7 +278,8 @@ impl Workstation {
         }
         let stored: std::collections::HashSet<CaseId> =
             self.vault.list_cases()?.into_iter().map(|c| c.id).collect();
-        let orphans: Vec<CaseId> = journal.iter().filter(|id| !stored.contains(id)).cloned().collect();
+        let orphans: Vec<CaseId> =
+            journal.iter().filter(|id| !stored.contains(id)).cloned().collect();
         let released = if orphans.is_empty() { 0 } else { self.release(&orphans).await? };
         self.state.update(|s| s.pulling.retain(|id| !journal.contains(id)))?;
         Ok(released)

@@ -115,8 +115,11 @@ async fn the_hub_restarting_during_a_pull_leaves_no_half_case() {
         for id in ids {
             let c = cases.iter().find(|c| &c.case.id == id).unwrap();
             for m in &c.media {
-                let variant =
-                    if m.content_type.starts_with("image/") { Variant::Display } else { Variant::Original };
+                let variant = if m.content_type.starts_with("image/") {
+                    Variant::Display
+                } else {
+                    Variant::Original
+                };
                 ws.vault().read_media(&m.id, variant).unwrap();
             }
         }

@@ -67,11 +67,8 @@ fn child_process_entry() {
     let Ok(point) = std::env::var(CHILD_ENV) else { return };
     let point = Point::from_code(&point);
     let env = |name: &str| std::env::var(name).unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async move {
         let hook: PushHook = Arc::new(move |at| match (point, at) {
             (Point::AfterReplyBeforeMarking, PushPoint::AfterResponse)
@@ -133,10 +130,18 @@ async fn a_client_killed_at_any_point_of_a_push_loses_and_doubles_nothing() {
             };
             match point {
                 Point::AfterSendBeforeResponse => proxy.set_rule(|r| {
-                    if r.method == "POST" && r.path == "/api/v1/decisions" { Fault::HoldRequest } else { Fault::Pass }
+                    if r.method == "POST" && r.path == "/api/v1/decisions" {
+                        Fault::HoldRequest
+                    } else {
+                        Fault::Pass
+                    }
                 }),
                 Point::AfterHubCommitBeforeReply => proxy.set_rule(|r| {
-                    if r.method == "POST" && r.path == "/api/v1/decisions" { Fault::HoldResponse } else { Fault::Pass }
+                    if r.method == "POST" && r.path == "/api/v1/decisions" {
+                        Fault::HoldResponse
+                    } else {
+                        Fault::Pass
+                    }
                 }),
                 _ => {}
             }
@@ -176,7 +181,9 @@ async fn a_client_killed_at_any_point_of_a_push_loses_and_doubles_nothing() {
                     }
                     Seen::Line(line) if line.contains("KILL-ME") => break,
                     Seen::Line(line) if line.contains("PUSHED") => {
-                        panic!("{point:?} run {run}: the push ended without reaching the point: {line}")
+                        panic!(
+                            "{point:?} run {run}: the push ended without reaching the point: {line}"
+                        )
                     }
                     Seen::Line(_) => {}
                     Seen::Hold => break,

@@ -63,11 +63,9 @@ async fn discarding_needs_the_typed_confirmation_and_is_reported_at_the_next_log
     assert!(!data.path().join(kyc_sync::state::STATE_FILE).exists(), "notice delivered");
     let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
     let n: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM audit WHERE kind LIKE '%decisions_discarded%'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT COUNT(*) FROM audit WHERE kind LIKE '%decisions_discarded%'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(n, 2);
 }

@@ -184,7 +184,11 @@ pub fn workstation(url: &str, data_dir: &Path, options: SyncOptions) -> Arc<Work
 
 /// Leases `n` cases through the workstation's client and stores them in its vault directly
 /// with their placeholder media (push tests do not need renditions).
-pub async fn lease_into_vault(ws: &Workstation, hub_cases: &[(Case, Media)], n: u32) -> Vec<CaseId> {
+pub async fn lease_into_vault(
+    ws: &Workstation,
+    hub_cases: &[(Case, Media)],
+    n: u32,
+) -> Vec<CaseId> {
     let mut ids = Vec::new();
     while (ids.len() as u32) < n {
         let ask = (n - ids.len() as u32).min(50);
