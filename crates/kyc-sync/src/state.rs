@@ -8,6 +8,8 @@
 //!   decisions unpushed, the account id and the opaque ids of the cases whose decisions were
 //!   discarded, so that a later login of the same account tells the hub's audit chain.
 //!
+//! - the account signed in last (its opaque id), for a discard made offline after a restart.
+//!
 //! Only opaque random ids (account, cases), counts and a time: the privacy scans find no
 //! marker in it. It is written atomically (temporary file, fsync, rename, fsync of the
 //! directory), so a crash leaves the old or the new version.
@@ -40,6 +42,10 @@ pub struct DiscardNotice {
 /// Contents of the state file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncState {
+    /// The account signed in last on this workstation, so that an offline discard after a
+    /// restart of the app (no session possible) can still be attributed.
+    #[serde(default)]
+    pub account: Option<UserId>,
     /// Cases leased by a pull and not yet stored in the vault.
     #[serde(default)]
     pub pulling: Vec<CaseId>,
@@ -120,6 +126,7 @@ mod tests {
         let file = StateFile::new(dir.path());
         assert_eq!(file.load().unwrap(), SyncState::default());
         let state = SyncState {
+            account: Some(UserId::random()),
             pulling: vec![CaseId::random()],
             discards: vec![DiscardNotice {
                 user: UserId::random(),

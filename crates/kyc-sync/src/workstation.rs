@@ -201,6 +201,8 @@ impl Workstation {
         let login = self.guard(self.client.login(username, password).await)?;
         let session = Session { user: login.user, role: login.role, expires_at: login.expires_at };
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(session.clone());
+        let user = session.user.clone();
+        self.state.update(|s| s.account = Some(user))?;
         if let Err(e) = self.deliver_discard_notices(&session.user).await {
             tracing::warn!(error = %e, "discard notice not delivered yet");
             if matches!(e, SyncError::AccountRevoked) {
@@ -230,7 +232,10 @@ impl Workstation {
             tracing::error!(error = %e, "wipe after revocation failed");
         }
         // The leases die with the account; the journal has nothing left to give back.
-        let _ = self.state.update(|s| s.pulling.clear());
+        let _ = self.state.update(|s| {
+            s.pulling.clear();
+            s.account = None;
+        });
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
@@ -311,7 +316,12 @@ impl Workstation {
         if confirmation != DISCARD_CONFIRMATION {
             return Err(SyncError::ConfirmationMismatch);
         }
-        let user = self.session().map(|s| s.user).ok_or(SyncError::Unauthorized)?;
+        // Offline after a restart of the app there is no session: the account that signed in
+        // last on this workstation is the one whose decisions these are.
+        let user = match self.session() {
+            Some(session) => session.user,
+            None => self.state.load()?.account.ok_or(SyncError::Unauthorized)?,
+        };
         let cases: Vec<CaseId> = self
             .vault
             .outbox()?
@@ -356,7 +366,10 @@ impl Workstation {
         }
         report.hub_session_ended = self.client.logout().await.is_ok();
         self.vault.wipe()?;
-        self.state.update(|s| s.pulling.clear())?;
+        self.state.update(|s| {
+            s.pulling.clear();
+            s.account = None;
+        })?;
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = None;
         Ok(report)
     }

@@ -223,3 +223,38 @@ async fn a_decompression_bomb_fails_its_case_and_the_others_arrive() {
     }
     assert_eq!(hub.case_state(&bomb_case), "open");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leases_of_a_pull_cut_short_are_given_back_at_the_next_run() {
+    let hub = Hub::start().await;
+    let cases = plain_cases(3, 61);
+    hub.add_cases(&cases);
+    let data = tempfile::tempdir().unwrap();
+    let ws = workstation(&hub.url(), data.path(), fast_options());
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+    // A crash mid-pull: three cases leased and journaled, one of them stored.
+    let stored = lease_into_vault(&ws, &cases, 1).await;
+    let grant = ws.client().lease(2).await.unwrap();
+    let orphans: Vec<_> = grant.cases.iter().map(|c| c.case.id.clone()).collect();
+    let journal = kyc_sync::state::StateFile::new(data.path());
+    journal.update(|s| s.pulling = [stored.clone(), orphans.clone()].concat()).unwrap();
+    drop(ws);
+
+    let ws = workstation(&hub.url(), data.path(), fast_options());
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+    let report = ws.pull(1, None, &CancellationToken::new()).await.unwrap();
+    assert_eq!(report.recovered, 2);
+    // The stored case keeps its lease; the orphans went back to the queue before the new
+    // lease (and, being placeholder media, the re-leased case fails its renditions cleanly).
+    assert_eq!(hub.case_state(&stored[0]), "leased");
+    assert!(journal.load().unwrap().pulling.is_empty());
+    assert_eq!(report.stored.len() + report.failed.len(), 1);
+    for f in &report.failed {
+        assert!(matches!(f.reason, PullFailure::Media { .. }), "{f:?}");
+    }
+    assert_eq!(ws.vault().list_cases().unwrap().len(), 1, "no half case");
+    for id in &orphans {
+        let state = hub.case_state(id);
+        assert_eq!(state, "open", "orphan released");
+    }
+}

@@ -47,7 +47,12 @@ async fn discarding_needs_the_typed_confirmation_and_is_reported_at_the_next_log
     assert!(matches!(ws.logout().await, Err(SyncError::PendingDecisions { count: 2, .. })));
     assert!(matches!(ws.logout_discarding("discard").await, Err(SyncError::ConfirmationMismatch)));
     assert_eq!(ws.pending_counts().unwrap(), (2, 0), "nothing discarded without the phrase");
-    ws.logout_discarding(DISCARD_CONFIRMATION).await.unwrap();
+    // The app restarts offline: no session, the vault unlocked with its password.
+    drop(ws);
+    let ws = workstation(&proxy.url(), data.path(), fast_options());
+    assert!(ws.session().is_none());
+    let report = ws.logout_discarding(DISCARD_CONFIRMATION).await.unwrap();
+    assert!(!report.hub_session_ended);
     assert!(!vault_dir(data.path()).exists(), "the vault is wiped");
     assert!(hub.decisions().is_empty());
     // The notice outside the vault holds the account and the opaque case ids only.
@@ -60,7 +65,8 @@ async fn discarding_needs_the_typed_confirmation_and_is_reported_at_the_next_log
     std::fs::remove_dir_all(vault_dir(data.path())).ok();
     let ws = workstation(&proxy.url(), data.path(), fast_options());
     ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
-    assert!(!data.path().join(kyc_sync::state::STATE_FILE).exists(), "notice delivered");
+    let state = kyc_sync::state::StateFile::new(data.path()).load().unwrap();
+    assert!(state.discards.is_empty(), "notice delivered");
     let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
     let n: i64 = conn
         .query_row("SELECT COUNT(*) FROM audit WHERE kind LIKE '%decisions_discarded%'", [], |r| {
