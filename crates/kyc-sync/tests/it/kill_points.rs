@@ -18,7 +18,7 @@ use crate::proxy::{Fault, Proxy};
 use crate::support::*;
 
 const CHILD_ENV: &str = "KYC_SYNC_KILL_CHILD";
-const RUNS_PER_POINT: usize = 3;
+const RUNS_PER_POINT: usize = 4;
 const CASES_PER_RUN: u32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -81,3 +81,58 @@ async fn the_outbox_survives_a_restart_of_the_app() {
     assert_eq!(report.accepted, 3);
     assert_eq!(hub.decisions().len(), ids.len());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_events_are_pushed_in_outbox_order_with_the_decisions() {
+    use kyc_vault::{AuditAction, AuditEvent};
+    let hub = Hub::start().await;
+    let cases = plain_cases(2, 13);
+    hub.add_cases(&cases);
+    let data = tempfile::tempdir().unwrap();
+    let ws = workstation(&hub.url(), data.path(), fast_options());
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+    let ids = lease_into_vault(&ws, &cases, 2).await;
+    let event = |id: &kyc_model::CaseId, action| AuditEvent {
+        case_id: Some(id.clone()),
+        action,
+        at: time::OffsetDateTime::now_utc(),
+    };
+    let vault = ws.vault();
+    vault.queue_audit_event(&event(&ids[0], AuditAction::CaseOpened)).unwrap();
+    let reveal = AuditAction::FieldRevealed {
+        field: "applicant.id_number".into(),
+        reason: "compare with the card".into(),
+    };
+    vault.queue_audit_event(&event(&ids[0], reveal)).unwrap();
+    vault.record_decision(&reject(&ids[0])).unwrap();
+    vault.queue_audit_event(&event(&ids[1], AuditAction::CaseOpened)).unwrap();
+    // An event the hub cannot file (no case) fails alone and blocks nothing.
+    let orphan = AuditEvent { case_id: None, ..event(&ids[1], AuditAction::CaseOpened) };
+    vault.queue_audit_event(&orphan).unwrap();
+    vault.record_decision(&reject(&ids[1])).unwrap();
+
+    let report = ws.push_now().await.unwrap();
+    assert_eq!((report.accepted, report.audit_events, report.invalid), (2, 3, 1));
+    assert!(vault.outbox().unwrap().is_empty());
+    let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
+    let kinds: Vec<String> = conn
+        .prepare("SELECT kind FROM audit WHERE kind LIKE '%client%' OR kind LIKE '%decision_recorded%' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let order: Vec<&str> = kinds
+        .iter()
+        .map(|k| {
+            if k.contains("case_opened") {
+                "opened"
+            } else if k.contains("field_revealed") {
+                "revealed"
+            } else {
+                "decided"
+            }
+        })
+        .collect();
+    assert_eq!(order, ["opened", "revealed", "decided", "opened", "decided"]);
+}
