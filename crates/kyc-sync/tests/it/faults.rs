@@ -25,7 +25,7 @@ fn mix(n: u64) -> u64 {
 async fn a_thousand_decisions_through_a_faulty_network_arrive_once_each() {
     const N: u32 = 1000;
     let hub = Hub::start().await;
-    let cases = plain_cases(N as usize, 41);
+    let cases = single_media_cases(N as usize, 41);
     hub.add_cases(&cases);
     let proxy = Proxy::start(hub.addr()).await;
     let data = tempfile::tempdir().unwrap();

@@ -128,6 +128,25 @@ pub fn plain_cases(n: usize, seed: u64) -> Vec<(Case, Media)> {
         .collect()
 }
 
+/// Like [`plain_cases`], all of the kind with a single document (one media object each): the
+/// cheapest cases for tests that need many.
+pub fn single_media_cases(n: usize, seed: u64) -> Vec<(Case, Media)> {
+    use rand::SeedableRng;
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let d = kyc_hub::demo::demo_case(
+                kyc_model::CaseKind::IndividualOtherDocument,
+                &mut rng,
+                today,
+            );
+            let media = d.media.into_iter().map(|(id, ct, b)| (id, ct, b.to_vec())).collect();
+            (d.case, media)
+        })
+        .collect()
+}
+
 /// Synthetic cases with real images and MP4 videos (generated once per process).
 pub fn synth_cases() -> &'static [kyc_synth::SynthCase] {
     static CASES: OnceLock<Vec<kyc_synth::SynthCase>> = OnceLock::new();
