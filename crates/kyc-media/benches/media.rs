@@ -67,6 +67,19 @@ fn main() {
         let fir_catmull = measure(9, Cpu::Thread, || {
             black_box(fir_resize(&decoded, dw, dh, fr::FilterType::CatmullRom));
         });
+        let fir_hamming = measure(9, Cpu::Thread, || {
+            black_box(fir_resize(&decoded, dw, dh, fr::FilterType::Hamming));
+        });
+        let display_rgb =
+            RgbImage::from_raw(dw, dh, fir_resize(&decoded, dw, dh, fr::FilterType::Lanczos3))
+                .expect("sized");
+        let (tw, th) = fit_within(dw, dh, 320);
+        let thumb_lanczos = measure(9, Cpu::Thread, || {
+            black_box(fir_resize(&display_rgb, tw, th, fr::FilterType::Lanczos3));
+        });
+        let thumb_hamming = measure(9, Cpu::Thread, || {
+            black_box(fir_resize(&display_rgb, tw, th, fr::FilterType::Hamming));
+        });
         let image_lanczos = measure(3, Cpu::Thread, || {
             black_box(image::imageops::resize(&decoded, dw, dh, FilterType::Lanczos3));
         });
@@ -117,8 +130,11 @@ fn main() {
         println!("decode only (image/zune-jpeg)             {decode}");
         println!("resize ->2560 fast_image_resize Lanczos3  {fir_lanczos}");
         println!("resize ->2560 fast_image_resize CatmullRom {fir_catmull}");
+        println!("resize ->2560 fast_image_resize Hamming   {fir_hamming}");
         println!("resize ->2560 image Lanczos3              {image_lanczos}");
         println!("resize ->2560 image Triangle              {image_triangle}");
+        println!("thumbnail 2560->320 fast_image_resize Lanczos3 {thumb_lanczos}");
+        println!("thumbnail 2560->320 fast_image_resize Hamming  {thumb_hamming}");
         println!("encode 2560 jpeg-encoder q85              {encode_fast}");
         println!("encode 2560 image JpegEncoder q85         {encode_image}");
         println!("-- ratios (CPU time; wall time in brackets) --");

@@ -1,11 +1,11 @@
 //! Image → display rendition and thumbnail, both oriented, watermarked, metadata-free JPEGs.
 //!
 //! Order of work, chosen on the benchmark's numbers: check limits on the header; decode once;
-//! resize the full image to the display size with `fast_image_resize` (several times faster
-//! than `image`'s resize at equal filter); apply the EXIF orientation on the display-sized
-//! pixels (cheaper than rotating 12 MP); resize the thumbnail from the display pixels, not from
-//! the original; watermark each; encode with `jpeg-encoder` (about 3× faster than `image`'s
-//! encoder). Re-encoding from pixels is also what strips every metadata segment.
+//! resize the full image to the display size with `fast_image_resize` Lanczos3 (about 20×
+//! faster than `image`'s resize with the same filter); apply the EXIF orientation on the
+//! display-sized pixels (cheaper than rotating 12 MP); resize the thumbnail from the display
+//! pixels, not from the original; watermark each; encode with `jpeg-encoder` (about 3× faster
+//! than `image`'s encoder). Re-encoding from pixels is also what strips every metadata segment.
 
 use std::io::Cursor;
 
@@ -90,11 +90,13 @@ pub fn prepare_image(
 
     let (width, height) = pixels.dimensions();
     let (display_w, display_h) = fit_within(width, height, DISPLAY_MAX_SIDE);
-    let display = resize_rgb(pixels, display_w, display_h)?;
+    let display = resize_rgb(pixels, display_w, display_h, fr::FilterType::Lanczos3)?;
     let mut display = orient(display, orientation);
 
     let (thumb_w, thumb_h) = fit_within(display.width(), display.height(), THUMBNAIL_MAX_SIDE);
-    let mut thumbnail = resize_rgb_ref(&display, thumb_w, thumb_h)?;
+    // Hamming: bicubic-like quality when shrinking, at a quarter of Lanczos3's cost for the
+    // 8× reduction (benchmark: about 2 ms instead of 6 ms).
+    let mut thumbnail = resize_rgb_ref(&display, thumb_w, thumb_h, fr::FilterType::Hamming)?;
 
     let (w, h) = display.dimensions();
     watermark.draw_rgb(&mut display, w, h);
@@ -183,15 +185,26 @@ fn flatten_to_rgb(image: DynamicImage) -> RgbImage {
     RgbImage::from_raw(width, height, rgb).expect("buffer sized for the image")
 }
 
-fn resize_rgb(source: RgbImage, width: u32, height: u32) -> Result<RgbImage, MediaError> {
+fn resize_rgb(
+    source: RgbImage,
+    width: u32,
+    height: u32,
+    filter: fr::FilterType,
+) -> Result<RgbImage, MediaError> {
     if source.dimensions() == (width, height) {
         return Ok(source);
     }
-    resize_rgb_ref(&source, width, height)
+    resize_rgb_ref(&source, width, height, filter)
 }
 
-/// Lanczos3 convolution with `fast_image_resize` (SIMD, one thread).
-fn resize_rgb_ref(source: &RgbImage, width: u32, height: u32) -> Result<RgbImage, MediaError> {
+/// Convolution resize with `fast_image_resize` (AVX2/SSE4.1/NEON, one thread): about 20×
+/// faster than `image`'s resize with the same filter in the benchmark.
+fn resize_rgb_ref(
+    source: &RgbImage,
+    width: u32,
+    height: u32,
+    filter: fr::FilterType,
+) -> Result<RgbImage, MediaError> {
     if source.dimensions() == (width, height) {
         return Ok(source.clone());
     }
@@ -199,8 +212,7 @@ fn resize_rgb_ref(source: &RgbImage, width: u32, height: u32) -> Result<RgbImage
     let source_view = fr::images::ImageRef::new(source_w, source_h, source, fr::PixelType::U8x3)
         .map_err(|_| MediaError::Encode)?;
     let mut target = fr::images::Image::new(width, height, fr::PixelType::U8x3);
-    let options =
-        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    let options = fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(filter));
     fr::Resizer::new()
         .resize(&source_view, &mut target, &options)
         .map_err(|_| MediaError::Encode)?;
