@@ -18,6 +18,8 @@ use crate::proxy::{Fault, Proxy};
 use crate::support::*;
 
 const CHILD_ENV: &str = "KYC_SYNC_KILL_CHILD";
+/// In the child: pull, and stop to be killed once this many cases are done and bytes flowed.
+const PULL_ENV: &str = "KYC_SYNC_KILL_PULL_AFTER";
 const RUNS_PER_POINT: usize = 4;
 const CASES_PER_RUN: u32 = 3;
 
@@ -79,6 +81,9 @@ fn child_process_entry() {
         let data = std::path::PathBuf::from(env("KYC_SYNC_DATA"));
         let ws = workstation(&env("KYC_SYNC_URL"), &data, options);
         ws.login(REVIEWER, &Secret::new(env("KYC_SYNC_PASSWORD"))).await.unwrap();
+        if let Ok(after) = std::env::var(PULL_ENV) {
+            pull_until_killed(&ws, after.parse().unwrap()).await;
+        }
         let ready: Vec<CaseId> = ws
             .vault()
             .list_cases()
@@ -101,6 +106,77 @@ fn child_process_entry() {
             std::thread::sleep(Duration::from_secs(3600));
         }
     });
+}
+
+async fn pull_until_killed(ws: &kyc_sync::Workstation, after_cases: u32) -> ! {
+    let (tx, mut rx) = tokio::sync::watch::channel(kyc_sync::PullProgress::default());
+    tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let p = *rx.borrow();
+            if p.bytes_done > 0 && p.cases_done >= after_cases {
+                park_until_killed();
+            }
+        }
+    });
+    let result = ws.pull(10, Some(&tx), &kyc_sync::CancellationToken::new()).await;
+    println!("PUSHED (the pull ended: {:?})", result.map(|r| r.stored.len()));
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
+/// Spawns this binary in child mode and waits for it to reach its kill point.
+async fn run_child_until_killed(envs: &[(&str, String)], proxy: Option<&Proxy>) -> Vec<String> {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", "kill_points::child_process_entry", "--nocapture"])
+        .args(["--test-threads", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut committed = Vec::new();
+    let deadline = tokio::time::sleep(Duration::from_secs(90));
+    tokio::pin!(deadline);
+    let hold = async {
+        match proxy {
+            Some(p) => p.next_hold().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(hold);
+    loop {
+        let seen = tokio::select! {
+            line = lines.recv() => Seen::Line(line.expect("the child ended early")),
+            _ = &mut hold => Seen::Hold,
+            _ = &mut deadline => panic!("kill point not reached"),
+        };
+        // The test harness prints its own text before the first line of the child.
+        match seen {
+            Seen::Line(line) if line.contains("COMMITTED ") => {
+                let at = line.find("COMMITTED ").unwrap() + "COMMITTED ".len();
+                committed.push(line[at..].trim().to_owned())
+            }
+            Seen::Line(line) if line.contains("KILL-ME") => break,
+            Seen::Line(line) if line.contains("PUSHED") => {
+                panic!("the child ended its work without reaching the point: {line}")
+            }
+            Seen::Line(_) => {}
+            Seen::Hold => break,
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    committed
 }
 
 enum Seen {
@@ -146,51 +222,13 @@ async fn a_client_killed_at_any_point_of_a_push_loses_and_doubles_nothing() {
                 _ => {}
             }
 
-            let mut child = Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", "kill_points::child_process_entry", "--nocapture"])
-                .args(["--test-threads", "1"])
-                .env(CHILD_ENV, point.code())
-                .env("KYC_SYNC_DATA", data.path())
-                .env("KYC_SYNC_URL", proxy.url())
-                .env("KYC_SYNC_PASSWORD", password.expose())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
-            let stdout = child.stdout.take().unwrap();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-            let mut committed = Vec::new();
-            let deadline = tokio::time::sleep(Duration::from_secs(60));
-            tokio::pin!(deadline);
-            loop {
-                let seen = tokio::select! {
-                    line = lines.recv() => Seen::Line(line.expect("the child ended early")),
-                    _ = proxy.next_hold() => Seen::Hold,
-                    _ = &mut deadline => panic!("{point:?} run {run}: kill point not reached"),
-                };
-                // The test harness prints its own text before the first line of the child.
-                match seen {
-                    Seen::Line(line) if line.contains("COMMITTED ") => {
-                        let at = line.find("COMMITTED ").unwrap() + "COMMITTED ".len();
-                        committed.push(line[at..].trim().to_owned())
-                    }
-                    Seen::Line(line) if line.contains("KILL-ME") => break,
-                    Seen::Line(line) if line.contains("PUSHED") => {
-                        panic!(
-                            "{point:?} run {run}: the push ended without reaching the point: {line}"
-                        )
-                    }
-                    Seen::Line(_) => {}
-                    Seen::Hold => break,
-                }
-            }
-            child.kill().unwrap(); // SIGKILL
-            child.wait().unwrap();
+            let envs = [
+                (CHILD_ENV, point.code()),
+                ("KYC_SYNC_DATA", data.path().display().to_string()),
+                ("KYC_SYNC_URL", proxy.url()),
+                ("KYC_SYNC_PASSWORD", password.expose().to_owned()),
+            ];
+            let committed = run_child_until_killed(&envs, Some(&proxy)).await;
             assert_eq!(committed.len(), CASES_PER_RUN as usize - 1, "{point:?} run {run}");
 
             // A fresh process pushes what is left.
@@ -223,4 +261,53 @@ async fn a_client_killed_at_any_point_of_a_push_loses_and_doubles_nothing() {
     let on_hub = hub.decisions();
     assert_eq!(on_hub.len(), all_committed.len(), "every decision once, nothing else");
     assert_eq!(all_undecided.len(), Point::ALL.len() * RUNS_PER_POINT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_killed_during_a_pull_leaves_only_whole_cases_and_the_rest_comes_back() {
+    let hub = Hub::start_with(|c| c.login_limits.attempts_per_address = 10_000).await;
+    let cases = &synth_cases()[..2];
+    hub.add_cases(&synth_as_cases(cases));
+    let password = hub.password(REVIEWER);
+    // Killed while downloading the first case; killed after the first case was stored.
+    for after_cases in [0u32, 1] {
+        let data = tempfile::tempdir().unwrap();
+        let envs = [
+            (CHILD_ENV, Point::AfterCommit.code()),
+            (PULL_ENV, after_cases.to_string()),
+            ("KYC_SYNC_DATA", data.path().display().to_string()),
+            ("KYC_SYNC_URL", hub.url()),
+            ("KYC_SYNC_PASSWORD", password.expose().to_owned()),
+        ];
+        run_child_until_killed(&envs, None).await;
+
+        let ws = workstation(&hub.url(), data.path(), fast_options());
+        let whole = |ws: &kyc_sync::Workstation| {
+            for summary in ws.vault().list_cases().unwrap() {
+                let c = cases.iter().find(|c| c.case.id == summary.id).unwrap();
+                assert_eq!(ws.vault().case(&summary.id).unwrap(), c.case);
+                for m in &c.media {
+                    let variant = if m.content_type.starts_with("image/") {
+                        kyc_vault::Variant::Display
+                    } else {
+                        kyc_vault::Variant::Original
+                    };
+                    ws.vault().read_media(&m.id, variant).unwrap();
+                }
+            }
+        };
+        whole(&ws);
+        let stored_before = ws.vault().list_cases().unwrap().len();
+        assert!(stored_before >= after_cases as usize);
+        ws.login(REVIEWER, &password).await.unwrap();
+        let report = ws.pull(10, None, &kyc_sync::CancellationToken::new()).await.unwrap();
+        assert_eq!(report.recovered as usize, cases.len() - stored_before, "{report:?}");
+        whole(&ws);
+        assert_eq!(ws.vault().list_cases().unwrap().len(), cases.len());
+        // Give everything back for the next run.
+        ws.logout().await.unwrap();
+        for c in cases {
+            assert_eq!(hub.case_state(&c.case.id), "open");
+        }
+    }
 }
