@@ -86,7 +86,7 @@ pub fn prepare_image(
     limits: &Limits,
     watermark: &Watermark,
 ) -> Result<Renditions, MediaError> {
-    let (pixels, orientation) = decode(bytes, limits)?;
+    let Decoded { pixels, orientation, ycbcr } = decode(bytes, limits)?;
 
     let (width, height) = pixels.dimensions();
     let (display_w, display_h) = fit_within(width, height, DISPLAY_MAX_SIDE);
@@ -99,19 +99,29 @@ pub fn prepare_image(
     let mut thumbnail = resize_rgb_ref(&display, thumb_w, thumb_h, fr::FilterType::Hamming)?;
 
     let (w, h) = display.dimensions();
-    watermark.draw_rgb(&mut display, w, h);
+    watermark.draw(&mut display, w, h, ycbcr);
     let (w, h) = thumbnail.dimensions();
-    watermark.draw_rgb(&mut thumbnail, w, h);
+    watermark.draw(&mut thumbnail, w, h, ycbcr);
 
     Ok(Renditions {
-        display: encode_jpeg(&display, DISPLAY_QUALITY)?,
-        thumbnail: encode_jpeg(&thumbnail, THUMBNAIL_QUALITY)?,
+        display: encode_jpeg(&display, DISPLAY_QUALITY, ycbcr)?,
+        thumbnail: encode_jpeg(&thumbnail, THUMBNAIL_QUALITY, ycbcr)?,
     })
 }
 
-/// Sniffs, checks limits and decodes to 8-bit RGB (transparent images are flattened onto
-/// white, as a viewer would show them). Returns the EXIF orientation still to apply.
-pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Orientation), MediaError> {
+/// Decoded pixels, three 8-bit channels per pixel.
+pub(crate) struct Decoded {
+    /// RGB, or YCbCr when `ycbcr` (the buffer type is only a 3-channel container).
+    pixels: RgbImage,
+    /// The EXIF orientation still to apply.
+    orientation: Orientation,
+    /// The channels are JFIF YCbCr, straight from a JPEG, not RGB.
+    ycbcr: bool,
+}
+
+/// Sniffs, checks limits and decodes. Ordinary (YCbCr) JPEGs stay in YCbCr; everything else
+/// becomes 8-bit RGB, transparent images flattened onto white as a viewer would show them.
+pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
     }
@@ -128,8 +138,13 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Orienta
         }
     };
 
-    if image_format == ImageFormat::Jpeg && !crate::jpeg::is_complete(bytes) {
-        return Err(MediaError::corrupt("truncated JPEG"));
+    if image_format == ImageFormat::Jpeg {
+        if !crate::jpeg::is_complete(bytes) {
+            return Err(MediaError::corrupt("truncated JPEG"));
+        }
+        if let Some(decoded) = decode_jpeg_ycbcr(bytes, limits)? {
+            return Ok(decoded);
+        }
     }
 
     let mut decoder_limits = image::Limits::default();
@@ -140,22 +155,68 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<(RgbImage, Orienta
     let mut decoder = reader.into_decoder().map_err(|e| map_image_error(e, limits))?;
 
     let (width, height) = decoder.dimensions();
-    if width == 0 || height == 0 {
-        return Err(MediaError::corrupt("zero image dimension"));
-    }
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(MediaError::TooManyPixels { width, height, limit: limits.max_pixels });
-    }
-    // The decoded buffer plus the RGBA buffer a conversion may need.
-    let pixels = u64::from(width) * u64::from(height);
-    if decoder.total_bytes().max(pixels * 4) > limits.max_alloc {
-        return Err(MediaError::AllocationLimit { limit: limits.max_alloc });
-    }
+    check_dimensions(width, height, decoder.total_bytes(), limits)?;
 
     // A damaged Exif block must not cost the reviewer the picture: show it unrotated.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let image = DynamicImage::from_decoder(decoder).map_err(|e| map_image_error(e, limits))?;
-    Ok((flatten_to_rgb(image), orientation))
+    Ok(Decoded { pixels: flatten_to_rgb(image), orientation, ycbcr: false })
+}
+
+/// The pixel and memory limits, on dimensions read from the header.
+fn check_dimensions(
+    width: u32,
+    height: u32,
+    decoder_bytes: u64,
+    limits: &Limits,
+) -> Result<(), MediaError> {
+    if width == 0 || height == 0 {
+        return Err(MediaError::corrupt("zero image dimension"));
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels {
+        return Err(MediaError::TooManyPixels { width, height, limit: limits.max_pixels });
+    }
+    // The decoded buffer plus the RGBA buffer a conversion may need.
+    if decoder_bytes.max(pixels * 4) > limits.max_alloc {
+        return Err(MediaError::AllocationLimit { limit: limits.max_alloc });
+    }
+    Ok(())
+}
+
+/// Decodes a three-component YCbCr JPEG (what cameras and phones write) to interleaved YCbCr
+/// with zune-jpeg. `None` for other colour spaces (greyscale, CMYK, YCCK), which take the
+/// RGB path through `image`.
+fn decode_jpeg_ycbcr(bytes: &[u8], limits: &Limits) -> Result<Option<Decoded>, MediaError> {
+    use zune_core::colorspace::ColorSpace;
+    let options = zune_core::options::DecoderOptions::default()
+        .set_strict_mode(false)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX)
+        .jpeg_set_out_colorspace(ColorSpace::YCbCr);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+        zune_core::bytestream::ZCursor::new(bytes),
+        options,
+    );
+    decoder.decode_headers().map_err(|_| MediaError::corrupt("JPEG headers"))?;
+    if decoder.input_colorspace() != Some(ColorSpace::YCbCr) {
+        return Ok(None);
+    }
+    let (width, height) = decoder.dimensions().ok_or(MediaError::corrupt("JPEG headers"))?;
+    // JPEG dimensions are 16-bit, so these conversions cannot fail.
+    let (width, height) = (width as u32, height as u32);
+    let buffer_len = u64::from(width) * u64::from(height) * 3;
+    check_dimensions(width, height, buffer_len, limits)?;
+
+    // A damaged Exif block must not cost the reviewer the picture: show it unrotated.
+    let orientation = decoder
+        .exif()
+        .and_then(|exif| Orientation::from_exif_chunk(exif))
+        .unwrap_or(Orientation::NoTransforms);
+    let mut pixels = vec![0u8; buffer_len as usize];
+    decoder.decode_into(&mut pixels).map_err(|_| MediaError::corrupt("JPEG data"))?;
+    let pixels = RgbImage::from_raw(width, height, pixels).ok_or(MediaError::corrupt("JPEG"))?;
+    Ok(Some(Decoded { pixels, orientation, ycbcr: true }))
 }
 
 fn map_image_error(error: ImageError, limits: &Limits) -> MediaError {
@@ -229,7 +290,7 @@ fn orient(image: RgbImage, orientation: Orientation) -> RgbImage {
 }
 
 /// Baseline JPEG, 4:2:0, no metadata segments (only the JFIF header `jpeg-encoder` writes).
-fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Rendition, MediaError> {
+fn encode_jpeg(image: &RgbImage, quality: u8, ycbcr: bool) -> Result<Rendition, MediaError> {
     let (width, height) = image.dimensions();
     let (w16, h16) = (
         u16::try_from(width).map_err(|_| MediaError::Encode)?,
@@ -238,9 +299,8 @@ fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Rendition, MediaError> {
     let mut bytes = Vec::with_capacity(image.len() / 8);
     let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, quality);
     encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
-    encoder
-        .encode(image, w16, h16, jpeg_encoder::ColorType::Rgb)
-        .map_err(|_| MediaError::Encode)?;
+    let colour = if ycbcr { jpeg_encoder::ColorType::Ycbcr } else { jpeg_encoder::ColorType::Rgb };
+    encoder.encode(image, w16, h16, colour).map_err(|_| MediaError::Encode)?;
     Ok(Rendition { bytes, content_type: "image/jpeg", width, height })
 }
 

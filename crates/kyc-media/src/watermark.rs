@@ -59,31 +59,41 @@ impl Watermark {
         self.mask(width, height).into_iter().map(|m| m != 0).collect()
     }
 
-    /// Draws the watermark onto packed RGB pixels.
-    pub(crate) fn draw_rgb(&self, rgb: &mut [u8], width: u32, height: u32) {
+    /// Draws the watermark onto packed 3-channel pixels, RGB or (JFIF, full-range) YCbCr.
+    /// Blending towards white or black in RGB is blending Y towards 255 or 0 and Cb, Cr
+    /// towards 128, since the conversion between the two is affine.
+    pub(crate) fn draw(&self, pixels: &mut [u8], width: u32, height: u32, ycbcr: bool) {
         let w = width as usize;
         if w == 0 {
             return;
         }
         let mask = self.mask(width, height);
         // Blends as lookup tables: one load per channel instead of a multiply.
-        let text: [u8; 256] = std::array::from_fn(|v| {
-            ((v as u32 * (256 - TEXT_ALPHA) + 255 * TEXT_ALPHA) >> 8) as u8
-        });
-        let shadow: [u8; 256] =
-            std::array::from_fn(|v| ((v as u32 * (256 - SHADOW_ALPHA)) >> 8) as u8);
-        for (row, row_mask) in rgb.chunks_exact_mut(w * 3).zip(mask.chunks_exact(w)) {
+        let blend = |alpha: u32, target: u32| -> [u8; 256] {
+            std::array::from_fn(|v| ((v as u32 * (256 - alpha) + target * alpha) >> 8) as u8)
+        };
+        let chroma_target = if ycbcr { 128 } else { 0 };
+        let text_luma = blend(TEXT_ALPHA, 255);
+        let shadow_luma = blend(SHADOW_ALPHA, 0);
+        let (text_chroma, shadow_chroma) = if ycbcr {
+            (blend(TEXT_ALPHA, chroma_target), blend(SHADOW_ALPHA, chroma_target))
+        } else {
+            (text_luma, shadow_luma)
+        };
+        let text = [&text_luma, &text_chroma, &text_chroma];
+        let shadow = [&shadow_luma, &shadow_chroma, &shadow_chroma];
+        for (row, row_mask) in pixels.chunks_exact_mut(w * 3).zip(mask.chunks_exact(w)) {
             // Most rows lie between lines of text; the all-zero test is vectorised.
             if row_mask.iter().all(|m| *m == 0) {
                 continue;
             }
             for (pixel, mark) in row.chunks_exact_mut(3).zip(row_mask) {
-                let table = match *mark {
+                let tables = match *mark {
                     TEXT => &text,
                     SHADOW => &shadow,
                     _ => continue,
                 };
-                for channel in pixel {
+                for (channel, table) in pixel.iter_mut().zip(tables) {
                     *channel = table[usize::from(*channel)];
                 }
             }
@@ -227,7 +237,7 @@ mod tests {
         let coverage = mark.coverage(w, h);
         for background in [0u8, 128, 255] {
             let mut rgb = vec![background; (w * h * 3) as usize];
-            mark.draw_rgb(&mut rgb, w, h);
+            mark.draw(&mut rgb, w, h, false);
             for (i, covered) in coverage.iter().enumerate() {
                 let changed = rgb[i * 3] != background;
                 // On black the shadow cannot darken and on white the text cannot lighten, so
@@ -237,6 +247,23 @@ mod tests {
                 } else if background == 128 {
                     assert!(changed, "covered pixel {i} unchanged on grey");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn drawing_in_ycbcr_matches_drawing_in_rgb() {
+        // The same grey in both spaces: RGB (v, v, v) is YCbCr (v, 128, 128).
+        let (w, h) = (200u32, 120u32);
+        let mark = watermark("c-42");
+        for v in [0u8, 77, 128, 200, 255] {
+            let mut rgb = vec![v; (w * h * 3) as usize];
+            let mut ycc: Vec<u8> = (0..w * h).flat_map(|_| [v, 128, 128]).collect();
+            mark.draw(&mut rgb, w, h, false);
+            mark.draw(&mut ycc, w, h, true);
+            for (p, q) in rgb.chunks_exact(3).zip(ycc.chunks_exact(3)) {
+                assert_eq!(p[0], q[0]);
+                assert_eq!((q[1], q[2]), (128, 128), "grey stays neutral");
             }
         }
     }

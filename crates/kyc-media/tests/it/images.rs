@@ -129,6 +129,20 @@ fn bytes_decide_the_format_not_the_name() {
 }
 
 #[test]
+fn greyscale_jpeg_renders_in_grey() {
+    // Greyscale JPEGs take the RGB path (only three-component JPEGs stay in YCbCr).
+    let grey = image::GrayImage::from_pixel(64, 48, image::Luma([90]));
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95).encode_image(&grey).unwrap();
+    let renditions = prepare_image(&bytes, &Limits::default(), &watermark()).unwrap();
+    let image = decode_rgb(&renditions.display.bytes);
+    let coverage = watermark().coverage(64, 48);
+    let free = (0..64 * 48).find(|i| !coverage[*i as usize]).unwrap();
+    let pixel = image.get_pixel(free % 64, free / 64);
+    assert!(pixel.0.iter().all(|c| c.abs_diff(90) <= 3), "{pixel:?}");
+}
+
+#[test]
 fn text_gif_and_other_formats_are_unsupported() {
     // A text file named "passport.png" and formats the workstation does not take.
     let inputs: [&[u8]; 5] = [
@@ -270,11 +284,13 @@ fn check_watermark(rendition: &kyc_media::Rendition) {
 
 #[test]
 fn watermark_is_drawn_in_its_tiles_and_nowhere_else() {
+    // PNG takes the RGB path, JPEG the YCbCr path; both must draw the same watermark.
     let grey = RgbImage::from_pixel(1200, 900, GREY);
-    let renditions =
-        prepare_image(&encode(&grey, ImageFormat::Png), &Limits::default(), &watermark()).unwrap();
-    check_watermark(&renditions.display);
-    check_watermark(&renditions.thumbnail);
+    for input in [encode(&grey, ImageFormat::Png), jpeg(&grey)] {
+        let renditions = prepare_image(&input, &Limits::default(), &watermark()).unwrap();
+        check_watermark(&renditions.display);
+        check_watermark(&renditions.thumbnail);
+    }
 }
 
 #[test]
