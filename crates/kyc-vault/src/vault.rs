@@ -293,7 +293,8 @@ impl Vault {
     /// Unwraps the data key with `password`. The attempt is counted durably (fsync) before the
     /// slow key derivation starts, so killing the process mid-attempt still counts it; a
     /// success resets the count. When the count reaches the limit the vault wipes itself and
-    /// returns [`VaultError::Wiped`].
+    /// returns [`VaultError::Wiped`]. If the vault is already unlocked this returns `Ok` at
+    /// once without checking `password` (callers show the unlock screen only when locked).
     pub fn unlock(&self, password: &Password) -> Result<(), VaultError> {
         let (wrapped, failed_before, max) = {
             let state = self.read_state();

@@ -183,3 +183,23 @@ fn wipe_dir_wipes_a_closed_vault_without_its_password() {
     assert!(!Vault::exists(&t.dir));
     assert_eq!(Vault::wipe_dir(&t.dir).unwrap(), kyc_vault::WipeReport::default());
 }
+
+#[test]
+fn a_key_at_its_message_limit_refuses_to_seal_more() {
+    let t = new_vault();
+    let conn = rusqlite::Connection::open(Vault::database_path(&t.dir)).unwrap();
+    let limit = kyc_vault::MAX_MESSAGES_PER_KEY as i64;
+    // Room for a payload and two chunks, but the sample needs more messages.
+    conn.execute("UPDATE key_usage SET messages_sealed = ?1", [limit - 3]).unwrap();
+    let s = sample(0);
+    assert!(matches!(
+        t.vault.put_case(&s.case, crate::support::lease(), s.inputs()),
+        Err(VaultError::KeyExhausted)
+    ));
+    assert!(t.vault.list_cases().unwrap().is_empty());
+    conn.execute("UPDATE key_usage SET messages_sealed = ?1", [limit - 100]).unwrap();
+    put(&t.vault, &s);
+    let used: i64 =
+        conn.query_row("SELECT messages_sealed FROM key_usage", [], |r| r.get(0)).unwrap();
+    assert_eq!(used, limit - 100 + 1 + 5, "one payload and five chunks were counted");
+}
