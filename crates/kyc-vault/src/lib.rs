@@ -8,7 +8,7 @@
 //!
 //! [`Vault`] is the one entry point: create or open, unlock and lock, store and read cases and
 //! media, record decisions and audit events in the outbox, purge and wipe. The crate knows
-//! nothing of HTTP, Tauri or the UI. `THREAT_MODEL.md` beside this crate lists what a copy of
+//! nothing of HTTP, Tauri or the UI. The threat model in the repository's ARCHITECTURE.md lists what a copy of
 //! the vault files reveals.
 
 #![warn(missing_docs)]

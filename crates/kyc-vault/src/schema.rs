@@ -2,7 +2,7 @@
 //!
 //! Plain columns hold only random opaque ids, state enums, sizes, counters and timestamps;
 //! every column named `payload`, `sealed`, `wrapped_key` or `outcome_detail` holds a sealed
-//! cell (`nonce ‖ ciphertext ‖ tag`). THREAT_MODEL.md lists what each column reveals.
+//! cell (`nonce ‖ ciphertext ‖ tag`). The threat model in ARCHITECTURE.md lists what each column reveals.
 
 use std::path::Path;
 use std::time::Duration;

@@ -488,7 +488,7 @@ impl Vault {
     }
 
     /// The queue: every case, most urgent first, then by lease expiry. Reads plain columns
-    /// only (see THREAT_MODEL.md: ids, kinds, states, sizes and times are not personal data),
+    /// only (see the threat model in ARCHITECTURE.md: ids, kinds, states, sizes and times are not personal data),
     /// so it works while locked: the lock screen can say how many decisions wait to be pushed.
     pub fn list_cases(&self) -> Result<Vec<CaseSummary>, VaultError> {
         let state = self.read_state();
