@@ -8,8 +8,8 @@
 //!
 //! [`Vault`] is the one entry point: create or open, unlock and lock, store and read cases and
 //! media, record decisions and audit events in the outbox, purge and wipe. The crate knows
-//! nothing of HTTP, Tauri or the UI. The threat model in the repository's ARCHITECTURE.md lists what a copy of
-//! the vault files reveals.
+//! nothing of HTTP, Tauri or the UI. The threat model in the repository's ARCHITECTURE.md
+//! lists what a copy of the vault files reveals.
 
 #![warn(missing_docs)]
 
