@@ -38,15 +38,16 @@ async fn wrong_password_unknown_user_and_missing_or_bogus_tokens_are_unauthorize
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let hub = TestHub::start_with(|c| c.sessions.idle = Duration::from_millis(700)).await;
+    // Margins of over a second on each side: CI machines are loaded and tests run in parallel.
+    let hub = TestHub::start_with(|c| c.sessions.idle = Duration::from_millis(2000)).await;
     let token = hub.login(REVIEWER_A).await;
     // Used within the idle window it stays alive past the window's length overall.
-    for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(600)).await;
         let a = hub.call(Method::GET, routes::ME, Some(&token), None::<&()>).await;
         assert_eq!(a.status, StatusCode::OK);
     }
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     hub.call(Method::GET, routes::ME, Some(&token), None::<&()>)
         .await
         .expect_error(401, "unauthorized");
@@ -54,13 +55,13 @@ async fn idle_sessions_expire() {
 
 #[tokio::test]
 async fn sessions_die_at_their_absolute_expiry_even_when_used() {
-    let hub = TestHub::start_with(|c| c.sessions.absolute = Duration::from_millis(800)).await;
+    let hub = TestHub::start_with(|c| c.sessions.absolute = Duration::from_millis(2000)).await;
     let token = hub.login(REVIEWER_A).await;
     assert_eq!(
         hub.call(Method::GET, routes::ME, Some(&token), None::<&()>).await.status,
         StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    tokio::time::sleep(Duration::from_millis(2200)).await;
     hub.call(Method::GET, routes::ME, Some(&token), None::<&()>)
         .await
         .expect_error(401, "unauthorized");
