@@ -263,8 +263,8 @@ impl Workstation {
         Ok(report)
     }
 
-    /// Releases leases on the hub; `None` when the hub could not be reached (the ids then stay
-    /// in the journal when they came from it).
+    /// Releases leases on the hub, 200 at a time; returns how many it released. Callers keep
+    /// ids in the journal when this fails, so a later run gives them back.
     pub(crate) async fn release(&self, ids: &[CaseId]) -> Result<u32, SyncError> {
         let mut released = 0;
         for chunk in ids.chunks(200) {
