@@ -72,10 +72,11 @@ fn draw() -> Vec<u8> {
             let check = stroke(x, y, (0.70 * s, 0.72 * s), (0.745 * s, 0.765 * s), 0.018 * s)
                 .min(stroke(x, y, (0.745 * s, 0.765 * s), (0.83 * s, 0.67 * s), 0.018 * s));
             paint(&mut px, check, [1.0, 1.0, 1.0]);
-            // Stored straight (not premultiplied), as PNG wants.
+            // Painting over transparent black leaves colours premultiplied by coverage; PNG
+            // wants them straight.
             let a = px[3];
-            for c in 0..3 {
-                let v = if a > 0.0 { px[c] / a * a } else { 0.0 };
+            for channel in &px[..3] {
+                let v = if a > 0.0 { channel / a } else { 0.0 };
                 rgba.push((v.clamp(0.0, 1.0) * 255.0).round() as u8);
             }
             rgba.push((a * 255.0).round() as u8);

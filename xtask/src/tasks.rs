@@ -209,16 +209,16 @@ pub fn bench(which: &str) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask fuzz media [SECONDS]`: the media decoder under cargo-fuzz (nightly).
+/// `cargo xtask fuzz media [SECONDS]`: the media decoders under cargo-fuzz (nightly).
 pub fn fuzz_media(seconds: u64) -> Result<()> {
     if !has_program("cargo-fuzz") {
         run(cargo().args(["install", "--locked", "cargo-fuzz"]))?;
     }
-    let dir = root().join("crates/kyc-media/fuzz");
     run(Command::new("cargo")
         .args(["+nightly", "fuzz", "run", "decode", "--"])
         .arg(format!("-max_total_time={seconds}"))
-        .current_dir(dir.parent().expect("fuzz dir has a parent")))
+        .args(["-dict=fuzz/decode.dict", "-rss_limit_mb=2048", "-max_len=65536"])
+        .current_dir(root().join("crates/kyc-media")))
 }
 
 /// `cargo xtask bindings`: rewrites `ui/src/lib/ipc/bindings.ts` from the Rust IPC types.
