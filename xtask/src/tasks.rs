@@ -73,7 +73,10 @@ pub fn demo() -> Result<()> {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let hub_url = format!("http://{listen}");
-    eprintln!("demo: hub at {hub_url}; sign in with one of the accounts printed above");
+    eprintln!(
+        "demo: hub at {hub_url} (the accounts above work against its API, see /openapi.json); \
+         the app opens on its login screen with this address filled in"
+    );
 
     let mut app = if setup::has_display() {
         Command::new(app_binary())
