@@ -187,7 +187,10 @@ pub fn bundle() -> Result<()> {
     let dir = target_dir().join("release/bundle");
     for kind in ["deb", "rpm"] {
         for entry in std::fs::read_dir(dir.join(kind))? {
-            eprintln!("bundle: {}", entry?.path().display());
+            let path = entry?.path();
+            if path.extension().is_some_and(|ext| ext == kind) {
+                eprintln!("bundle: {}", path.display());
+            }
         }
     }
     Ok(())
