@@ -227,21 +227,20 @@ impl Builder<'_> {
             let run = self.marker_run(self.media.len() as u64);
             return self.push_media(Vec::new(), "video/mp4", run);
         }
-        let frames: Vec<Vec<u8>> = (0..VIDEO_FRAMES)
-            .map(|i| {
-                let t = f64::from(i) / f64::from(VIDEO_FRAMES);
-                let frame_look = Look {
-                    dx: 0.06 * (t * std::f64::consts::TAU).sin(),
-                    blink: i == 8 || i == 9,
-                    ..*look
-                };
-                let c = docs::face_photo(self.tf, u32::from(w), u32::from(h), &frame_look);
-                encode::jpeg(&c, &[])
-            })
-            .collect();
+        let mut video = video::H264Mp4::new(w, h);
+        for i in 0..VIDEO_FRAMES {
+            let t = f64::from(i) / f64::from(VIDEO_FRAMES);
+            let frame_look = Look {
+                dx: 0.06 * (t * std::f64::consts::TAU).sin(),
+                blink: i == 8 || i == 9,
+                ..*look
+            };
+            let c = docs::face_photo(self.tf, u32::from(w), u32::from(h), &frame_look);
+            video.push_frame(&c.pixels);
+        }
         let n = self.media.len() as u64;
         let run = self.marker_run(n);
-        let bytes = video::mp4(w, h, &frames, &run);
+        let bytes = video.finish(&run);
         self.push_media(bytes, "video/mp4", run)
     }
 
