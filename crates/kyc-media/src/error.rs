@@ -2,7 +2,7 @@
 //! "file too large", or "file damaged", and never retry a corrupt file. No variant carries any
 //! byte of the input; sizes and dimensions are not personal data.
 
-use crate::MediaFormat;
+use crate::{MediaFormat, VideoCodec};
 
 /// Why media could not be prepared or inspected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,6 +55,16 @@ pub enum MediaError {
     Corrupt {
         /// A fixed description of what was wrong.
         what: &'static str,
+    },
+    /// The video is well-formed but its codec, in this container, does not play in every
+    /// webview the workstation runs in (see [`crate::plays_in_all_webviews`]): refused at
+    /// intake so that no reviewer gets a video they cannot watch.
+    #[error("{} video in {} does not play in every webview", codec.name(), format.content_type())]
+    UnsupportedCodec {
+        /// The container.
+        format: MediaFormat,
+        /// The codec of its first video track.
+        codec: VideoCodec,
     },
     /// Encoding a rendition failed (an internal error, not the input's fault).
     #[error("encoding a rendition failed")]

@@ -7,7 +7,9 @@
 //!   and thumbnail) that carry no metadata. It runs once per image at pull time, on a
 //!   blocking pool, so opening a case only decrypts and serves the result.
 //! - [`inspect_video`] validates an MP4 or WebM container with a bounded walk and reports its
-//!   duration and dimensions; the original stream is kept as it is (no transcoding).
+//!   codec, duration and dimensions; the original stream is kept as it is (no transcoding).
+//!   [`inspect_playable_video`] also refuses codecs that do not play in every webview
+//!   ([`plays_in_all_webviews`]: H.264 in MP4, VP8 or VP9 in WebM) — the intake rule.
 //! - [`Watermark::text`] is the text drawn on every rendition and overlaid by the UI on video.
 //!
 //! No error, log line or panic message carries image bytes or any other personal data.
@@ -27,7 +29,10 @@ pub use rendition::{
     DISPLAY_MAX_SIDE, Rendition, Renditions, THUMBNAIL_MAX_SIDE, fit_within, prepare_image,
 };
 pub use sniff::{MediaFormat, sniff};
-pub use video::{VideoInfo, inspect_video};
+pub use video::{
+    VideoCodec, VideoInfo, check_playable, inspect_playable_video, inspect_video,
+    plays_in_all_webviews,
+};
 pub use watermark::Watermark;
 
 /// Resource limits checked before any expensive work. A hostile file is refused on its

@@ -59,7 +59,7 @@ pub(crate) struct H264Mp4 {
 impl H264Mp4 {
     /// An encoder for `width × height` frames (both even: 4:2:0 chroma halves them).
     pub(crate) fn new(width: u16, height: u16) -> Self {
-        assert!(width % 2 == 0 && height % 2 == 0, "4:2:0 needs even dimensions");
+        assert!(width.is_multiple_of(2) && height.is_multiple_of(2), "4:2:0 needs even dimensions");
         let config = EncoderConfig::new()
             .usage_type(UsageType::CameraVideoRealTime)
             .profile(Profile::Baseline)

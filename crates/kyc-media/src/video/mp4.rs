@@ -1,10 +1,11 @@
 //! ISO base media (MP4) structure check: a walk over the boxes that matter (`ftyp`, `moov` →
-//! `mvhd`, `trak` → `tkhd`, `mdia` → `hdlr`; `mdat`). Box sizes are checked against their
+//! `mvhd`, `trak` → `tkhd`, `mdia` → `hdlr`, `minf` → `stbl` → `stsd` of the video track;
+//! `mdat`). Box sizes are checked against their
 //! parent before anything is read, every box advances the walk by at least its header, the
 //! nesting followed is fixed (so a box "containing itself" is just data), and the total number
 //! of boxes looked at is capped. Nothing is allocated in proportion to a declared size.
 
-use super::{VideoInfo, duration_ms};
+use super::{VideoCodec, VideoInfo, duration_ms};
 use crate::{MediaError, MediaFormat};
 
 /// Most boxes examined in one file; real files have a few dozen at the levels walked.
@@ -90,7 +91,7 @@ pub(super) fn inspect(bytes: &[u8]) -> Result<VideoInfo, MediaError> {
     let mvhd = only(&movie, b"mvhd")?.ok_or(MediaError::corrupt("no mvhd box"))?;
     let duration_ms = parse_mvhd(mvhd.body)?;
 
-    let mut video_size = None;
+    let mut video = None;
     for trak in movie.iter().filter(|a| &a.kind == b"trak") {
         let track = walker.children(trak.body, false)?;
         let tkhd = only(&track, b"tkhd")?.ok_or(MediaError::corrupt("no tkhd box"))?;
@@ -102,12 +103,61 @@ pub(super) fn inspect(bytes: &[u8]) -> Result<VideoInfo, MediaError> {
         if hdlr.body.len() < 12 {
             return Err(MediaError::corrupt("short hdlr box"));
         }
-        if &hdlr.body[8..12] == b"vide" && video_size.is_none() {
-            video_size = Some(parse_tkhd(tkhd.body)?);
+        if &hdlr.body[8..12] == b"vide" && video.is_none() {
+            let size = parse_tkhd(tkhd.body)?;
+            let codec = sample_entry_codec(&mut walker, &media)?;
+            video = Some((size, codec));
         }
     }
-    let (width, height) = video_size.ok_or(MediaError::corrupt("no video track"))?;
-    Ok(VideoInfo { format: MediaFormat::Mp4, duration_ms, width, height })
+    let ((width, height), (codec, h264_profile)) =
+        video.ok_or(MediaError::corrupt("no video track"))?;
+    Ok(VideoInfo { format: MediaFormat::Mp4, codec, h264_profile, duration_ms, width, height })
+}
+
+/// Bytes of a `VisualSampleEntry` before its child boxes (reserved fields, data reference
+/// index, size, resolution, frame count, compressor name, depth).
+const VISUAL_SAMPLE_ENTRY_LEN: usize = 78;
+
+/// The codec of a video track's first sample description (`mdia` → `minf` → `stbl` →
+/// `stsd`), and for H.264 the `profile_idc` of its `avcC` box.
+fn sample_entry_codec(
+    walker: &mut Walker,
+    media: &[Atom<'_>],
+) -> Result<(VideoCodec, Option<u8>), MediaError> {
+    let minf = only(media, b"minf")?.ok_or(MediaError::corrupt("no minf box"))?;
+    let stbl = walker.children(minf.body, false)?;
+    let stbl = only(&stbl, b"stbl")?.ok_or(MediaError::corrupt("no stbl box"))?;
+    let tables = walker.children(stbl.body, false)?;
+    let stsd = only(&tables, b"stsd")?.ok_or(MediaError::corrupt("no stsd box"))?;
+    // Full box header (version, flags) and entry count, then the entries as boxes.
+    if stsd.body.len() < 8 || be_u32(stsd.body, 4) == 0 {
+        return Err(MediaError::corrupt("empty stsd box"));
+    }
+    let entries = walker.children(&stsd.body[8..], false)?;
+    let entry = entries.first().ok_or(MediaError::corrupt("empty stsd box"))?;
+    let codec = match &entry.kind {
+        b"avc1" | b"avc3" => VideoCodec::H264,
+        b"hvc1" | b"hev1" => VideoCodec::Hevc,
+        b"vp08" => VideoCodec::Vp8,
+        b"vp09" => VideoCodec::Vp9,
+        b"av01" => VideoCodec::Av1,
+        b"jpeg" | b"mjpa" | b"mjpb" => VideoCodec::MotionJpeg,
+        _ => VideoCodec::Unknown,
+    };
+    if codec != VideoCodec::H264 {
+        return Ok((codec, None));
+    }
+    let children = entry
+        .body
+        .get(VISUAL_SAMPLE_ENTRY_LEN..)
+        .ok_or(MediaError::corrupt("short sample entry"))?;
+    let children = walker.children(children, false)?;
+    let avcc = only(&children, b"avcC")?.ok_or(MediaError::corrupt("no avcC box"))?;
+    // configurationVersion (always 1), AVCProfileIndication, profile_compatibility, level.
+    match avcc.body {
+        [1, profile, _, _, ..] => Ok((codec, Some(*profile))),
+        _ => Err(MediaError::corrupt("bad avcC box")),
+    }
 }
 
 fn be_u32(body: &[u8], at: usize) -> u32 {

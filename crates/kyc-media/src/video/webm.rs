@@ -1,10 +1,10 @@
 //! WebM (EBML) structure check: the EBML header with DocType `webm`, then the `Segment` with
-//! its `Info` (duration) and `Tracks` (the first video track's pixel size). Element sizes are
+//! its `Info` (duration) and `Tracks` (the first video track's `CodecID` and pixel size). Element sizes are
 //! checked against their parent; only `Segment` and `Cluster` may have an unknown size; the
 //! walk stops at the first cluster of unknown size (media data follows) and counts every
 //! element against a fixed budget.
 
-use super::{VideoInfo, duration_ms};
+use super::{VideoCodec, VideoInfo, duration_ms};
 use crate::{MediaError, MediaFormat};
 
 /// The first four bytes of every EBML document (the EBML header element id).
@@ -19,6 +19,7 @@ const DURATION: u32 = 0x4489;
 const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
 const TRACK_TYPE: u32 = 0x83;
+const CODEC_ID: u32 = 0x86;
 const VIDEO: u32 = 0xE0;
 const PIXEL_WIDTH: u32 = 0xB0;
 const PIXEL_HEIGHT: u32 = 0xBA;
@@ -41,8 +42,8 @@ struct Element<'a> {
 /// A decoded variable-length integer: (value, byte length, all value bits set).
 type Vint = (u64, usize, bool);
 
-/// Width and height of a video track, each when stated.
-type VideoSize = (Option<u32>, Option<u32>);
+/// A video track's codec, and its width and height, each when stated.
+type VideoTrack = (VideoCodec, Option<u32>, Option<u32>);
 
 /// A variable-length integer: (value without the length marker, byte length, all value bits
 /// set). Ids keep their marker, sizes do not.
@@ -148,14 +149,14 @@ pub(super) fn inspect(bytes: &[u8]) -> Result<VideoInfo, MediaError> {
     let segment = top.find(|e| e.id == SEGMENT).ok_or(MediaError::corrupt("no Segment element"))?;
 
     let mut duration = None;
-    let mut size = None;
+    let mut video = None;
     let mut seen_tracks = false;
     for element in walker.children(segment.body)? {
         match element.id {
             INFO => duration = parse_info(&mut walker, element.body)?,
             TRACKS => {
                 seen_tracks = true;
-                size = size.or(parse_tracks(&mut walker, element.body)?);
+                video = video.or(parse_tracks(&mut walker, element.body)?);
             }
             // Media data follows; the header elements the viewer needs come before it.
             CLUSTER if element.unknown_size => break,
@@ -165,8 +166,15 @@ pub(super) fn inspect(bytes: &[u8]) -> Result<VideoInfo, MediaError> {
     if !seen_tracks {
         return Err(MediaError::corrupt("no Tracks element"));
     }
-    let (width, height) = size.ok_or(MediaError::corrupt("no video track"))?;
-    Ok(VideoInfo { format: MediaFormat::Webm, duration_ms: duration, width, height })
+    let (codec, width, height) = video.ok_or(MediaError::corrupt("no video track"))?;
+    Ok(VideoInfo {
+        format: MediaFormat::Webm,
+        codec,
+        h264_profile: None,
+        duration_ms: duration,
+        width,
+        height,
+    })
 }
 
 /// Duration in milliseconds: `Duration` (a float, in `TimecodeScale` nanoseconds).
@@ -188,8 +196,21 @@ fn parse_info(walker: &mut Walker, body: &[u8]) -> Result<Option<u64>, MediaErro
     Ok((ms.is_finite() && ms < 1e15).then(|| duration_ms(ms.round() as u64, 1000)).flatten())
 }
 
-/// The pixel size of the first video track, if any.
-fn parse_tracks(walker: &mut Walker, body: &[u8]) -> Result<Option<VideoSize>, MediaError> {
+/// The codec named by a track's `CodecID` (an ASCII string such as `V_VP9`).
+fn codec(codec_id: Option<&[u8]>) -> VideoCodec {
+    match codec_id {
+        Some(b"V_VP8") => VideoCodec::Vp8,
+        Some(b"V_VP9") => VideoCodec::Vp9,
+        Some(b"V_AV1") => VideoCodec::Av1,
+        Some(b"V_MPEG4/ISO/AVC") => VideoCodec::H264,
+        Some(b"V_MPEGH/ISO/HEVC") => VideoCodec::Hevc,
+        Some(b"V_MJPEG") => VideoCodec::MotionJpeg,
+        _ => VideoCodec::Unknown,
+    }
+}
+
+/// The codec and pixel size of the first video track, if any.
+fn parse_tracks(walker: &mut Walker, body: &[u8]) -> Result<Option<VideoTrack>, MediaError> {
     for entry in walker.children(body)?.iter().filter(|e| e.id == TRACK_ENTRY) {
         let fields = walker.children(entry.body)?;
         let track_type = match fields.iter().find(|e| e.id == TRACK_TYPE) {
@@ -212,7 +233,8 @@ fn parse_tracks(walker: &mut Walker, body: &[u8]) -> Result<Option<VideoSize>, M
                 }
             }
         }
-        return Ok(Some((width, height)));
+        let codec_id = fields.iter().find(|e| e.id == CODEC_ID).map(|e| e.body);
+        return Ok(Some((codec(codec_id), width, height)));
     }
     Ok(None)
 }

@@ -1,7 +1,10 @@
 //! MP4 and WebM containers built here byte by byte: accepted with their duration and
 //! dimensions, and hostile structures refused without panicking or looping.
 
-use kyc_media::{Limits, MediaError, MediaFormat, VideoInfo, inspect_video, sniff};
+use kyc_media::{
+    Limits, MediaError, MediaFormat, VideoCodec, VideoInfo, check_playable, inspect_playable_video,
+    inspect_video, plays_in_all_webviews, sniff,
+};
 
 // ---- MP4 ------------------------------------------------------------------------------------
 
@@ -55,9 +58,38 @@ fn trak(handler: &[u8; 4], width: u32, height: u32, rotated: bool) -> Vec<u8> {
 }
 
 fn trak_with(handler: &[u8; 4], tkhd: Vec<u8>) -> Vec<u8> {
+    trak_full(handler, tkhd, &avc1(100))
+}
+
+/// A track whose only sample description is `entry`.
+fn trak_full(handler: &[u8; 4], tkhd: Vec<u8>, entry: &[u8]) -> Vec<u8> {
     let hdlr = mp4_box(b"hdlr", &[&[0u8; 8][..], handler, &[0u8; 13]].concat());
-    let mdia = mp4_box(b"mdia", &hdlr);
+    let minf = mp4_box(b"minf", &mp4_box(b"stbl", &stsd(&[entry])));
+    let mdia = mp4_box(b"mdia", &[hdlr, minf].concat());
     mp4_box(b"trak", &[tkhd, mdia].concat())
+}
+
+fn stsd(entries: &[&[u8]]) -> Vec<u8> {
+    let count = (entries.len() as u32).to_be_bytes();
+    mp4_box(b"stsd", &[&[0u8; 4][..], &count, &entries.concat()].concat())
+}
+
+/// A visual sample entry of type `kind`: the 78 fixed bytes, then `children`.
+fn sample_entry(kind: &[u8; 4], children: &[u8]) -> Vec<u8> {
+    let mut fixed = vec![0u8; 78];
+    fixed[7] = 1; // data reference index
+    mp4_box(kind, &[fixed, children.to_vec()].concat())
+}
+
+/// An `avc1` entry whose `avcC` states `profile` (no parameter sets: enough for a container
+/// check, which never decodes).
+fn avc1(profile: u8) -> Vec<u8> {
+    sample_entry(b"avc1", &mp4_box(b"avcC", &[1, profile, 0, 30, 0xFF, 0xE0, 0]))
+}
+
+/// A video-only MP4 of 2 s at 320×240 whose sample description is `entry`.
+fn mp4_with_entry(entry: &[u8]) -> Vec<u8> {
+    mp4(&[mvhd(1000, 2000), trak_full(b"vide", tkhd(320, 240, false), entry)].concat())
 }
 
 fn mp4(moov_body: &[u8]) -> Vec<u8> {
@@ -72,8 +104,20 @@ fn check(bytes: &[u8], expected: Result<VideoInfo, MediaError>) {
     assert_eq!(inspect_video(bytes, &Limits::default()), expected);
 }
 
+/// What the helpers build: H.264 High in MP4, VP8 in WebM.
 fn info(format: MediaFormat, duration_ms: Option<u64>, size: Option<(u32, u32)>) -> VideoInfo {
-    VideoInfo { format, duration_ms, width: size.map(|s| s.0), height: size.map(|s| s.1) }
+    let (codec, h264_profile) = match format {
+        MediaFormat::Mp4 => (VideoCodec::H264, Some(100)),
+        _ => (VideoCodec::Vp8, None),
+    };
+    VideoInfo {
+        format,
+        codec,
+        h264_profile,
+        duration_ms,
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+    }
 }
 
 fn corrupt(what: &'static str) -> Result<VideoInfo, MediaError> {
@@ -219,6 +263,171 @@ fn images_are_not_videos() {
     );
 }
 
+/// An `mp4` whose only sample entry is the Motion-JPEG `jpeg` entry the synthetic cases used
+/// to carry (a QuickTime "Photo - JPEG" visual sample entry).
+fn motion_jpeg_mp4() -> Vec<u8> {
+    mp4_with_entry(&sample_entry(b"jpeg", &[]))
+}
+
+#[test]
+fn mp4_reports_the_codec_of_its_sample_entry() {
+    let table: &[(&[u8; 4], VideoCodec)] = &[
+        (b"avc3", VideoCodec::H264),
+        (b"hvc1", VideoCodec::Hevc),
+        (b"hev1", VideoCodec::Hevc),
+        (b"vp08", VideoCodec::Vp8),
+        (b"vp09", VideoCodec::Vp9),
+        (b"av01", VideoCodec::Av1),
+        (b"jpeg", VideoCodec::MotionJpeg),
+        (b"mjpa", VideoCodec::MotionJpeg),
+        (b"encv", VideoCodec::Unknown),
+        (b"mp4v", VideoCodec::Unknown),
+    ];
+    for (kind, codec) in table {
+        let entry = if *kind == b"avc3" {
+            sample_entry(b"avc3", &mp4_box(b"avcC", &[1, 77, 0, 30, 0xFF, 0xE0, 0]))
+        } else {
+            sample_entry(kind, &[])
+        };
+        let got = inspect_video(&mp4_with_entry(&entry), &Limits::default()).unwrap();
+        assert_eq!(got.codec, *codec, "{}", String::from_utf8_lossy(*kind));
+        assert_eq!(got.h264_profile, (*codec == VideoCodec::H264).then_some(77));
+        assert_eq!((got.width, got.height, got.duration_ms), (Some(320), Some(240), Some(2000)));
+    }
+}
+
+#[test]
+fn mp4_sample_descriptions_that_cannot_be_read_are_corrupt() {
+    let no_stsd = {
+        let hdlr = mp4_box(b"hdlr", &[&[0u8; 8][..], b"vide", &[0u8; 13]].concat());
+        let minf = mp4_box(b"minf", &mp4_box(b"stbl", &mp4_box(b"stts", &[0; 8])));
+        let trak = mp4_box(
+            b"trak",
+            &[tkhd(320, 240, false), mp4_box(b"mdia", &[hdlr, minf].concat())].concat(),
+        );
+        mp4(&[mvhd(1000, 1), trak].concat())
+    };
+    let table: Vec<(&str, Vec<u8>, &'static str)> = vec![
+        ("no stsd", no_stsd, "no stsd box"),
+        (
+            "stsd without entries",
+            mp4(&[mvhd(1000, 1), trak_stsd(stsd(&[]))].concat()),
+            "empty stsd box",
+        ),
+        ("avc1 without avcC", mp4_with_entry(&sample_entry(b"avc1", &[])), "no avcC box"),
+        (
+            "avc1 cut inside the visual sample entry",
+            mp4_with_entry(&mp4_box(b"avc1", &[0; 40])),
+            "short sample entry",
+        ),
+        (
+            "avcC of another version",
+            mp4_with_entry(&sample_entry(b"avc1", &mp4_box(b"avcC", &[2, 66, 0, 30]))),
+            "bad avcC box",
+        ),
+        (
+            "avcC too short",
+            mp4_with_entry(&sample_entry(b"avc1", &mp4_box(b"avcC", &[1, 66]))),
+            "bad avcC box",
+        ),
+    ];
+    for (name, bytes, what) in table {
+        assert_eq!(inspect_video(&bytes, &Limits::default()), corrupt(what), "{name}");
+    }
+}
+
+/// A video track with the given `stsd` box.
+fn trak_stsd(stsd: Vec<u8>) -> Vec<u8> {
+    let hdlr = mp4_box(b"hdlr", &[&[0u8; 8][..], b"vide", &[0u8; 13]].concat());
+    let minf = mp4_box(b"minf", &mp4_box(b"stbl", &stsd));
+    mp4_box(b"trak", &[tkhd(320, 240, false), mp4_box(b"mdia", &[hdlr, minf].concat())].concat())
+}
+
+#[test]
+fn synthetic_h264_face_video_is_inspected_and_plays_everywhere() {
+    let opts = kyc_synth::SynthOptions {
+        n_cases: 1,
+        rng_seed: 7,
+        today: time::macros::date!(2026 - 11 - 27),
+    };
+    // Case 0 is an ID-card case, which has a face video.
+    let case = kyc_synth::generate_one(0, &opts);
+    let video = case.media.iter().find(|m| m.content_type == "video/mp4").expect("a face video");
+    let expected = VideoInfo {
+        format: MediaFormat::Mp4,
+        codec: VideoCodec::H264,
+        h264_profile: Some(66),
+        duration_ms: Some(2000),
+        width: Some(320),
+        height: Some(240),
+    };
+    assert_eq!(inspect_video(&video.bytes, &Limits::default()), Ok(expected));
+    assert_eq!(inspect_playable_video(&video.bytes, &Limits::default()), Ok(expected));
+}
+
+#[test]
+fn motion_jpeg_mp4_is_inspected_but_refused_by_the_playback_rule() {
+    let bytes = motion_jpeg_mp4();
+    let info = inspect_video(&bytes, &Limits::default()).unwrap();
+    assert_eq!(info.codec, VideoCodec::MotionJpeg);
+    let refused = Err(MediaError::UnsupportedCodec {
+        format: MediaFormat::Mp4,
+        codec: VideoCodec::MotionJpeg,
+    });
+    assert_eq!(check_playable(&info), refused);
+    assert_eq!(inspect_playable_video(&bytes, &Limits::default()), refused.map(|()| info));
+    let message = inspect_playable_video(&bytes, &Limits::default()).unwrap_err().to_string();
+    assert_eq!(message, "Motion-JPEG video in video/mp4 does not play in every webview");
+}
+
+#[test]
+fn only_h264_mp4_and_vp8_vp9_webm_play_in_all_webviews() {
+    use MediaFormat::{Mp4, Webm};
+    use VideoCodec::*;
+    let playable = [(Mp4, H264), (Webm, Vp8), (Webm, Vp9)];
+    for format in [Mp4, Webm] {
+        for codec in [H264, Hevc, Vp8, Vp9, Av1, MotionJpeg, Unknown] {
+            assert_eq!(
+                plays_in_all_webviews(format, codec),
+                playable.contains(&(format, codec)),
+                "{codec:?} in {format:?}"
+            );
+        }
+    }
+    // Images are never videos that play.
+    assert!(!plays_in_all_webviews(MediaFormat::Jpeg, H264));
+}
+
+#[test]
+fn h264_profiles_beyond_8_bit_high_are_refused() {
+    for (profile, plays) in
+        [(66, true), (77, true), (100, true), (88, false), (110, false), (122, false), (244, false)]
+    {
+        let bytes = mp4_with_entry(&avc1(profile));
+        let info = inspect_video(&bytes, &Limits::default()).unwrap();
+        assert_eq!(info.h264_profile, Some(profile));
+        assert_eq!(check_playable(&info).is_ok(), plays, "profile_idc {profile}");
+        if !plays {
+            assert_eq!(
+                inspect_playable_video(&bytes, &Limits::default()),
+                Err(MediaError::UnsupportedCodec {
+                    format: MediaFormat::Mp4,
+                    codec: VideoCodec::H264
+                })
+            );
+        }
+    }
+}
+
+#[test]
+fn a_damaged_file_is_corrupt_before_its_codec_is_judged() {
+    let bytes = motion_jpeg_mp4();
+    assert_eq!(
+        inspect_playable_video(&bytes[..bytes.len() - 10], &Limits::default()),
+        corrupt("box extends past its parent")
+    );
+}
+
 // ---- WebM -----------------------------------------------------------------------------------
 
 /// An EBML element with an 8-byte size field (valid, and easy to patch).
@@ -251,7 +460,11 @@ fn info_element(duration: Option<f64>) -> Vec<u8> {
 }
 
 fn track_entry(track_type: u8, size: Option<(u16, u16)>) -> Vec<u8> {
-    let mut body = [el(&[0xD7], &[1]), el(&[0x83], &[track_type]), el(&[0x86], b"V_VP8")].concat();
+    track_entry_with_codec(track_type, size, b"V_VP8")
+}
+
+fn track_entry_with_codec(track_type: u8, size: Option<(u16, u16)>, codec_id: &[u8]) -> Vec<u8> {
+    let mut body = [el(&[0xD7], &[1]), el(&[0x83], &[track_type]), el(&[0x86], codec_id)].concat();
     if let Some((w, h)) = size {
         body.extend(el(
             &[0xE0],
@@ -377,4 +590,29 @@ fn many_webm_elements_exhaust_the_budget() {
     let voids: Vec<u8> = (0..150_000).flat_map(|_| [0xEC, 0x80]).collect();
     let bytes = webm(&[voids, minimal_webm_segment()].concat());
     check(&bytes, corrupt("too many elements"));
+}
+
+#[test]
+fn webm_reports_the_codec_id_and_the_rule_accepts_only_vp8_and_vp9() {
+    let table: &[(&[u8], VideoCodec, bool)] = &[
+        (b"V_VP8", VideoCodec::Vp8, true),
+        (b"V_VP9", VideoCodec::Vp9, true),
+        (b"V_AV1", VideoCodec::Av1, false),
+        (b"V_MPEG4/ISO/AVC", VideoCodec::H264, false),
+        (b"V_MPEGH/ISO/HEVC", VideoCodec::Hevc, false),
+        (b"V_MJPEG", VideoCodec::MotionJpeg, false),
+        (b"V_THEORA", VideoCodec::Unknown, false),
+    ];
+    for (codec_id, codec, plays) in table {
+        let bytes = webm(&tracks(&[track_entry_with_codec(1, Some((640, 480)), codec_id)]));
+        let info = inspect_video(&bytes, &Limits::default()).unwrap();
+        assert_eq!(info.codec, *codec, "{}", String::from_utf8_lossy(codec_id));
+        assert_eq!(info.h264_profile, None);
+        let expected = if *plays {
+            Ok(info)
+        } else {
+            Err(MediaError::UnsupportedCodec { format: MediaFormat::Webm, codec: *codec })
+        };
+        assert_eq!(inspect_playable_video(&bytes, &Limits::default()), expected);
+    }
 }
