@@ -18,8 +18,9 @@ enum Distro {
 
 /// Packages per family: those to build and run the app, and those the tests and benchmarks
 /// need (a virtual display, the WebKit WebDriver, CJK fonts for the Chinese UI, GStreamer
-/// plugins for face videos, libvips for the media benchmark's peer, PostgreSQL for the hub's
-/// multi-instance backend).
+/// plugins for face videos — the good plugins demux MP4 and WebM and decode VP8/VP9, libav
+/// decodes H.264, the tools let tests decode a video as WebKitGTK does — libvips for the media
+/// benchmark's peer, PostgreSQL for the hub's multi-instance backend).
 fn packages(distro: Distro) -> Vec<&'static str> {
     match distro {
         Distro::Debian => vec![
@@ -35,6 +36,8 @@ fn packages(distro: Distro) -> Vec<&'static str> {
             "webkit2gtk-driver",
             "fonts-noto-cjk",
             "gstreamer1.0-plugins-good",
+            "gstreamer1.0-libav",
+            "gstreamer1.0-tools",
             "libvips-tools",
         ],
         Distro::Fedora => vec![
@@ -50,6 +53,10 @@ fn packages(distro: Distro) -> Vec<&'static str> {
             "xorg-x11-server-Xvfb",
             "google-noto-sans-cjk-fonts",
             "gstreamer1-plugins-good",
+            // Fedora's libav plugin is built on ffmpeg-free; H.264 decoding comes from Cisco's
+            // OpenH264 plugin (the fedora-cisco-openh264 repository, enabled by default).
+            "gstreamer1-plugin-libav",
+            "gstreamer1-plugin-openh264",
             "vips-tools",
         ],
         Distro::Arch => vec![
@@ -62,6 +69,7 @@ fn packages(distro: Distro) -> Vec<&'static str> {
             "xorg-server-xvfb",
             "noto-fonts-cjk",
             "gst-plugins-good",
+            "gst-libav",
             "libvips",
         ],
     }

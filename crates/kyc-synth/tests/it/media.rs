@@ -191,17 +191,21 @@ fn face_video_bytes_depend_only_on_the_seed() {
 }
 
 /// Decodes an MP4 file with GStreamer's automatic decoder selection (`decodebin`, as WebKitGTK
-/// lets GStreamer choose) into raw RGB frames. Fails with instructions when GStreamer or its
-/// H.264 decoder (`avdec_h264` from `gstreamer1.0-libav`) is missing: WebKitGTK could not
-/// play the face videos either. The e2e suite plays them in the real webview.
+/// lets GStreamer choose) into raw RGB frames. Fails with instructions when GStreamer or an
+/// H.264 decoder (`avdec_h264` from `gstreamer1.0-libav`, or Fedora's `openh264dec`) is
+/// missing: WebKitGTK could not play the face videos either. Playing them in the real webview
+/// is the end-to-end suite's part.
 pub fn decode_with_gstreamer(file: &[u8], dir: &std::path::Path) -> Vec<u8> {
     let setup = "run `cargo xtask setup` (installs gstreamer1.0-libav and gstreamer1.0-tools)";
-    let inspect = std::process::Command::new("gst-inspect-1.0").arg("avdec_h264").output();
-    match inspect {
-        Ok(out) if out.status.success() => {}
-        Ok(_) => panic!("GStreamer has no H.264 decoder (avdec_h264): {setup}"),
-        Err(e) => panic!("gst-inspect-1.0 not found ({e}): {setup}"),
-    }
+    let has_element =
+        |name: &str| match std::process::Command::new("gst-inspect-1.0").arg(name).output() {
+            Ok(out) => out.status.success(),
+            Err(e) => panic!("gst-inspect-1.0 not found ({e}): {setup}"),
+        };
+    assert!(
+        has_element("avdec_h264") || has_element("openh264dec"),
+        "GStreamer has no H.264 decoder (avdec_h264), so WebKitGTK cannot play face videos: {setup}"
+    );
     let input = dir.join("face.mp4");
     let output = dir.join("face.rgb");
     std::fs::write(&input, file).unwrap();
