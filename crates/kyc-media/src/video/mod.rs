@@ -55,8 +55,8 @@ const PLAYABLE_H264_PROFILES: [u8; 3] = [66, 77, 100];
 /// and WKWebView (macOS 11.3 or later, where WebKit plays WebM) — by `<video>` from a blob or
 /// a custom scheme: H.264 in MP4, VP8 or VP9 in WebM. Nothing else does everywhere: HEVC
 /// needs hardware and a paid Windows extension under WebView2, AV1 needs an AV1 hardware
-/// decoder under WKWebView, Motion-JPEG plays in none but GStreamer, and an MP4 with VP9 or a
-/// WebM with H.264 is not what every demuxer expects.
+/// decoder under WKWebView, Motion-JPEG does not play in WebView2, and an MP4 with VP9 or a
+/// WebM with H.264 is not what every demuxer expects. ARCHITECTURE.md has the whole table.
 pub fn plays_in_all_webviews(format: MediaFormat, codec: VideoCodec) -> bool {
     matches!(
         (format, codec),
