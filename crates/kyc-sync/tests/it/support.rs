@@ -236,6 +236,7 @@ pub fn reject(case_id: &CaseId) -> Decision {
         outcome: Outcome::Reject { reasons: vec![ReasonCode::DocumentIllegible] },
         note: None,
         decided_at: time::OffsetDateTime::now_utc(),
+        active_ms: Some(2_000),
     }
 }
 
