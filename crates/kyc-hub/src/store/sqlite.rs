@@ -1366,7 +1366,7 @@ impl SqliteStore {
             state,
             CaseEvent::Decide { needs_confirmation: four_eyes && !escalated, escalated },
         )?;
-        let handling_ms = handling_ms(decision.active_ms, granted_at, now);
+        let handling_ms = clamped_handling_ms(decision.active_ms, granted_at, now);
         let handling_secs = handling_ms.map(|ms| ms / 1000);
         tx.execute(
             "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, handling_secs, case_state, handling_ms) \
@@ -1410,7 +1410,11 @@ impl SqliteStore {
 /// Handling time: the workstation's active time, clamped to what the hub's own clock allows —
 /// nothing before the lease grant, nothing after the receipt. A client clock set hours off
 /// changes nothing, and a client that sends no active time gets none recorded.
-fn handling_ms(active_ms: Option<u64>, granted_at: Option<Millis>, now: Millis) -> Option<i64> {
+fn clamped_handling_ms(
+    active_ms: Option<u64>,
+    granted_at: Option<Millis>,
+    now: Millis,
+) -> Option<i64> {
     let window = (now - granted_at?).max(0);
     Some(i64::try_from(active_ms?).unwrap_or(i64::MAX).clamp(0, window))
 }
