@@ -643,7 +643,7 @@ async fn media(
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/media-problem", tag = "leases",
-    params(("case_id" = String, Path, description = "case id", pattern = "^[A-Za-z0-9_-]{1,64}$")),
+    params(("case_id" = String, Path, description = "case id")),
     request_body = MediaProblemReport,
     responses((status = 200, description = "the hub's own check confirmed (the case needs attention) or refuted (nothing changed) the report", body = MediaProblemResponse),
               (status = 400, description = "malformed id or body", body = kyc_proto::ApiError),
