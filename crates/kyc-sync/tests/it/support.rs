@@ -92,6 +92,15 @@ impl Hub {
         self.db().execute_batch(sql).unwrap();
     }
 
+    /// The handling time the hub recorded for a case's decision.
+    pub fn handling_ms(&self, id: &CaseId) -> Option<i64> {
+        self.db()
+            .query_row("SELECT handling_ms FROM decisions WHERE case_id = ?1", [id.as_str()], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
     /// How many leases the hub ever granted on a case (its audit chain records each).
     pub fn lease_count(&self, id: &CaseId) -> i64 {
         self.db()
