@@ -142,7 +142,9 @@ impl HubKey {
 
 fn read_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
     let mut bytes = Zeroizing::new(Vec::new());
-    fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(CryptoError::KeyFile)?;
+    fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(CryptoError::KeyFile)?;
     if bytes.len() != 32 {
         return Err(CryptoError::KeyLength);
     }

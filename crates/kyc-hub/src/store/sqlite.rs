@@ -13,16 +13,16 @@ use kyc_model::{
 use kyc_proto::{
     AuditRecord, AuditRecordKind, AuditVerifyReport, CaseHistory, ConflictReason, DecisionItem,
     DecisionPage, DecisionQuery, DecisionRecord, DecisionStatus, LeasedCase, MediaManifest,
-    NeedsAttentionCase, OutcomeCode, Policy, ReviewerStats, Role, StatsQuery, StatsResponse, VerdictKind,
-    VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
+    NeedsAttentionCase, OutcomeCode, Policy, ReviewerStats, Role, StatsQuery, StatsResponse,
+    VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
 };
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
 };
 
 use super::{
-    AuditEntry, ConfirmedProblem, MediaRow, NewMedia, PurgeOutcome, Revocation, SessionRow, Store, StoreError,
-    UserChange, UserRow, default_policy,
+    AuditEntry, ConfirmedProblem, MediaRow, NewMedia, PurgeOutcome, Revocation, SessionRow, Store,
+    StoreError, UserChange, UserRow, default_policy,
 };
 use crate::audit::{CanonicalRecord, ChainVerifier, GENESIS, chain_hash};
 use crate::crypto::HubKey;

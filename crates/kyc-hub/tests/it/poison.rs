@@ -50,7 +50,12 @@ async fn intake_refuses_a_decompression_bomb_and_garbage_media_with_a_rule_code(
     mp4_garbage.truncate(40);
     let table: Vec<(&str, &str, Vec<u8>, &str)> = vec![
         ("bomb", "image/png", bomb_png(), "media_too_many_pixels"),
-        ("garbage as jpeg", "image/jpeg", b"these bytes are no image at all".to_vec(), "media_unsupported_format"),
+        (
+            "garbage as jpeg",
+            "image/jpeg",
+            b"these bytes are no image at all".to_vec(),
+            "media_unsupported_format",
+        ),
         ("truncated jpeg", "image/jpeg", jpeg_garbage, "media_corrupt"),
         ("png declared jpeg", "image/jpeg", bomb_png(), "media_type_mismatch"),
         ("jpeg declared video", "video/mp4", demo_jpeg(b"marker"), "media_type_mismatch"),
@@ -84,10 +89,8 @@ async fn intake_refuses_a_decompression_bomb_and_garbage_media_with_a_rule_code(
 
 fn hub_has_case(hub: &TestHub, id: &CaseId) -> bool {
     let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
-    conn.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)", [id.as_str()], |r| {
-        r.get(0)
-    })
-    .unwrap()
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)", [id.as_str()], |r| r.get(0))
+        .unwrap()
 }
 
 /// Stores a case with the given image bytes straight through the store, past intake's checks
@@ -110,12 +113,7 @@ fn plant_past_intake(hub: &TestHub, seed: u64, bytes: Vec<u8>) -> kyc_hub::demo:
     case
 }
 
-async fn report(
-    hub: &TestHub,
-    token: &str,
-    case: &CaseId,
-    body: &MediaProblemReport,
-) -> Answer {
+async fn report(hub: &TestHub, token: &str, case: &CaseId, body: &MediaProblemReport) -> Answer {
     hub.call(Method::POST, &routes::case_media_problem(case), Some(token), Some(body)).await
 }
 
@@ -130,7 +128,8 @@ async fn a_case_whose_stored_media_fail_is_confirmed_once_and_never_leased_again
 
     let grant = hub.lease(&a, 10).await;
     assert_eq!(grant.cases.len(), 1, "leased once");
-    let body = MediaProblemReport { media_id: bad_media.clone(), reason: MediaProblemCode::Corrupt };
+    let body =
+        MediaProblemReport { media_id: bad_media.clone(), reason: MediaProblemCode::Corrupt };
     // Only the lease holder may report.
     report(&hub, &b, &planted.case.id, &body).await.expect_error(403, "forbidden");
     let answer = report(&hub, &a, &planted.case.id, &body).await;
@@ -152,8 +151,10 @@ async fn a_case_whose_stored_media_fail_is_confirmed_once_and_never_leased_again
     report(&hub, &a, &planted.case.id, &body).await.expect_error(403, "forbidden");
 
     // The administrator sees it with the hub's finding; no other role does.
-    let list: NeedsAttentionList =
-        hub.call(Method::GET, routes::ADMIN_NEEDS_ATTENTION, Some(&admin), None::<&()>).await.json();
+    let list: NeedsAttentionList = hub
+        .call(Method::GET, routes::ADMIN_NEEDS_ATTENTION, Some(&admin), None::<&()>)
+        .await
+        .json();
     assert_eq!(list.cases.len(), 1);
     let entry = &list.cases[0];
     assert_eq!(entry.case_id, planted.case.id);
@@ -209,16 +210,21 @@ async fn a_false_media_problem_report_changes_nothing() {
     }
     // A media id of another case, and an unknown one, are not found in this case.
     let other = make_cases(1, 321).remove(0);
-    let body = MediaProblemReport { media_id: other.media[0].0.clone(), reason: MediaProblemCode::Corrupt };
+    let body = MediaProblemReport {
+        media_id: other.media[0].0.clone(),
+        reason: MediaProblemCode::Corrupt,
+    };
     report(&hub, &a, &leased.case.id, &body).await.expect_error(404, "not_found");
 
     // Still the reviewer's: media download and a decision work as before.
-    let download =
-        hub.call(Method::GET, &routes::media(&media), Some(&a), None::<&()>).await;
+    let download = hub.call(Method::GET, &routes::media(&media), Some(&a), None::<&()>).await;
     assert_eq!(download.status, StatusCode::OK);
-    let list: NeedsAttentionList =
-        hub.call(Method::GET, routes::ADMIN_NEEDS_ATTENTION, Some(&admin), None::<&()>).await.json();
+    let list: NeedsAttentionList = hub
+        .call(Method::GET, routes::ADMIN_NEEDS_ATTENTION, Some(&admin), None::<&()>)
+        .await
+        .json();
     assert!(list.cases.is_empty());
-    let result = hub.decide(&a, vec![item("false-report-1", &cases[0].case, Outcome::Approve)]).await;
+    let result =
+        hub.decide(&a, vec![item("false-report-1", &cases[0].case, Outcome::Approve)]).await;
     assert!(matches!(result.results[0].status, DecisionStatus::Accepted { .. }));
 }
