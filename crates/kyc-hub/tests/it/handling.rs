@@ -9,6 +9,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::support::*;
 
+/// An inclusive range of whole seconds.
+type Seconds = (i64, i64);
+
 #[tokio::test]
 async fn handling_time_is_active_time_clamped_by_the_hubs_clock_whatever_the_client_clock() {
     let hub = TestHub::start().await;
@@ -22,8 +25,8 @@ async fn handling_time_is_active_time_clamped_by_the_hubs_clock_whatever_the_cli
     hub.sql(&format!("UPDATE cases SET lease_granted_at = {ten_minutes_ago}"));
 
     let now = OffsetDateTime::now_utc();
-    // (client clock offset, active time sent, handling seconds the hub records)
-    let table: [(Duration, Option<u64>, Option<(i64, i64)>); 5] = [
+    // (client clock offset, active time sent, range of handling seconds the hub records)
+    let table: [(Duration, Option<u64>, Option<Seconds>); 5] = [
         (Duration::hours(-6), Some(90_000), Some((90, 90))),
         (Duration::hours(6), Some(90_000), Some((90, 90))),
         (Duration::hours(30), Some(5 * 3_600_000), Some((600, 601))),
