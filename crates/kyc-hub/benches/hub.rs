@@ -120,6 +120,7 @@ async fn reviewer(
                     outcome: Outcome::Approve,
                     note: None,
                     decided_at: time::OffsetDateTime::now_utc(),
+                    active_ms: Some(1_000),
                 },
             });
         }

@@ -18,7 +18,8 @@ use kyc_proto::{
     CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionPage,
     DecisionQuery, DecisionResult, ErrorCode, Health, IntakeCase, IntakeResponse, LeaseGrant,
     LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_TEXT_CHARS, MAX_DECISION_BATCH,
-    MAX_LEASE_BATCH, Me, OutcomeCode, Policy, PurgeReport, ReleaseRequest, ReleaseResponse,
+    MAX_LEASE_BATCH, Me, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
+    NeedsAttentionList, OutcomeCode, Policy, PurgeReport, ReleaseRequest, ReleaseResponse,
     RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest,
     UserSummary, VerdictKind, VerdictRequest, VerdictResponse, routes,
 };
@@ -29,7 +30,7 @@ use crate::config::{HubConfig, PasswordHashing, SessionTimes};
 use crate::crypto::{hash_password, new_token, verify_password};
 use crate::error::{AppError, payload_too_large};
 use crate::media::MediaFiles;
-use crate::store::{AuditEntry, Store, StoreError, UserChange, UserRow};
+use crate::store::{AuditEntry, ConfirmedProblem, Store, StoreError, UserChange, UserRow};
 use crate::time_util::{from_ms, now_ms};
 
 /// Largest single media object accepted at intake (decoded).
@@ -185,6 +186,7 @@ pub fn app(state: AppState) -> Router {
         .route(routes::LEASES_RENEW, post(renew))
         .route(routes::LEASES_RELEASE, post(release))
         .route(routes::MEDIA, get(media))
+        .route(routes::CASE_MEDIA_PROBLEM, post(media_problem))
         .route(routes::DECISIONS, post(decisions))
         .route(routes::AUDIT_EVENTS, post(audit_events))
         .route(routes::AUDIT_VERIFY, get(audit_verify))
@@ -196,6 +198,7 @@ pub fn app(state: AppState) -> Router {
         .route(routes::ADMIN_USER, axum::routing::patch(admin_update_user))
         .route(routes::ADMIN_POLICY, get(admin_policy).put(admin_set_policy))
         .route(routes::ADMIN_PURGE, post(admin_purge))
+        .route(routes::ADMIN_NEEDS_ATTENTION, get(admin_needs_attention))
         .fallback(|| async { AppError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {
             AppError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::Invalid, "method not allowed")
@@ -271,7 +274,7 @@ impl utoipa::Modify for BearerAuth {
         healthz, openapi_json, login, logout, me, intake, lease, renew, release, media, decisions,
         audit_events, audit_verify, supervisor_decisions, supervisor_case, supervisor_verdict,
         supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
-        admin_set_policy, admin_purge
+        admin_set_policy, admin_purge, media_problem, admin_needs_attention
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
         kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason)),
@@ -374,8 +377,35 @@ fn validate_intake(req: &IntakeCase) -> Result<(), AppError> {
     crate::ops::validate_case(&req.case, &declared).map_err(AppError::invalid)
 }
 
+/// Runs the workstation's media checks on every uploaded object (a full decode of images), on
+/// the blocking pool. The first failure is a 400 naming the media id and the rule code.
+async fn validate_media_bytes(
+    objects: Vec<crate::demo::MediaBytes>,
+) -> Result<Vec<crate::demo::MediaBytes>, AppError> {
+    let (objects, verdict) = tokio::task::spawn_blocking(move || {
+        let limits = crate::media_check::limits();
+        let verdict = objects.iter().find_map(|(id, content_type, bytes)| {
+            crate::media_check::check_media(content_type, bytes, &limits)
+                .err()
+                .map(|rule| (id.clone(), rule))
+        });
+        (objects, verdict)
+    })
+    .await
+    .map_err(|e| AppError::internal(&e))?;
+    match verdict {
+        None => Ok(objects),
+        Some((id, rule)) => {
+            tracing::info!(media = %id, rule = rule.code(), "intake refused media");
+            Err(AppError::invalid(format!("media {id} failed validation: {}", rule.code())))
+        }
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/intake/cases", tag = "intake", request_body = IntakeCase,
-    responses((status = 201, body = IntakeResponse), (status = 409, body = kyc_proto::ApiError),
+    responses((status = 201, body = IntakeResponse),
+              (status = 400, description = "a rule broken; for media the message names the media id and a rule code (media_corrupt, media_too_many_pixels, media_type_mismatch, ...)", body = kyc_proto::ApiError),
+              (status = 409, body = kyc_proto::ApiError),
               (status = 413, body = kyc_proto::ApiError), (status = 422, body = kyc_proto::ApiError)))]
 async fn intake(
     State(state): State<AppState>,
@@ -396,6 +426,7 @@ async fn intake(
         }
     }
     drop(req.media);
+    let decoded = validate_media_bytes(decoded).await?;
     let actor = caller.user.clone();
     let case = req.case;
     let response = state
@@ -609,6 +640,82 @@ async fn media(
             Ok(response)
         }
     }
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{case_id}/media-problem", tag = "leases",
+    params(("case_id" = String, Path, description = "case id")),
+    request_body = MediaProblemReport,
+    responses((status = 200, description = "the hub's own check confirmed (the case needs attention) or refuted (nothing changed) the report", body = MediaProblemResponse),
+              (status = 400, description = "malformed id or body", body = kyc_proto::ApiError),
+              (status = 401, body = kyc_proto::ApiError),
+              (status = 403, description = "not a reviewer, or the caller holds no lease on the case", body = kyc_proto::ApiError),
+              (status = 404, description = "no such media object in this case", body = kyc_proto::ApiError),
+              (status = 415, body = kyc_proto::ApiError),
+              (status = 422, description = "unknown reason code or field", body = kyc_proto::ApiError)))]
+async fn media_problem(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    ApiJson(report): ApiJson<MediaProblemReport>,
+) -> ApiResult<MediaProblemResponse> {
+    caller.require(&[Role::Reviewer])?;
+    let case_id: CaseId = parse_path_id(&raw)?;
+    let lookup = report.media_id.clone();
+    let row = state
+        .blocking(move |s| s.media(&lookup))
+        .await?
+        .filter(|row| row.case_id == case_id)
+        .ok_or_else(|| AppError::not_found("no such media in this case"))?;
+    let holds = row.case_state == CaseState::Leased
+        && row.lease_holder.as_ref() == Some(&caller.user)
+        && row.lease_expires_at.is_some_and(|e| e > now_ms());
+    if !holds {
+        return Err(AppError::forbidden("the caller holds no lease on this case"));
+    }
+    // The hub's own verdict on the bytes it stores, never the reporter's word.
+    let finding = state
+        .with_media(move |_, files| {
+            let limits = crate::media_check::limits();
+            Ok(crate::media_check::recheck_stored(files, &row.file_name, &row.manifest, &limits))
+        })
+        .await?;
+    let user = caller.user.clone();
+    let media_id = report.media_id.clone();
+    let response = match finding {
+        Some(rule) => {
+            let problem = ConfirmedProblem {
+                media_id: media_id.clone(),
+                reported: report.reason,
+                rule: rule.code(),
+            };
+            let case = case_id.clone();
+            state.blocking(move |s| s.confirm_unusable(&user, &case, &problem, now_ms())).await?;
+            tracing::warn!(case = %case_id, media = %media_id, rule = rule.code(), "case needs attention");
+            MediaProblemResponse {
+                outcome: MediaProblemOutcome::Confirmed,
+                case_state: CaseState::NeedsAttention,
+                rule: Some(rule.code().to_owned()),
+            }
+        }
+        None => {
+            let entry = AuditEntry {
+                actor: Some(user),
+                case_id: Some(case_id.clone()),
+                kind: AuditRecordKind::MediaProblemRefuted {
+                    media_id: media_id.clone(),
+                    reported: report.reason,
+                },
+            };
+            state.blocking(move |s| s.append_audit(&[entry], now_ms())).await?;
+            tracing::info!(case = %case_id, media = %media_id, reported = report.reason.code(), "media problem refuted");
+            MediaProblemResponse {
+                outcome: MediaProblemOutcome::Refuted,
+                case_state: CaseState::Leased,
+                rule: None,
+            }
+        }
+    };
+    Ok(ApiJson(response))
 }
 
 #[utoipa::path(post, path = "/api/v1/decisions", tag = "decisions", request_body = DecisionBatch,
@@ -900,6 +1007,18 @@ async fn admin_set_policy(
 async fn admin_purge(State(state): State<AppState>, caller: Caller) -> ApiResult<PurgeReport> {
     caller.require(&[Role::Admin])?;
     Ok(ApiJson(state.purge_now().await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/needs-attention", tag = "admin",
+    responses((status = 200, body = NeedsAttentionList), (status = 401, body = kyc_proto::ApiError),
+              (status = 403, body = kyc_proto::ApiError)))]
+async fn admin_needs_attention(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<NeedsAttentionList> {
+    caller.require(&[Role::Admin])?;
+    let cases = state.blocking(|s| s.needs_attention()).await?;
+    Ok(ApiJson(NeedsAttentionList { cases }))
 }
 
 #[cfg(test)]

@@ -53,27 +53,22 @@ impl std::fmt::Debug for HubKey {
 
 impl HubKey {
     /// Loads `dir/hub.key`, creating it (mode 0600, 32 random bytes) if absent.
+    ///
+    /// Creation never exposes a partial key: the bytes go to a temporary file under a unique
+    /// name, which is fsynced and then hard-linked to `hub.key` (link fails when the name
+    /// exists: a no-replace rename), and the directory is fsynced. A crash leaves either no key
+    /// or a whole one, never a zero-length one; of two processes starting at once, exactly one
+    /// link succeeds and the other reads the winner's key. A key file of the wrong length
+    /// (written by something else) is [`CryptoError::KeyLength`], never replaced.
     pub fn load_or_create(dir: &Path) -> Result<Self, CryptoError> {
         let path = dir.join(KEY_FILE);
-        let mut key = Zeroizing::new([0u8; 32]);
-        match OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
-            Ok(mut file) => {
-                rand::rng().fill_bytes(&mut key[..]);
-                file.write_all(&key[..]).map_err(CryptoError::KeyFile)?;
-                file.sync_all().map_err(CryptoError::KeyFile)?;
+        let key = match read_key(&path) {
+            Ok(key) => key,
+            Err(CryptoError::KeyFile(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                create_key(dir, &path)?
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let mut bytes = Zeroizing::new(Vec::new());
-                fs::File::open(&path)
-                    .and_then(|mut f| f.read_to_end(&mut bytes))
-                    .map_err(CryptoError::KeyFile)?;
-                if bytes.len() != 32 {
-                    return Err(CryptoError::KeyLength);
-                }
-                key.copy_from_slice(&bytes);
-            }
-            Err(e) => return Err(CryptoError::KeyFile(e)),
-        }
+            Err(e) => return Err(e),
+        };
         let cipher = Aes256Gcm::new_from_slice(&key[..]).map_err(|_| CryptoError::KeyLength)?;
         Ok(Self { cipher })
     }
@@ -143,6 +138,57 @@ impl HubKey {
             .map(Zeroizing::new)
             .map_err(|_| CryptoError::Integrity)
     }
+}
+
+fn read_key(path: &Path) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(CryptoError::KeyFile)?;
+    if bytes.len() != 32 {
+        return Err(CryptoError::KeyLength);
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&bytes);
+    Ok(key)
+}
+
+/// Writes a fresh key durably under a temporary name and links it into place; when another
+/// process won the race, reads its key instead.
+fn create_key(dir: &Path, path: &Path) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+    let mut key = Zeroizing::new([0u8; 32]);
+    rand::rng().fill_bytes(&mut key[..]);
+    let tmp = dir.join(format!("{KEY_FILE}.{}.tmp", random_hex(8)));
+    let linked = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        file.write_all(&key[..])?;
+        file.sync_all()?;
+        drop(file);
+        fs::hard_link(&tmp, path)
+    })();
+    // The temporary name goes in every case; only `hub.key` keeps the bytes.
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            sync_dir(dir).map_err(CryptoError::KeyFile)?;
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_key(path),
+        Err(e) => Err(CryptoError::KeyFile(e)),
+    }
+}
+
+/// Makes a new directory entry durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Windows cannot open a directory as a file; NTFS journals the link itself. Never compiled
+/// on these machines (Linux only).
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn value_aad(column: &str, row: &str) -> Vec<u8> {
@@ -245,6 +291,44 @@ mod tests {
         let mode = fs::metadata(dir.path().join(KEY_FILE)).unwrap();
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn concurrent_first_starts_agree_on_one_whole_key() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let barrier = std::sync::Barrier::new(4);
+            let keys: Vec<HubKey> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..4)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            barrier.wait();
+                            HubKey::load_or_create(dir.path()).unwrap()
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            // Every process holds the same key: what one sealed, all open.
+            let sealed = keys[0].seal("f", b"x").unwrap();
+            for k in &keys {
+                assert_eq!(&k.open("f", &sealed).unwrap()[..], b"x");
+            }
+            let names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(names, [KEY_FILE], "no temporary key file left behind");
+            assert_eq!(fs::metadata(dir.path().join(KEY_FILE)).unwrap().len(), 32);
+        }
+    }
+
+    #[test]
+    fn a_key_file_of_the_wrong_length_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(KEY_FILE), b"").unwrap();
+        assert!(matches!(HubKey::load_or_create(dir.path()), Err(CryptoError::KeyLength)));
+        assert_eq!(fs::metadata(dir.path().join(KEY_FILE)).unwrap().len(), 0);
     }
 
     #[test]

@@ -32,14 +32,14 @@ pub fn demo_case(kind: CaseKind, rng: &mut impl Rng, today: Date) -> DemoCase {
     let mut media = Vec::new();
     let mut document = |kind: DocumentKind, subject: Subject, rng: &mut dyn rand::RngCore| {
         let id = MediaId::parse(&format!("m_{:016x}", rng.next_u64())).expect("valid id");
-        let (content_type, mut bytes) = if kind.is_video() {
-            ("video/mp4", b"\x00\x00\x00\x18ftypmp42".to_vec())
-        } else {
-            ("image/png", b"\x89PNG\r\n\x1a\n".to_vec())
-        };
-        // A byte run unique to this object, standing in for image content.
+        // A byte run unique to this object, standing in for image content; it starts at byte 6
+        // of a JPEG and byte 24 of an MP4, so `bytes[8..40]` is unique per object.
         let run: Vec<u8> = (0..64).map(|_| (rng.next_u32() & 0xff) as u8).collect();
-        bytes.extend_from_slice(&run);
+        let (content_type, bytes) = if kind.is_video() {
+            ("video/mp4", demo_mp4(&run))
+        } else {
+            ("image/jpeg", demo_jpeg(&run))
+        };
         media.push((id.clone(), content_type.to_owned(), Zeroizing::new(bytes)));
         Document {
             kind,
@@ -133,6 +133,72 @@ pub fn demo_case(kind: CaseKind, rng: &mut impl Rng, today: Date) -> DemoCase {
         }),
     };
     DemoCase { case, media, markers }
+}
+
+/// A real 16 × 16 JPEG (it passes intake's full decode) whose first segment is a comment
+/// holding `run` raw from byte 6 on: privacy scans find the run, and `run` can pad the file to
+/// a chosen size (long runs take several comment segments).
+pub fn demo_jpeg(run: &[u8]) -> Vec<u8> {
+    let (w, h) = (16u16, 16u16);
+    let pixels: Vec<u8> = (0..usize::from(w) * usize::from(h))
+        .flat_map(|i| [(i * 13 % 251) as u8, (i * 7 % 241) as u8, 128])
+        .collect();
+    let mut encoded = Vec::new();
+    jpeg_encoder::Encoder::new(&mut encoded, 80)
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .expect("encoding a small in-memory RGB buffer cannot fail");
+    let mut out = encoded[..2].to_vec();
+    for piece in run.chunks(65_533) {
+        out.extend_from_slice(&[0xFF, 0xFE]);
+        out.extend_from_slice(&((piece.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(piece);
+    }
+    out.extend_from_slice(&encoded[2..]);
+    out
+}
+
+fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(body);
+    out
+}
+
+/// A structurally valid MP4 (it passes the container check of intake and the workstation) of
+/// one 16 × 16 video track without real frames; `run` sits raw in a `free` box from byte 24.
+pub fn demo_mp4(run: &[u8]) -> Vec<u8> {
+    const IDENTITY: [u32; 9] = [0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000];
+    let matrix: Vec<u8> = IDENTITY.iter().flat_map(|v| v.to_be_bytes()).collect();
+    let ftyp = mp4_box(b"ftyp", b"isom\0\0\0\0");
+    let free = mp4_box(b"free", run);
+    // mvhd v0: flags, times, timescale 1000, duration 1000 ms, rate, volume, matrix, next id.
+    let mut mvhd = vec![0u8; 12];
+    mvhd.extend_from_slice(&1000u32.to_be_bytes());
+    mvhd.extend_from_slice(&1000u32.to_be_bytes());
+    mvhd.extend_from_slice(&0x0001_0000u32.to_be_bytes());
+    mvhd.extend_from_slice(&[0x01, 0x00]);
+    mvhd.extend_from_slice(&[0; 10]);
+    mvhd.extend_from_slice(&matrix);
+    mvhd.extend_from_slice(&[0; 24]);
+    mvhd.extend_from_slice(&2u32.to_be_bytes());
+    // tkhd v0: flags (enabled), times, track 1, duration, layer/group/volume, matrix, 16 × 16.
+    let mut tkhd = vec![0, 0, 0, 3];
+    tkhd.extend_from_slice(&[0; 8]);
+    tkhd.extend_from_slice(&1u32.to_be_bytes());
+    tkhd.extend_from_slice(&[0; 4]);
+    tkhd.extend_from_slice(&1000u32.to_be_bytes());
+    tkhd.extend_from_slice(&[0; 16]);
+    tkhd.extend_from_slice(&matrix);
+    tkhd.extend_from_slice(&(16u32 << 16).to_be_bytes());
+    tkhd.extend_from_slice(&(16u32 << 16).to_be_bytes());
+    let mut hdlr = vec![0u8; 8];
+    hdlr.extend_from_slice(b"vide");
+    hdlr.extend_from_slice(&[0; 13]);
+    let mdia = mp4_box(b"mdia", &mp4_box(b"hdlr", &hdlr));
+    let trak = mp4_box(b"trak", &[mp4_box(b"tkhd", &tkhd), mdia].concat());
+    let moov = mp4_box(b"moov", &[mp4_box(b"mvhd", &mvhd), trak].concat());
+    let mdat = mp4_box(b"mdat", &[0u8; 16]);
+    [ftyp, free, moov, mdat].concat()
 }
 
 /// `n` cases cycling through every kind, deterministic per `rng_seed`.

@@ -23,6 +23,7 @@ pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod media;
+pub mod media_check;
 pub mod ops;
 pub mod server;
 pub mod store;

@@ -27,6 +27,7 @@ mod watermark;
 pub use error::MediaError;
 pub use rendition::{
     DISPLAY_MAX_SIDE, Rendition, Renditions, THUMBNAIL_MAX_SIDE, fit_within, prepare_image,
+    validate_image,
 };
 pub use sniff::{MediaFormat, sniff};
 pub use video::{

@@ -109,6 +109,14 @@ pub fn prepare_image(
     })
 }
 
+/// Decodes an image completely, with every check of [`prepare_image`], and returns its
+/// dimensions (before orientation) without making renditions: the hub runs it at intake so
+/// that an image every workstation would refuse is refused before it circulates.
+pub fn validate_image(bytes: &[u8], limits: &Limits) -> Result<(u32, u32), MediaError> {
+    let decoded = decode(bytes, limits)?;
+    Ok(decoded.pixels.dimensions())
+}
+
 /// Decoded pixels, three 8-bit channels per pixel.
 pub(crate) struct Decoded {
     /// RGB, or YCbCr when `ycbcr` (the buffer type is only a 3-channel container).

@@ -54,9 +54,15 @@ pub struct Decision {
     pub outcome: Outcome,
     /// Free-text note (personal data: sealed at rest, never logged).
     pub note: Option<String>,
-    /// When the reviewer decided.
+    /// When the reviewer decided (the workstation's clock: shown, never used for statistics).
     #[serde(with = "time::serde::rfc3339")]
     pub decided_at: OffsetDateTime,
+    /// Milliseconds the case was open on the workstation with the app unlocked, measured with
+    /// a monotonic clock: the product's one definition of handling time. The hub clamps it to
+    /// the time between its lease grant and its receipt of the decision. Absent from clients
+    /// that do not measure it (no handling time is then recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_ms: Option<u64>,
 }
 
 /// A rule a decision breaks. Names the rule only.

@@ -18,6 +18,9 @@ pub enum CaseState {
     /// Media and personal fields deleted after the retention period; the decision and audit
     /// records stay, pseudonymous.
     Purged,
+    /// Out of the queue for an administrator: a workstation reported the case's media unusable
+    /// and the hub's own check of the stored bytes confirmed it. Never leased again.
+    NeedsAttention,
 }
 
 /// What happens to a case on the hub.
@@ -42,6 +45,8 @@ pub enum CaseEvent {
     Reopen,
     /// Retention ends.
     Purge,
+    /// The hub confirmed the lease holder's report that the case's media are unusable.
+    ConfirmUnusable,
 }
 
 /// A transition the state machine does not allow. Names states, never case content.
@@ -63,6 +68,7 @@ impl CaseState {
             CaseState::AwaitingConfirmation => "awaiting_confirmation",
             CaseState::Decided => "decided",
             CaseState::Purged => "purged",
+            CaseState::NeedsAttention => "needs_attention",
         }
     }
 
@@ -79,6 +85,7 @@ impl CaseState {
             (S::AwaitingConfirmation, E::Confirm) => S::Decided,
             (S::AwaitingConfirmation, E::Reopen) => S::Open,
             (S::Decided, E::Purge) => S::Purged,
+            (S::Leased, E::ConfirmUnusable) => S::NeedsAttention,
             _ => return Err(TransitionError { state: self.code(), event: event.code() }),
         };
         Ok(next)
@@ -95,6 +102,7 @@ impl CaseEvent {
             CaseEvent::Confirm => "confirm",
             CaseEvent::Reopen => "reopen",
             CaseEvent::Purge => "purge",
+            CaseEvent::ConfirmUnusable => "confirm_unusable",
         }
     }
 }
@@ -219,6 +227,16 @@ mod tests {
         assert_eq!(err, TransitionError { state: "open", event: "confirm" });
         assert!(CaseState::Purged.next(CaseEvent::Lease).is_err());
         assert!(CaseState::Decided.next(CaseEvent::Lease).is_err());
+    }
+
+    #[test]
+    fn a_confirmed_unusable_case_leaves_the_queue_for_good() {
+        let s = CaseState::Leased.next(CaseEvent::ConfirmUnusable).unwrap();
+        assert_eq!(s, CaseState::NeedsAttention);
+        for event in [CaseEvent::Lease, CaseEvent::ReleaseLease, CaseEvent::ConfirmUnusable] {
+            assert!(s.next(event).is_err(), "{event:?}");
+        }
+        assert!(CaseState::Open.next(CaseEvent::ConfirmUnusable).is_err(), "only a held lease");
     }
 
     #[test]

@@ -124,6 +124,26 @@ pub enum AuditRecordKind {
     },
     /// Retention purged the case's media and personal fields.
     CasePurged,
+    /// A lease holder reported a media object unusable and the hub's own check confirmed it:
+    /// the case left the queue for an administrator.
+    MediaProblemConfirmed {
+        /// Which media object.
+        #[schema(value_type = String)]
+        media_id: MediaId,
+        /// What the workstation reported.
+        reported: crate::MediaProblemCode,
+        /// The rule the hub's check found broken.
+        rule: String,
+    },
+    /// A lease holder reported a media object unusable but the hub's own check passed it:
+    /// nothing changed.
+    MediaProblemRefuted {
+        /// Which media object.
+        #[schema(value_type = String)]
+        media_id: MediaId,
+        /// What the workstation reported.
+        reported: crate::MediaProblemCode,
+    },
 }
 
 /// Result of verifying the chain.

@@ -152,6 +152,8 @@ pub enum ConflictReason {
     UnknownCase,
     /// The key was used before for a different decision.
     KeyReused,
+    /// The case's media were confirmed unusable: it waits for an administrator.
+    NeedsAttention,
 }
 
 impl ConflictReason {
@@ -164,6 +166,7 @@ impl ConflictReason {
             ConflictReason::CasePurged => "case_purged",
             ConflictReason::UnknownCase => "unknown_case",
             ConflictReason::KeyReused => "key_reused",
+            ConflictReason::NeedsAttention => "needs_attention",
         }
     }
 }

@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod admin;
+pub mod attention;
 pub mod audit;
 pub mod auth;
 pub mod decision;
@@ -23,6 +24,10 @@ pub mod secret;
 pub mod supervisor;
 
 pub use admin::{CreateUserRequest, Policy, PurgeReport, UpdateUserRequest, UserSummary};
+pub use attention::{
+    MediaProblemCode, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
+    NeedsAttentionCase, NeedsAttentionList,
+};
 pub use audit::{
     AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditRecord, AuditRecordKind,
     AuditVerifyReport, MAX_AUDIT_TEXT_CHARS,

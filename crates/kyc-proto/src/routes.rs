@@ -25,6 +25,10 @@ pub const LEASES_RENEW: &str = "/api/v1/leases/renew";
 /// `POST` [`crate::ReleaseRequest`] → [`crate::ReleaseResponse`] (reviewer).
 pub const LEASES_RELEASE: &str = "/api/v1/leases/release";
 
+/// `POST` [`crate::MediaProblemReport`] → [`crate::MediaProblemResponse`] (reviewer holding
+/// the lease): the case's media were unusable on the workstation; the hub re-checks them.
+pub const CASE_MEDIA_PROBLEM: &str = "/api/v1/cases/{case_id}/media-problem";
+
 /// `GET` media bytes; `Range: bytes=a-b` supported (single range → 206, unsatisfiable → 416).
 /// Header [`crate::DIGEST_HEADER`] carries the whole object's SHA-256.
 pub const MEDIA: &str = "/api/v1/media/{media_id}";
@@ -56,6 +60,15 @@ pub const ADMIN_USER: &str = "/api/v1/admin/users/{user_id}";
 pub const ADMIN_POLICY: &str = "/api/v1/admin/policy";
 /// `POST` (no body) → [`crate::PurgeReport`] (admin): runs the retention purge now.
 pub const ADMIN_PURGE: &str = "/api/v1/admin/purge";
+
+/// `GET` → [`crate::NeedsAttentionList`] (admin): cases taken out of the queue because their
+/// media are unusable.
+pub const ADMIN_NEEDS_ATTENTION: &str = "/api/v1/admin/needs-attention";
+
+/// The path of one case's media-problem report.
+pub fn case_media_problem(id: &CaseId) -> String {
+    CASE_MEDIA_PROBLEM.replace("{case_id}", id.as_str())
+}
 
 /// The path of one media object.
 pub fn media(id: &MediaId) -> String {

@@ -132,7 +132,9 @@ pub struct DecisionRecord {
     /// When the hub recorded it.
     #[serde(with = "time::serde::rfc3339")]
     pub recorded_at: OffsetDateTime,
-    /// Seconds from the lease grant to the reviewer's decision time.
+    /// Handling time in whole seconds: the workstation's active time (case open, app
+    /// unlocked, monotonic clock) clamped by the hub to the time between its lease grant and
+    /// its receipt of the decision. Absent when the workstation sent no active time.
     pub handling_secs: Option<i64>,
     /// The supervisor's verdict, if any.
     pub verdict: Option<VerdictRecord>,
@@ -259,8 +261,11 @@ pub struct ReviewerStats {
     pub resubmission_requested: u64,
     /// Escalations.
     pub escalated: u64,
-    /// Median seconds from lease grant to decision.
+    /// Median handling time in seconds (see [`DecisionRecord::handling_secs`]: active time
+    /// clamped by the hub's clock), over decisions that carry one.
     pub median_handling_secs: Option<f64>,
+    /// 90th percentile (nearest rank) of the handling time in seconds.
+    pub p90_handling_secs: Option<f64>,
     /// Decisions with a verdict.
     pub verdicts: u64,
     /// Of those, overturned.

@@ -8,8 +8,9 @@ use std::time::Duration;
 use kyc_model::CaseId;
 use kyc_proto::{
     ApiError, AuditAck, AuditBatch, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, LeaseGrant,
-    LeaseRequest, LoginRequest, LoginResponse, Me, MediaManifest, ReleaseRequest, ReleaseResponse,
-    RenewRequest, RenewResponse, Secret, routes,
+    LeaseRequest, LoginRequest, LoginResponse, Me, MediaManifest, MediaProblemReport,
+    MediaProblemResponse, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, Secret,
+    routes,
 };
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
@@ -239,6 +240,17 @@ impl HubClient {
     /// Gives `case_ids` (1..=200) back undecided.
     pub async fn release(&self, case_ids: Vec<CaseId>) -> Result<ReleaseResponse, SyncError> {
         self.call(Method::POST, routes::LEASES_RELEASE, Some(&ReleaseRequest { case_ids })).await
+    }
+
+    /// Reports that a leased case's media could not be used. The hub re-checks the stored bytes
+    /// itself: confirmed, the case leaves the queue (and the caller's lease ends); refuted,
+    /// nothing changes.
+    pub async fn report_media_problem(
+        &self,
+        case_id: &CaseId,
+        report: &MediaProblemReport,
+    ) -> Result<MediaProblemResponse, SyncError> {
+        self.call(Method::POST, &routes::case_media_problem(case_id), Some(report)).await
     }
 
     /// Pushes decisions (1..=100).

@@ -87,6 +87,11 @@ pub enum SyncError {
     /// The sync state file (pull journal, discard notice) could not be read or written.
     #[error("sync state file: {0}")]
     StateFile(#[source] std::io::Error),
+    /// The sync state file exists but does not parse (edited, or damaged on disk). It is left
+    /// in place: it may hold discard notices owed to the hub's audit trail. Report it; pulls,
+    /// logins and discards that need the file fail until it is repaired or removed.
+    #[error("the sync state file is damaged; it was left in place for support")]
+    StateDamaged,
 }
 
 impl SyncError {

@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use kyc_media::{MediaError, Watermark};
 use kyc_model::{CaseId, MediaId, UserId};
-use kyc_proto::{LeasedCase, MAX_LEASE_BATCH, MediaManifest};
+use kyc_proto::{
+    LeasedCase, MAX_LEASE_BATCH, MediaManifest, MediaProblemCode, MediaProblemOutcome,
+    MediaProblemReport,
+};
 use kyc_vault::{ContentType, MediaInput, Variant, VaultError};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -82,6 +85,35 @@ pub enum PullFailure {
     Vault,
 }
 
+impl PullFailure {
+    /// The media object and the code to report to the hub, for failures that are about the
+    /// media themselves (not the network, the lease or the vault, and not our own encoder).
+    pub fn media_problem(&self) -> Option<MediaProblemReport> {
+        let (media, reason) = match self {
+            PullFailure::Digest { media } => (media, MediaProblemCode::DigestMismatch),
+            PullFailure::Size { media } => (media, MediaProblemCode::SizeMismatch),
+            PullFailure::ContentType { media } => (media, MediaProblemCode::ContentTypeMismatch),
+            PullFailure::Media { media, error } => (
+                media,
+                match error {
+                    MediaError::Empty => MediaProblemCode::Empty,
+                    MediaError::Unsupported => MediaProblemCode::UnsupportedFormat,
+                    MediaError::NotAnImage { .. } | MediaError::NotAVideo { .. } => {
+                        MediaProblemCode::ContentTypeMismatch
+                    }
+                    MediaError::TooLarge { .. } => MediaProblemCode::TooLarge,
+                    MediaError::TooManyPixels { .. } => MediaProblemCode::TooManyPixels,
+                    MediaError::AllocationLimit { .. } => MediaProblemCode::AllocationLimit,
+                    MediaError::Corrupt { .. } => MediaProblemCode::Corrupt,
+                    MediaError::Encode => return None,
+                },
+            ),
+            PullFailure::LeaseLost | PullFailure::Unavailable | PullFailure::Vault => return None,
+        };
+        Some(MediaProblemReport { media_id: media.clone(), reason })
+    }
+}
+
 /// One case that did not arrive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedCase {
@@ -89,6 +121,11 @@ pub struct FailedCase {
     pub case_id: CaseId,
     /// Why.
     pub reason: PullFailure,
+    /// The failure was about the media, the pull reported it, and the hub's own check of the
+    /// stored bytes confirmed it: the case left the hub's queue for an administrator and will
+    /// not come back to any reviewer. `false` when not reported, refuted, or the report did
+    /// not get through (the lease is then released as for any failure).
+    pub needs_attention: bool,
 }
 
 /// Where a pull's time went, summed over all cases (stages of different cases overlap, so the
@@ -293,8 +330,9 @@ impl Workstation {
             match outcome {
                 Ok(CaseOutcome::Stored) => report.stored.push(case_id),
                 Ok(CaseOutcome::Failed(reason)) => {
+                    let needs_attention = self.report_media_problem(&case_id, &reason).await;
                     give_back.push(case_id.clone());
-                    report.failed.push(FailedCase { case_id, reason });
+                    report.failed.push(FailedCase { case_id, reason, needs_attention });
                 }
                 Ok(CaseOutcome::Cancelled) => {
                     report.cancelled = true;
@@ -319,6 +357,30 @@ impl Workstation {
             return Err(e);
         }
         Ok(report)
+    }
+
+    /// Tells the hub about a case whose media could not be used, while the lease is still
+    /// held, so that a poison case stops circulating. Whether the hub confirmed it; a failed
+    /// report changes nothing here (the lease is released as for any failure).
+    async fn report_media_problem(&self, case_id: &CaseId, reason: &PullFailure) -> bool {
+        let Some(problem) = reason.media_problem() else { return false };
+        match self.client.report_media_problem(case_id, &problem).await {
+            Ok(answer) => {
+                let confirmed = answer.outcome == MediaProblemOutcome::Confirmed;
+                tracing::info!(
+                    case = %case_id,
+                    media = %problem.media_id,
+                    reason = problem.reason.code(),
+                    confirmed,
+                    "media problem reported"
+                );
+                confirmed
+            }
+            Err(e) => {
+                tracing::warn!(case = %case_id, error = %e, "media problem not reported");
+                false
+            }
+        }
     }
 
     async fn pull_case(&self, leased: LeasedCase, ctx: &Ctx<'_>) -> Result<CaseOutcome, SyncError> {

@@ -17,6 +17,7 @@ mod crypto;
 mod error;
 mod media;
 mod outbox;
+mod private;
 mod schema;
 mod vault;
 

@@ -1,6 +1,6 @@
 //! The vault handle: lock state, connections, and every operation.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,7 @@ use crate::media::{
 use crate::outbox::{
     AuditEvent, IdempotencyKey, OutboxEntry, OutboxPayload, OutboxStatus, PushOutcome,
 };
+use crate::private;
 use crate::schema::{self, DB_COMPANIONS, DB_FILE, LOCK_FILE};
 
 /// Failed unlocks after which the vault wipes itself.
@@ -120,12 +121,7 @@ fn bad_plain(table: &'static str, row: &str) -> VaultError {
 }
 
 fn acquire_lock_file(dir: &Path) -> Result<File, VaultError> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(dir.join(LOCK_FILE))?;
+    let file = private::open_file(&dir.join(LOCK_FILE))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(fs::TryLockError::WouldBlock) => Err(VaultError::InUse),
@@ -147,13 +143,15 @@ impl Vault {
     /// Creates a vault in `dir` (created if missing) with a fresh random data key wrapped under
     /// `password`. Returns it unlocked.
     pub fn create(dir: &Path, password: &Password, params: KdfParams) -> Result<Vault, VaultError> {
-        fs::create_dir_all(dir)?;
+        private::create_dir(dir)?;
         let lock_file = acquire_lock_file(dir)?;
         if Vault::exists(dir) {
             return Err(VaultError::AlreadyExists);
         }
         let db = dir.join(DB_FILE);
         let result = (|| {
+            // Created 0600 before SQLite sees it: its -wal and -shm files take this mode.
+            drop(private::open_file(&db)?);
             let (key, raw) = DataKey::generate();
             let wrapped = crypto::wrap(&raw, password, params)?;
             let mut conn = schema::create_db(&db)?;
@@ -203,6 +201,9 @@ impl Vault {
             return Err(VaultError::NotFound);
         }
         let lock_file = acquire_lock_file(dir)?;
+        let mut files = vec![DB_FILE.to_owned(), LOCK_FILE.to_owned()];
+        files.extend(DB_COMPANIONS.iter().map(|suffix| format!("{DB_FILE}{suffix}")));
+        private::tighten(dir, &files)?;
         let db = dir.join(DB_FILE);
         let mut conn = schema::open_writer(&db)?;
         if schema::version(&conn)? != schema::SCHEMA_VERSION {

@@ -148,6 +148,17 @@ pub struct PurgeOutcome {
     pub media_files: Vec<String>,
 }
 
+/// A media problem the hub's own check confirmed.
+#[derive(Debug, Clone)]
+pub struct ConfirmedProblem {
+    /// The media object found unusable.
+    pub media_id: MediaId,
+    /// What the workstation reported.
+    pub reported: kyc_proto::MediaProblemCode,
+    /// The media rule the hub's check found broken (`media_corrupt`, ...).
+    pub rule: &'static str,
+}
+
 /// Renewed leases with their new expiry, and cases whose lease was lost.
 pub type RenewOutcome = (Vec<(CaseId, Millis)>, Vec<CaseId>);
 
@@ -257,6 +268,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<VerdictResponse, StoreError>;
     /// Per-reviewer statistics.
     fn stats(&self, query: &StatsQuery) -> Result<StatsResponse, StoreError>;
+
+    /// Takes a case the caller holds an unexpired lease on out of the queue (`needs_attention`)
+    /// after the hub confirmed its media unusable; records the finding and audits it.
+    /// `Forbidden` when the caller no longer holds the lease.
+    fn confirm_unusable(
+        &self,
+        user: &UserId,
+        case: &CaseId,
+        problem: &ConfirmedProblem,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    /// Cases waiting for an administrator, oldest confirmation first.
+    fn needs_attention(&self) -> Result<Vec<kyc_proto::NeedsAttentionCase>, StoreError>;
 
     /// Purges media and personal fields of cases decided before `decided_before`.
     fn purge(&self, decided_before: Millis, now: Millis) -> Result<PurgeOutcome, StoreError>;

@@ -13,16 +13,16 @@ use kyc_model::{
 use kyc_proto::{
     AuditRecord, AuditRecordKind, AuditVerifyReport, CaseHistory, ConflictReason, DecisionItem,
     DecisionPage, DecisionQuery, DecisionRecord, DecisionStatus, LeasedCase, MediaManifest,
-    OutcomeCode, Policy, ReviewerStats, Role, StatsQuery, StatsResponse, VerdictKind,
-    VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
+    NeedsAttentionCase, OutcomeCode, Policy, ReviewerStats, Role, StatsQuery, StatsResponse,
+    VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
 };
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
 };
 
 use super::{
-    AuditEntry, MediaRow, NewMedia, PurgeOutcome, Revocation, SessionRow, Store, StoreError,
-    UserChange, UserRow, default_policy,
+    AuditEntry, ConfirmedProblem, MediaRow, NewMedia, PurgeOutcome, Revocation, SessionRow, Store,
+    StoreError, UserChange, UserRow, default_policy,
 };
 use crate::audit::{CanonicalRecord, ChainVerifier, GENESIS, chain_hash};
 use crate::crypto::HubKey;
@@ -116,6 +116,38 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
 "#;
 
+/// Cases out of the queue because the hub confirmed their media unusable (one row per case).
+const ATTENTION_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS case_attention (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    media_id TEXT NOT NULL,
+    reported TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    reported_by TEXT NOT NULL,
+    confirmed_at INTEGER NOT NULL
+);
+"#;
+
+/// Adds `decisions.handling_ms` (active time clamped by the hub) to databases made before it
+/// existed. Their `handling_secs` came from the client's clock, which no statistic may use: it
+/// is cleared in the same transaction.
+fn add_handling_ms(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let present: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('decisions') WHERE name = 'handling_ms')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !present {
+        tx.execute_batch(
+            "ALTER TABLE decisions ADD COLUMN handling_ms INTEGER; \
+             UPDATE decisions SET handling_secs = NULL;",
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::Backend(Box::new(e))
@@ -133,6 +165,7 @@ fn state_from_code(code: &str) -> Result<CaseState, StoreError> {
         CaseState::AwaitingConfirmation,
         CaseState::Decided,
         CaseState::Purged,
+        CaseState::NeedsAttention,
     ]
     .into_iter()
     .find(|s| s.code() == code)
@@ -192,10 +225,12 @@ impl SqliteStore {
                 .open(&path)
                 .map_err(|e| StoreError::Backend(Box::new(e)))?;
         }
-        let writer = Connection::open(&path)?;
+        let mut writer = Connection::open(&path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         configure(&writer)?;
         writer.execute_batch(SCHEMA)?;
+        writer.execute_batch(ATTENTION_SCHEMA)?;
+        add_handling_ms(&mut writer)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let conn = Connection::open_with_flags(
@@ -1022,7 +1057,7 @@ impl Store for SqliteStore {
         let to = query.to.map(to_ms).unwrap_or(i64::MAX);
         let rows: Vec<(String, String, Option<i64>, Option<String>)> = self.read(|tx| {
             let mut stmt = tx.prepare(
-                "SELECT reviewer, outcome, handling_secs, verdict FROM decisions \
+                "SELECT reviewer, outcome, handling_ms, verdict FROM decisions \
                  WHERE recorded_at >= ?1 AND recorded_at < ?2 ORDER BY reviewer",
             )?;
             let rows = stmt.query_map(params![from, to], |r| {
@@ -1046,6 +1081,7 @@ impl Store for SqliteStore {
                             resubmission_requested: 0,
                             escalated: 0,
                             median_handling_secs: None,
+                            p90_handling_secs: None,
                             verdicts: 0,
                             overturned: 0,
                             overturn_rate: None,
@@ -1077,13 +1113,94 @@ impl Store for SqliteStore {
             .into_values()
             .map(|(mut stats, mut times)| {
                 times.sort_unstable();
-                stats.median_handling_secs = median(&times);
+                stats.median_handling_secs = median(&times).map(|ms| ms / 1000.0);
+                stats.p90_handling_secs = p90(&times).map(|ms| ms as f64 / 1000.0);
                 stats.overturn_rate =
                     (stats.verdicts > 0).then(|| stats.overturned as f64 / stats.verdicts as f64);
                 stats
             })
             .collect();
         Ok(StatsResponse { reviewers })
+    }
+
+    fn confirm_unusable(
+        &self,
+        user: &UserId,
+        case: &CaseId,
+        problem: &ConfirmedProblem,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let next = transition(CaseState::Leased, CaseEvent::ConfirmUnusable)?;
+            let n = tx.execute(
+                "UPDATE cases SET state = ?3, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL \
+                 WHERE id = ?1 AND state = 'leased' AND lease_holder = ?2 AND lease_expires_at > ?4",
+                params![case.as_str(), user.as_str(), next.code(), now],
+            )?;
+            if n != 1 {
+                return Err(StoreError::Forbidden("the caller holds no lease on this case"));
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO case_attention (case_id, media_id, reported, rule, reported_by, confirmed_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    case.as_str(),
+                    problem.media_id.as_str(),
+                    problem.reported.code(),
+                    problem.rule,
+                    user.as_str(),
+                    now
+                ],
+            )?;
+            append_tx(
+                tx,
+                &[AuditEntry {
+                    actor: Some(user.clone()),
+                    case_id: Some(case.clone()),
+                    kind: AuditRecordKind::MediaProblemConfirmed {
+                        media_id: problem.media_id.clone(),
+                        reported: problem.reported,
+                        rule: problem.rule.to_owned(),
+                    },
+                }],
+                now,
+            )
+        })
+    }
+
+    fn needs_attention(&self) -> Result<Vec<NeedsAttentionCase>, StoreError> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare(
+                "SELECT a.case_id, c.kind, a.media_id, a.reported, a.rule, a.reported_by, a.confirmed_at \
+                 FROM case_attention a JOIN cases c ON c.id = a.case_id \
+                 WHERE c.state = 'needs_attention' ORDER BY a.confirmed_at, a.case_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (case_id, kind, media_id, reported, rule, by, at) = row?;
+                Ok(NeedsAttentionCase {
+                    case_id: parse_id(&case_id, "case id")?,
+                    kind: kind_from_code(&kind)?,
+                    media_id: parse_id(&media_id, "media id")?,
+                    reported: serde_json::from_value(serde_json::Value::String(reported))
+                        .map_err(|_| StoreError::Corrupt("media problem code"))?,
+                    rule,
+                    reported_by: parse_id(&by, "user id")?,
+                    confirmed_at: from_ms(at),
+                })
+            })
+            .collect()
+        })
     }
 
     fn purge(&self, decided_before: Millis, now: Millis) -> Result<PurgeOutcome, StoreError> {
@@ -1217,6 +1334,7 @@ impl SqliteStore {
             CaseState::Decided | CaseState::AwaitingConfirmation => {
                 return conflict(ConflictReason::AlreadyDecided);
             }
+            CaseState::NeedsAttention => return conflict(ConflictReason::NeedsAttention),
             CaseState::Open | CaseState::Leased => {}
         }
         let holds = state == CaseState::Leased
@@ -1248,10 +1366,11 @@ impl SqliteStore {
             state,
             CaseEvent::Decide { needs_confirmation: four_eyes && !escalated, escalated },
         )?;
-        let handling_secs = granted_at.map(|g| ((to_ms(decision.decided_at) - g) / 1000).max(0));
+        let handling_ms = clamped_handling_ms(decision.active_ms, granted_at, now);
+        let handling_secs = handling_ms.map(|ms| ms / 1000);
         tx.execute(
-            "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, handling_secs, case_state) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, handling_secs, case_state, handling_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 item.idempotency_key.as_str(),
                 decision.case_id.as_str(),
@@ -1261,7 +1380,8 @@ impl SqliteStore {
                 to_ms(decision.decided_at),
                 now,
                 handling_secs,
-                next.code()
+                next.code(),
+                handling_ms
             ],
         )?;
         let decision_id = tx.last_insert_rowid();
@@ -1285,6 +1405,25 @@ impl SqliteStore {
         )?;
         Ok(DecisionStatus::Accepted { decision_id, case_state: next, recorded_at: from_ms(now) })
     }
+}
+
+/// Handling time: the workstation's active time, clamped to what the hub's own clock allows —
+/// nothing before the lease grant, nothing after the receipt. A client clock set hours off
+/// changes nothing, and a client that sends no active time gets none recorded.
+fn clamped_handling_ms(
+    active_ms: Option<u64>,
+    granted_at: Option<Millis>,
+    now: Millis,
+) -> Option<i64> {
+    let window = (now - granted_at?).max(0);
+    Some(i64::try_from(active_ms?).unwrap_or(i64::MAX).clamp(0, window))
+}
+
+/// The 90th percentile by nearest rank: the smallest value with at least 90 % of the values at
+/// or below it.
+fn p90(sorted: &[i64]) -> Option<i64> {
+    let n = sorted.len();
+    (n > 0).then(|| sorted[(n * 9).div_ceil(10) - 1])
 }
 
 fn median(sorted: &[i64]) -> Option<f64> {

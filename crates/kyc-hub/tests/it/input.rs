@@ -87,7 +87,7 @@ async fn bodies_over_the_limit_are_payload_too_large() {
     // Intake has its own, larger limit: a case with 30 KiB of media (40 KiB as base64, over
     // the ordinary limit) fits, a 100 KiB media object does not.
     let mut case = make_cases(1, 51).remove(0);
-    case.media[0].2 = zeroize::Zeroizing::new(vec![7u8; 30 * 1024]);
+    case.media[0].2 = zeroize::Zeroizing::new(kyc_hub::demo::demo_jpeg(&[7u8; 30 * 1024]));
     let created = hub.intake(&admin, &case).await;
     assert_eq!(created.status.as_u16(), 201, "{}", String::from_utf8_lossy(&created.body));
     case = make_cases(1, 52).remove(0);

@@ -78,6 +78,8 @@ async fn the_openapi_document_lists_every_route() {
         routes::ADMIN_USER,
         routes::ADMIN_POLICY,
         routes::ADMIN_PURGE,
+        routes::CASE_MEDIA_PROBLEM,
+        routes::ADMIN_NEEDS_ATTENTION,
     ] {
         assert!(paths.contains_key(route), "{route} missing from the OpenAPI document");
     }

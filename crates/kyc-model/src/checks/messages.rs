@@ -114,8 +114,8 @@ messages! {
         "The registration authority and type code {authority} is not one that GB 32100 defines.",
         "登记管理部门及机构类别代码 {authority} 不在 GB 32100 的定义之中。";
     USCC_REGION => "uscc.region", ["region"],
-        "The region code {region} does not start with a province-level code.",
-        "行政区划代码 {region} 不以省级代码开头。";
+        "The region code {region} is neither 100000 (central registration) nor under a mainland province.",
+        "行政区划代码 {region} 既不是 100000（中央登记），也不属于内地省级行政区。";
     MRZ_OK => "mrz.ok", ["format", "surname", "given_names", "birth_date", "expiry_date"],
         "The machine-readable zone ({format}) is valid, every check digit matches: surname {surname}, given names {given_names}, born {birth_date}, expires {expiry_date}.",
         "机读区（{format}）有效，所有校验位正确：姓 {surname}，名 {given_names}，出生日期 {birth_date}，有效期至 {expiry_date}。";

@@ -2,6 +2,11 @@
 //! type code (1), region code (6), organisation code (9), check character (1), over a
 //! 31-character alphabet (digits and capitals without I, O, S, V, Z). The check character is
 //! `31 - (Σ value·3^i mod 31) mod 31`, so every single substitution changes it.
+//!
+//! The region code is the GB/T 2260 code of the registration authority's administrative
+//! division: a mainland province, prefecture or county, or `100000` — the People's Republic as
+//! a whole — for organisations registered with a central authority (ministries, national
+//! social organisations, central state enterprises).
 
 use super::id_number::PROVINCE_CODES;
 use super::messages::keys;
@@ -29,6 +34,25 @@ const AUTHORITY_TYPES: &[(u8, &[u8])] = &[
     (b'N', b"1239"),  // agriculture: rural collective economic organisations
     (b'Y', b"1"),     // others
 ];
+
+/// Region code of organisations registered with a central (national) authority.
+const NATIONAL_REGION: &str = "100000";
+
+/// Whether a GB 32100 region code can be a registration authority's: `100000`, or a code under
+/// one of the 31 mainland provinces. Taiwan, Hong Kong and Macao (71, 81, 82) and the
+/// residence-permit code 83 are GB/T 2260 codes too, but no mainland registration authority
+/// sits there, so no code issued under GB 32100 carries them; any other `10xxxx` is not a
+/// division.
+fn valid_region(region: &str) -> bool {
+    if region == NATIONAL_REGION {
+        return true;
+    }
+    if region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let province = region[..2].parse::<u8>().unwrap_or(0);
+    province < 70 && PROVINCE_CODES.contains(&province)
+}
 
 fn value(c: u8) -> Option<u32> {
     USCC_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
@@ -70,8 +94,7 @@ pub fn check_uscc(raw: &str) -> CheckResult {
         return fail(keys::USCC_AUTHORITY).with("authority", authority);
     }
     let region = &s[2..8];
-    let province = region.parse::<u32>().ok().map(|r| r / 10_000);
-    if !province.is_some_and(|p| PROVINCE_CODES.iter().any(|&c| u32::from(c) == p)) {
+    if !valid_region(region) {
         return fail(keys::USCC_REGION).with("region", region);
     }
     CheckResult::new(CheckId::Uscc, CheckStatus::Pass, keys::USCC_OK)

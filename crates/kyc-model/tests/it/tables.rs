@@ -129,6 +129,19 @@ fn usccs() {
     let social = valid::uscc("51440300MJL123456");
     let bad_authority = valid::uscc("94110108MA01AB2C3");
     let bad_region = valid::uscc("91990108MA01AB2C3");
+    // Registered with central authorities: region 100000, the country as a whole.
+    let central_organ = valid::uscc("11100000000013127");
+    let national_society = valid::uscc("51100000500000478");
+    let central_enterprise = valid::uscc("91100000100001234");
+    // Under the country code only 100000 itself is a division.
+    let not_a_division = valid::uscc("91100100MA01AB2C3");
+    // GB/T 2260 codes where no mainland registration authority sits.
+    let hong_kong = valid::uscc("91810000MA01AB2C3");
+    let taiwan = valid::uscc("91710000MA01AB2C3");
+    let permit_code = valid::uscc("91830000MA01AB2C3");
+    // Province level (xx0000) and prefecture level (xxyy00) authorities.
+    let provincial = valid::uscc("91440000MA01AB2C3");
+    let prefectural = valid::uscc("91650100MA01AB2C3");
     let mut wrong = enterprise.clone();
     let last = if enterprise.ends_with('0') { "1" } else { "0" };
     wrong.replace_range(17.., last);
@@ -141,6 +154,16 @@ fn usccs() {
         (&wrong, CheckStatus::Fail, "uscc.check_character"),
         (&bad_authority, CheckStatus::Fail, "uscc.authority"),
         (&bad_region, CheckStatus::Fail, "uscc.region"),
+        (&central_organ, CheckStatus::Pass, "uscc.ok"),
+        (&national_society, CheckStatus::Pass, "uscc.ok"),
+        (&central_enterprise, CheckStatus::Pass, "uscc.ok"),
+        (&not_a_division, CheckStatus::Fail, "uscc.region"),
+        (&hong_kong, CheckStatus::Fail, "uscc.region"),
+        (&taiwan, CheckStatus::Fail, "uscc.region"),
+        (&permit_code, CheckStatus::Fail, "uscc.region"),
+        (&provincial, CheckStatus::Pass, "uscc.ok"),
+        (&prefectural, CheckStatus::Pass, "uscc.ok"),
+        (&valid::uscc("91000000MA01AB2C3"), CheckStatus::Fail, "uscc.region"),
         ("91110108MA01AB2C", CheckStatus::Fail, "uscc.length"),
         ("91110108MA01AB2CI0", CheckStatus::Fail, "uscc.characters"),
         ("91110108MA01AB2C3统", CheckStatus::Fail, "uscc.characters"),

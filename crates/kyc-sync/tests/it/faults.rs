@@ -159,6 +159,8 @@ async fn a_tampered_media_download_fails_its_case_only() {
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].case_id, cases[1].case.id);
     assert_eq!(report.failed[0].reason, PullFailure::Digest { media: bad });
+    // Reported, but the hub's stored bytes are fine: the report changes nothing.
+    assert!(!report.failed[0].needs_attention, "the hub refuted the report");
     assert_eq!(hub.case_state(&cases[1].case.id), "open", "its lease was given back");
     assert!(ws.vault().case(&cases[1].case.id).is_err(), "no half case in the vault");
 }
@@ -221,7 +223,45 @@ async fn a_decompression_bomb_fails_its_case_and_the_others_arrive() {
         }
         other => panic!("unexpected failure: {other:?}"),
     }
-    assert_eq!(hub.case_state(&bomb_case), "open");
+    // The pull reported it and the hub's own check agreed: out of the queue for good.
+    assert!(report.failed[0].needs_attention);
+    assert_eq!(hub.case_state(&bomb_case), "needs_attention");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poison_case_is_leased_once_reported_by_the_pull_and_never_leased_again() {
+    let hub = Hub::start().await;
+    // Planted past intake (straight into the store): garbage declared as a JPEG.
+    let mut cases = synth_as_cases(&synth_cases()[2..4]);
+    let poison = cases[0].0.id.clone();
+    let image = cases[0].1.iter_mut().find(|(_, ct, _)| ct.starts_with("image/")).unwrap();
+    image.1 = "image/jpeg".into();
+    image.2 = b"\xFF\xD8\xFF\xE0 not really a photo".to_vec();
+    hub.add_cases(&cases[..1]);
+    let first = tempfile::tempdir().unwrap();
+    let ws = workstation(&hub.url(), first.path(), fast_options());
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+
+    let report = ws.pull(5, None, &CancellationToken::new()).await.unwrap();
+    assert!(report.stored.is_empty());
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].case_id, poison);
+    assert!(matches!(report.failed[0].reason, PullFailure::Media { .. }), "{report:?}");
+    assert!(report.failed[0].needs_attention);
+    assert_eq!(hub.case_state(&poison), "needs_attention");
+    assert_eq!(hub.lease_count(&poison), 1, "leased once");
+
+    // Nobody gets it again: not this reviewer, not another one; new cases still flow.
+    hub.add_cases(&cases[1..]);
+    let again = ws.pull(5, None, &CancellationToken::new()).await.unwrap();
+    assert_eq!(again.stored, vec![cases[1].0.id.clone()]);
+    assert!(again.failed.is_empty());
+    let second = tempfile::tempdir().unwrap();
+    let other = workstation(&hub.url(), second.path(), fast_options());
+    other.login("reviewer2", &hub.password("reviewer2")).await.unwrap();
+    let theirs = other.pull(5, None, &CancellationToken::new()).await.unwrap();
+    assert!(theirs.stored.is_empty() && theirs.failed.is_empty(), "{theirs:?}");
+    assert_eq!(hub.lease_count(&poison), 1, "never leased again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -245,16 +285,14 @@ async fn leases_of_a_pull_cut_short_are_given_back_at_the_next_run() {
     let report = ws.pull(1, None, &CancellationToken::new()).await.unwrap();
     assert_eq!(report.recovered, 2);
     // The stored case keeps its lease; the orphans went back to the queue before the new
-    // lease (and, being placeholder media, the re-leased case fails its renditions cleanly).
+    // lease, which takes one of them again (oldest first) and stores it whole.
     assert_eq!(hub.case_state(&stored[0]), "leased");
     assert!(journal.load().unwrap().pulling.is_empty());
-    assert_eq!(report.stored.len() + report.failed.len(), 1);
-    for f in &report.failed {
-        assert!(matches!(f.reason, PullFailure::Media { .. }), "{f:?}");
-    }
-    assert_eq!(ws.vault().list_cases().unwrap().len(), 1, "no half case");
+    assert_eq!(report.stored.len(), 1, "{report:?}");
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(ws.vault().list_cases().unwrap().len(), 2, "no half case");
     for id in &orphans {
-        let state = hub.case_state(id);
-        assert_eq!(state, "open", "orphan released");
+        let want = if report.stored.contains(id) { "leased" } else { "open" };
+        assert_eq!(hub.case_state(id), want, "orphan released");
     }
 }

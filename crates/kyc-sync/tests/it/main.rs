@@ -1,6 +1,7 @@
 //! kyc-sync against a real hub on a real loopback socket.
 
 mod faults;
+mod handling;
 mod kill_points;
 mod leases;
 mod logout;

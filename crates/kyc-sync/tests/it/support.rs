@@ -92,6 +92,26 @@ impl Hub {
         self.db().execute_batch(sql).unwrap();
     }
 
+    /// The handling time the hub recorded for a case's decision.
+    pub fn handling_ms(&self, id: &CaseId) -> Option<i64> {
+        self.db()
+            .query_row("SELECT handling_ms FROM decisions WHERE case_id = ?1", [id.as_str()], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
+    /// How many leases the hub ever granted on a case (its audit chain records each).
+    pub fn lease_count(&self, id: &CaseId) -> i64 {
+        self.db()
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE case_id = ?1 AND kind LIKE '%\"lease_granted\"%'",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
     /// Idempotency keys of the decisions the hub holds per case.
     pub fn decisions(&self) -> Vec<(String, String)> {
         let conn = self.db();
@@ -115,8 +135,8 @@ fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// Small cases with placeholder media (not decodable images): for push tests that put cases
-/// into the vault directly, without a pull.
+/// Small cases with tiny real media (16 × 16 JPEGs, frameless MP4s): for push tests that put
+/// cases into the vault directly, and cheap pulls.
 pub fn plain_cases(n: usize, seed: u64) -> Vec<(Case, Media)> {
     let today = time::OffsetDateTime::now_utc().date();
     kyc_hub::demo::demo_cases(n, seed, today)
@@ -236,6 +256,7 @@ pub fn reject(case_id: &CaseId) -> Decision {
         outcome: Outcome::Reject { reasons: vec![ReasonCode::DocumentIllegible] },
         note: None,
         decided_at: time::OffsetDateTime::now_utc(),
+        active_ms: Some(2_000),
     }
 }
 

@@ -4,6 +4,7 @@ mod concurrency;
 mod kill;
 mod lifecycle;
 mod outbox;
+mod permissions;
 mod privacy;
 mod round_trip;
 mod support;

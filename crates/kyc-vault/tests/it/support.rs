@@ -158,5 +158,6 @@ pub fn decision_for(case: &Case, note: &str) -> Decision {
         outcome: Outcome::Reject { reasons: vec![kyc_model::ReasonCode::ALL[0]] },
         note: Some(note.to_owned()),
         decided_at: datetime!(2026-01-06 09:30 UTC),
+        active_ms: Some(42_000),
     }
 }
