@@ -32,8 +32,7 @@ pub fn demo_case(kind: CaseKind, rng: &mut impl Rng, today: Date) -> DemoCase {
     let mut media = Vec::new();
     let mut document = |kind: DocumentKind, subject: Subject, rng: &mut dyn rand::RngCore| {
         let id = MediaId::parse(&format!("m_{:016x}", rng.next_u64())).expect("valid id");
-        // A byte run unique to this object, standing in for image content; it starts at byte 6
-        // of a JPEG and byte 24 of an MP4, so `bytes[8..40]` is unique per object.
+        // A byte run unique to this object, standing in for image content (see `media_run`).
         let run: Vec<u8> = (0..64).map(|_| (rng.next_u32() & 0xff) as u8).collect();
         let (content_type, bytes) = if kind.is_video() {
             ("video/mp4", demo_mp4(&run))
@@ -157,48 +156,17 @@ pub fn demo_jpeg(run: &[u8]) -> Vec<u8> {
     out
 }
 
-fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(body);
-    out
+/// A real H.264 MP4 (it passes intake's container and codec checks) with `run` in a `free`
+/// box from byte [`kyc_synth::SMALL_MP4_MARKER_OFFSET`].
+pub fn demo_mp4(run: &[u8]) -> Vec<u8> {
+    kyc_synth::small_h264_mp4(run)
 }
 
-/// A structurally valid MP4 (it passes the container check of intake and the workstation) of
-/// one 16 × 16 video track without real frames; `run` sits raw in a `free` box from byte 24.
-pub fn demo_mp4(run: &[u8]) -> Vec<u8> {
-    const IDENTITY: [u32; 9] = [0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000];
-    let matrix: Vec<u8> = IDENTITY.iter().flat_map(|v| v.to_be_bytes()).collect();
-    let ftyp = mp4_box(b"ftyp", b"isom\0\0\0\0");
-    let free = mp4_box(b"free", run);
-    // mvhd v0: flags, times, timescale 1000, duration 1000 ms, rate, volume, matrix, next id.
-    let mut mvhd = vec![0u8; 12];
-    mvhd.extend_from_slice(&1000u32.to_be_bytes());
-    mvhd.extend_from_slice(&1000u32.to_be_bytes());
-    mvhd.extend_from_slice(&0x0001_0000u32.to_be_bytes());
-    mvhd.extend_from_slice(&[0x01, 0x00]);
-    mvhd.extend_from_slice(&[0; 10]);
-    mvhd.extend_from_slice(&matrix);
-    mvhd.extend_from_slice(&[0; 24]);
-    mvhd.extend_from_slice(&2u32.to_be_bytes());
-    // tkhd v0: flags (enabled), times, track 1, duration, layer/group/volume, matrix, 16 × 16.
-    let mut tkhd = vec![0, 0, 0, 3];
-    tkhd.extend_from_slice(&[0; 8]);
-    tkhd.extend_from_slice(&1u32.to_be_bytes());
-    tkhd.extend_from_slice(&[0; 4]);
-    tkhd.extend_from_slice(&1000u32.to_be_bytes());
-    tkhd.extend_from_slice(&[0; 16]);
-    tkhd.extend_from_slice(&matrix);
-    tkhd.extend_from_slice(&(16u32 << 16).to_be_bytes());
-    tkhd.extend_from_slice(&(16u32 << 16).to_be_bytes());
-    let mut hdlr = vec![0u8; 8];
-    hdlr.extend_from_slice(b"vide");
-    hdlr.extend_from_slice(&[0; 13]);
-    let mdia = mp4_box(b"mdia", &mp4_box(b"hdlr", &hdlr));
-    let trak = mp4_box(b"trak", &[mp4_box(b"tkhd", &tkhd), mdia].concat());
-    let moov = mp4_box(b"moov", &[mp4_box(b"mvhd", &mvhd), trak].concat());
-    let mdat = mp4_box(b"mdat", &[0u8; 16]);
-    [ftyp, free, moov, mdat].concat()
+/// The byte run unique to one demo media object (see [`demo_case`]), for privacy scans.
+pub fn media_run<'a>(content_type: &str, bytes: &'a [u8]) -> &'a [u8] {
+    let at =
+        if content_type.starts_with("video/") { kyc_synth::SMALL_MP4_MARKER_OFFSET } else { 6 };
+    &bytes[at..at + 32]
 }
 
 /// `n` cases cycling through every kind, deterministic per `rng_seed`.

@@ -30,6 +30,8 @@ pub enum MediaRule {
     AllocationLimit,
     /// Truncated or malformed.
     Corrupt,
+    /// A video codec that does not play in every webview the workstation runs on.
+    UnsupportedCodec,
     /// The stored bytes no longer match the digest recorded at intake.
     DigestMismatch,
     /// The stored file cannot be read or fails authentication.
@@ -47,6 +49,7 @@ impl MediaRule {
             MediaRule::TooManyPixels => "media_too_many_pixels",
             MediaRule::AllocationLimit => "media_allocation_limit",
             MediaRule::Corrupt => "media_corrupt",
+            MediaRule::UnsupportedCodec => "media_unsupported_codec",
             MediaRule::DigestMismatch => "media_digest_mismatch",
             MediaRule::Unreadable => "media_unreadable",
         }
@@ -69,6 +72,7 @@ fn rule_of(e: &MediaError) -> MediaRule {
         MediaError::AllocationLimit { .. } => MediaRule::AllocationLimit,
         // `Encode` is never produced by validation; counted as corrupt rather than passed.
         MediaError::Corrupt { .. } | MediaError::Encode => MediaRule::Corrupt,
+        MediaError::UnsupportedCodec { .. } => MediaRule::UnsupportedCodec,
     }
 }
 
@@ -80,14 +84,14 @@ pub fn limits() -> Limits {
 
 /// Checks one object as a workstation's pull will: the sniffed format must be the declared
 /// content type, an image must decode completely within `limits`, a video must pass the
-/// container check. CPU-bound (a full decode): call it on the blocking pool.
+/// container check and be in a codec every webview plays (`kyc_media::check_playable`). CPU-bound (a full decode): call it on the blocking pool.
 pub fn check_media(content_type: &str, bytes: &[u8], limits: &Limits) -> Result<(), MediaRule> {
     let format = kyc_media::sniff(bytes).map_err(|e| rule_of(&e))?;
     if format.content_type() != content_type {
         return Err(MediaRule::TypeMismatch);
     }
     if format.is_video() {
-        kyc_media::inspect_video(bytes, limits).map(|_| ()).map_err(|e| rule_of(&e))
+        kyc_media::inspect_playable_video(bytes, limits).map(|_| ()).map_err(|e| rule_of(&e))
     } else {
         kyc_media::validate_image(bytes, limits).map(|_| ()).map_err(|e| rule_of(&e))
     }

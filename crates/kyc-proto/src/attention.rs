@@ -30,6 +30,8 @@ pub enum MediaProblemCode {
     AllocationLimit,
     /// Truncated or malformed.
     Corrupt,
+    /// A video codec that does not play in every webview the workstation runs on.
+    UnsupportedCodec,
 }
 
 impl MediaProblemCode {
@@ -45,6 +47,7 @@ impl MediaProblemCode {
             MediaProblemCode::TooManyPixels => "too_many_pixels",
             MediaProblemCode::AllocationLimit => "allocation_limit",
             MediaProblemCode::Corrupt => "corrupt",
+            MediaProblemCode::UnsupportedCodec => "unsupported_codec",
         }
     }
 }

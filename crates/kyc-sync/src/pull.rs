@@ -105,6 +105,7 @@ impl PullFailure {
                     MediaError::TooManyPixels { .. } => MediaProblemCode::TooManyPixels,
                     MediaError::AllocationLimit { .. } => MediaProblemCode::AllocationLimit,
                     MediaError::Corrupt { .. } => MediaProblemCode::Corrupt,
+                    MediaError::UnsupportedCodec { .. } => MediaProblemCode::UnsupportedCodec,
                     MediaError::Encode => return None,
                 },
             ),
@@ -228,7 +229,7 @@ fn prepare(
             return Err(PullFailure::ContentType { media: id });
         }
         if format.is_video() {
-            kyc_media::inspect_video(&bytes, limits)
+            kyc_media::inspect_playable_video(&bytes, limits)
                 .map_err(|error| PullFailure::Media { media: id.clone(), error })?;
             out.inputs.push(MediaInput::bytes(id, Variant::Original, declared, bytes));
         } else {

@@ -25,6 +25,7 @@ use kyc_model::checks::CheckId;
 use kyc_model::{Case, MediaId};
 
 pub use generate::{generate_one, generate_payload};
+pub use video::{SMALL_MP4_MARKER_OFFSET, small_h264_mp4};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

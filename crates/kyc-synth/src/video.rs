@@ -39,6 +39,24 @@ const NAL_IDR_SLICE: u8 = 5;
 const NAL_SPS: u8 = 7;
 const NAL_PPS: u8 = 8;
 
+/// A tiny real H.264 MP4 (16 × 16, two grey frames) with `marker` in its `free` box: for
+/// tests and demo data that need a video every webview plays, at almost no encoding cost.
+/// The marker starts at [`SMALL_MP4_MARKER_OFFSET`].
+pub fn small_h264_mp4(marker: &[u8]) -> Vec<u8> {
+    let mut video = H264Mp4::new(16, 16);
+    for shade in [96u8, 160] {
+        video.push_frame(&[shade; 16 * 16 * 3]);
+    }
+    video.finish(marker)
+}
+
+/// Where the marker given to [`small_h264_mp4`] (or to any file this module writes) starts:
+/// after the 32-byte `ftyp`, the `free` box header and its 17-byte label.
+pub const SMALL_MP4_MARKER_OFFSET: usize = 32 + 8 + FREE_LABEL.len();
+
+/// The label before the marker in the `free` box.
+const FREE_LABEL: &[u8] = b"kyc-synth marker:";
+
 /// Encodes RGB frames of one size to H.264 and muxes them into an MP4 file.
 pub(crate) struct H264Mp4 {
     encoder: Encoder,
@@ -143,7 +161,7 @@ impl H264Mp4 {
             b"ftyp",
             &cat(&[b"isom", &512u32.to_be_bytes(), b"isom", b"iso2", b"avc1", b"mp41"]),
         );
-        let free = bx(b"free", &cat(&[b"kyc-synth marker:", marker]));
+        let free = bx(b"free", &cat(&[FREE_LABEL, marker]));
         // `moov`'s size does not depend on the offset it records, so measure it first.
         let moov_len = self.moov(sps, pps, 0).len();
         let mdat_offset = (ftyp.len() + free.len() + moov_len + 8) as u32;

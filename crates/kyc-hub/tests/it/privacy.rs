@@ -17,9 +17,9 @@ async fn markers_never_reach_logs_or_disk_in_plain() {
         for (j, m) in c.markers.iter().enumerate() {
             markers.push(Marker::text(format!("case {i} marker {j}"), m));
         }
-        for (j, (_, _, bytes)) in c.media.iter().enumerate() {
-            // The random run after the 8-byte header is unique to this object.
-            markers.push(Marker::bytes(format!("case {i} media {j}"), bytes[8..40].to_vec()));
+        for (j, (_, content_type, bytes)) in c.media.iter().enumerate() {
+            let run = kyc_hub::demo::media_run(content_type, bytes);
+            markers.push(Marker::bytes(format!("case {i} media {j}"), run.to_vec()));
         }
     }
     let a = hub.login(REVIEWER_A).await;
