@@ -1,8 +1,7 @@
 //! The hub key, media sealing, digests, session tokens and password hashes.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
@@ -56,7 +55,7 @@ impl HubKey {
     pub fn load_or_create(dir: &Path) -> Result<Self, CryptoError> {
         let path = dir.join(KEY_FILE);
         let mut key = Zeroizing::new([0u8; 32]);
-        match OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+        match crate::fs_private::open_options().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
                 rand::rng().fill_bytes(&mut key[..]);
                 file.write_all(&key[..]).map_err(CryptoError::KeyFile)?;
@@ -242,9 +241,12 @@ mod tests {
         // The same key comes back after a restart, and the file is private.
         let again = HubKey::load_or_create(dir.path()).unwrap();
         assert_eq!(&again.open("aa", &sealed).unwrap()[..], b"portrait bytes");
-        let mode = fs::metadata(dir.path().join(KEY_FILE)).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join(KEY_FILE)).unwrap();
+            assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+        }
     }
 
     #[test]
