@@ -8,6 +8,7 @@
 //! without leaking the very data the scan looks for.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 use std::fmt;
 use std::fs;
