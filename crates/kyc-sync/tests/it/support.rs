@@ -77,7 +77,7 @@ impl Hub {
                 .iter()
                 .map(|(id, ct, bytes)| (id.clone(), ct.clone(), Zeroizing::new(bytes.clone())))
                 .collect();
-            ops::store_case(store.as_ref(), &files, case, media, &admin.id, now_ms()).unwrap();
+            ops::store_case(store.as_ref(), &files, case, media, &admin.id, kyc_hub::time_util::now_ms()).unwrap();
         }
     }
 
@@ -109,10 +109,6 @@ impl Hub {
             .query_row("SELECT state FROM cases WHERE id = ?1", [id.as_str()], |r| r.get(0))
             .unwrap()
     }
-}
-
-fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// Small cases with placeholder media (not decodable images): for push tests that put cases
