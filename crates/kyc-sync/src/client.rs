@@ -94,6 +94,9 @@ fn install_crypto_provider() {
 }
 
 fn transport(e: &reqwest::Error) -> SyncError {
+    if is_certificate_refusal(e) {
+        return SyncError::UntrustedCertificate;
+    }
     let reason = if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {
@@ -104,6 +107,23 @@ fn transport(e: &reqwest::Error) -> SyncError {
         "transport"
     };
     SyncError::Unavailable { reason: reason.into() }
+}
+
+/// Whether rustls refused the hub's certificate somewhere down the error's chain. The rustls
+/// error travels inside an `io::Error`, whose `source()` skips it, so those are opened too.
+fn is_certificate_refusal(e: &reqwest::Error) -> bool {
+    let refused = |err: &(dyn std::error::Error + 'static)| {
+        matches!(err.downcast_ref::<rustls::Error>(), Some(rustls::Error::InvalidCertificate(_)))
+    };
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        let inner = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        if refused(err) || inner.is_some_and(|inner| refused(inner)) {
+            return true;
+        }
+        next = err.source();
+    }
+    false
 }
 
 async fn error_of(resp: reqwest::Response) -> SyncError {

@@ -8,3 +8,4 @@ mod offline;
 mod proxy;
 mod round_trip;
 mod support;
+mod tls;

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use kyc_hub::config::{HubConfig, PasswordHashing};
+use kyc_hub::config::{HubConfig, PasswordHashing, TlsFiles};
 use kyc_hub::{RunningHub, ops};
 use kyc_model::{Case, CaseId, Decision, MediaId, Outcome, ReasonCode};
 use kyc_proto::Secret;
-use kyc_sync::{Backoff, ClientConfig, HubClient, SyncOptions, Workstation};
+use kyc_sync::{Backoff, ClientConfig, HubClient, Session, SyncError, SyncOptions, Workstation};
 use kyc_vault::{ContentType, KdfParams, MediaInput, Password, Variant, Vault};
 use tempfile::TempDir;
 use zeroize::Zeroizing;
@@ -181,6 +181,23 @@ pub fn vault_dir(data_dir: &Path) -> PathBuf {
 
 /// A workstation on `data_dir` (vault created or opened and unlocked) talking to `url`.
 pub fn workstation(url: &str, data_dir: &Path, options: SyncOptions) -> Arc<Workstation> {
+    workstation_with(client_config(url), data_dir, options)
+}
+
+/// The client configuration tests use: short timeouts.
+pub fn client_config(url: &str) -> ClientConfig {
+    let mut config = ClientConfig::new(url);
+    config.request_timeout = Duration::from_secs(5);
+    config.connect_timeout = Duration::from_secs(2);
+    config
+}
+
+/// Like [`workstation`], with a client configuration of the test's own (trusted roots).
+pub fn workstation_with(
+    config: ClientConfig,
+    data_dir: &Path,
+    options: SyncOptions,
+) -> Arc<Workstation> {
     let dir = vault_dir(data_dir);
     let password = Password::new(VAULT_PASSWORD);
     let vault = if Vault::exists(&dir) {
@@ -190,9 +207,6 @@ pub fn workstation(url: &str, data_dir: &Path, options: SyncOptions) -> Arc<Work
     } else {
         Vault::create(&dir, &password, KdfParams::insecure_for_tests()).unwrap()
     };
-    let mut config = ClientConfig::new(url);
-    config.request_timeout = Duration::from_secs(5);
-    config.connect_timeout = Duration::from_secs(2);
     let client = HubClient::new(config).unwrap();
     Arc::new(Workstation::new(client, Arc::new(vault), data_dir, options))
 }
@@ -223,6 +237,22 @@ pub async fn lease_into_vault(
         }
     }
     ids
+}
+
+/// Signs the reviewer in on `ws` (the one place that knows how tests sign in).
+pub async fn sign_in(ws: &Workstation, hub: &Hub) -> Result<Session, SyncError> {
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await
+}
+
+/// A self-signed certificate for `names`, generated now and written to `dir` as PEM files for
+/// the hub; returns them with the certificate's PEM, for a client to trust.
+pub fn self_signed_tls(dir: &Path, names: &[&str]) -> (TlsFiles, Vec<u8>) {
+    let names = names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let cert = rcgen::generate_simple_self_signed(names).unwrap();
+    let files = TlsFiles { cert_pem: dir.join("cert.pem"), key_pem: dir.join("key.pem") };
+    std::fs::write(&files.cert_pem, cert.cert.pem()).unwrap();
+    std::fs::write(&files.key_pem, cert.signing_key.serialize_pem()).unwrap();
+    (files, cert.cert.pem().into_bytes())
 }
 
 /// A decision every case accepts (a rejection with a reason).
