@@ -245,6 +245,7 @@ impl Workstation {
             self.state.update(|s| s.pulling.extend(ids))?;
             leased.extend(grant.cases);
         }
+        tracing::debug!(cases = leased.len(), recovered = report.recovered, "leases granted");
         if let Some(p) = progress {
             p.send_replace(PullProgress {
                 cases_done: 0,
@@ -284,8 +285,12 @@ impl Workstation {
         let mut fatal = None;
         for (case_id, outcome) in outcomes {
             match outcome {
-                Ok(CaseOutcome::Stored) => report.stored.push(case_id),
+                Ok(CaseOutcome::Stored) => {
+                    tracing::debug!(case = %case_id, "case stored");
+                    report.stored.push(case_id)
+                }
                 Ok(CaseOutcome::Failed(reason)) => {
+                    tracing::debug!(case = %case_id, %reason, "case not stored; lease given back");
                     give_back.push(case_id.clone());
                     report.failed.push(FailedCase { case_id, reason });
                 }
@@ -311,6 +316,13 @@ impl Workstation {
         if let Some(e) = fatal {
             return Err(e);
         }
+        tracing::debug!(
+            stored = report.stored.len(),
+            failed = report.failed.len(),
+            bytes = report.bytes,
+            cancelled = report.cancelled,
+            "pull finished"
+        );
         Ok(report)
     }
 
@@ -397,6 +409,7 @@ impl Workstation {
             ctx.time(|t| t.download += started.elapsed());
             match result {
                 Ok(bytes) => {
+                    tracing::debug!(media = %manifest.id, bytes = bytes.len(), "media downloaded");
                     ctx.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
                     return Ok(bytes);
                 }

@@ -3,6 +3,7 @@
 mod faults;
 mod kill_points;
 mod leases;
+mod logs;
 mod logout;
 mod offline;
 mod proxy;
