@@ -55,7 +55,7 @@ impl HubKey {
     pub fn load_or_create(dir: &Path) -> Result<Self, CryptoError> {
         let path = dir.join(KEY_FILE);
         let mut key = Zeroizing::new([0u8; 32]);
-        match crate::fs_private::open_options().write(true).create_new(true).open(&path) {
+        match kyc_platform::private_fs::open_options().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
                 rand::rng().fill_bytes(&mut key[..]);
                 file.write_all(&key[..]).map_err(CryptoError::KeyFile)?;

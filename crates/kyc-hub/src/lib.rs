@@ -23,7 +23,6 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod error;
-mod fs_private;
 pub mod media;
 pub mod ops;
 pub mod server;

@@ -74,7 +74,7 @@ impl MediaFiles {
     /// Opens (creating, mode 0700) `data_dir/media`.
     pub fn open(data_dir: &Path, key: Arc<HubKey>) -> Result<Self, MediaError> {
         let dir = data_dir.join("media");
-        match crate::fs_private::dir_builder().create(&dir) {
+        match kyc_platform::private_fs::dir_builder().create(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e.into()),
@@ -87,7 +87,7 @@ impl MediaFiles {
     pub fn write(&self, plaintext: &[u8]) -> Result<String, MediaError> {
         let name = random_hex(16);
         let head = header(plaintext.len() as u64);
-        let mut file = crate::fs_private::open_options()
+        let mut file = kyc_platform::private_fs::open_options()
             .write(true)
             .create_new(true)
             .open(self.dir.join(&name))?;

@@ -53,7 +53,7 @@ impl From<OpsError> for AppError {
 
 /// Opens (creating, mode 0700) a data directory: its store and its sealed media files.
 pub fn open_data_dir(dir: &Path) -> Result<(Arc<dyn Store>, MediaFiles), OpsError> {
-    match crate::fs_private::dir_builder().recursive(true).create(dir) {
+    match kyc_platform::private_fs::dir_builder().recursive(true).create(dir) {
         Ok(()) => {}
         Err(e) => return Err(OpsError::DataDir(e)),
     }

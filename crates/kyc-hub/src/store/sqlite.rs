@@ -182,7 +182,7 @@ impl SqliteStore {
         let path = data_dir.join(DB_FILE);
         // Created private before SQLite sees it: SQLite gives the -wal and -shm files the
         // database file's permissions.
-        crate::fs_private::open_options()
+        kyc_platform::private_fs::open_options()
             .write(true)
             .create(true)
             .truncate(false)
