@@ -61,8 +61,8 @@ pub fn open_file(path: &Path) -> io::Result<File> {
 pub fn tighten(dir: &Path, names: &[String]) -> io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
         use std::fs::{Permissions, set_permissions};
+        use std::os::unix::fs::PermissionsExt;
         set_permissions(dir, Permissions::from_mode(0o700))?;
         for name in names {
             match set_permissions(dir.join(name), Permissions::from_mode(0o600)) {

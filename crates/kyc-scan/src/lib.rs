@@ -132,7 +132,10 @@ pub fn encodings(value: &[u8]) -> Vec<(Encoding, Vec<u8>)> {
     for shift in 0..3u8 {
         let s = usize::from(shift);
         forms.push((Encoding::Base64 { shift }, base64_stable_middle(value, s, &STANDARD_NO_PAD)));
-        forms.push((Encoding::Base64Url { shift }, base64_stable_middle(value, s, &URL_SAFE_NO_PAD)));
+        forms.push((
+            Encoding::Base64Url { shift },
+            base64_stable_middle(value, s, &URL_SAFE_NO_PAD),
+        ));
     }
     // Hex of digits-only text in lowercase equals uppercase, and base64 and base64url agree when
     // no '+' or '/' occurs: drop duplicates so each hit is reported once.

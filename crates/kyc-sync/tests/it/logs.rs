@@ -83,7 +83,8 @@ fn nothing_personal_is_logged_at_debug_through_a_full_pull_and_push() {
         let first = &cases[0].case.id;
         let reveal = AuditAction::FieldRevealed { field: "applicant.name".into(), reason };
         let at = time::OffsetDateTime::now_utc();
-        vault.queue_audit_event(&AuditEvent { case_id: Some(first.clone()), action: reveal, at })
+        vault
+            .queue_audit_event(&AuditEvent { case_id: Some(first.clone()), action: reveal, at })
             .unwrap();
         vault
             .record_decision(&Decision {

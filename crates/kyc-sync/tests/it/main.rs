@@ -3,8 +3,8 @@
 mod faults;
 mod kill_points;
 mod leases;
-mod logs;
 mod logout;
+mod logs;
 mod offline;
 mod proxy;
 mod round_trip;

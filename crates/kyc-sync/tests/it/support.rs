@@ -72,12 +72,13 @@ impl Hub {
     pub fn add_cases(&self, cases: &[(Case, Media)]) {
         let (store, files) = ops::open_data_dir(self.dir.path()).unwrap();
         let admin = store.user_by_name("admin").unwrap().unwrap();
+        let now = kyc_hub::time_util::now_ms();
         for (case, media) in cases {
             let media = media
                 .iter()
                 .map(|(id, ct, bytes)| (id.clone(), ct.clone(), Zeroizing::new(bytes.clone())))
                 .collect();
-            ops::store_case(store.as_ref(), &files, case, media, &admin.id, kyc_hub::time_util::now_ms()).unwrap();
+            ops::store_case(store.as_ref(), &files, case, media, &admin.id, now).unwrap();
         }
     }
 
