@@ -64,7 +64,9 @@ fn nothing_personal_is_logged_at_debug_through_a_full_pull_and_push() {
     assert!(markers.len() > 10);
     // Free text typed by the reviewer is personal too: a note and a reveal reason that quote
     // the applicant's name, each with a marker of its own.
-    let name = String::from_utf8(cases[0].markers()[0].1.clone()).unwrap();
+    let (_, name) =
+        cases[0].markers().into_iter().find(|(label, _)| label.contains("name")).unwrap();
+    let name = String::from_utf8(name).unwrap();
     let note = format!("{name} KYCNOTE-7f3a looks different on the card");
     let reason = format!("compare {name} KYCREASON-91c2");
     markers.push(Marker::text("decision note", &note));
