@@ -110,18 +110,19 @@ fn transport(e: &reqwest::Error) -> SyncError {
 }
 
 /// Whether rustls refused the hub's certificate somewhere down the error's chain. The rustls
-/// error travels inside an `io::Error`, whose `source()` skips it, so those are opened too.
+/// error travels inside `io::Error`s (two, nested), whose `source()` skips the error they wrap,
+/// so those are stepped into instead.
 fn is_certificate_refusal(e: &reqwest::Error) -> bool {
-    let refused = |err: &(dyn std::error::Error + 'static)| {
-        matches!(err.downcast_ref::<rustls::Error>(), Some(rustls::Error::InvalidCertificate(_)))
-    };
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = next {
-        let inner = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
-        if refused(err) || inner.is_some_and(|inner| refused(inner)) {
+        if matches!(err.downcast_ref::<rustls::Error>(), Some(rustls::Error::InvalidCertificate(_)))
+        {
             return true;
         }
-        next = err.source();
+        next = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     false
 }
