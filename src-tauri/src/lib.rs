@@ -2,6 +2,8 @@
 //! protocol. Every command is a one-line delegation to `kyc_app`, where the behaviour lives
 //! and is tested without a window.
 
+#![deny(unsafe_code)]
+
 use kyc_app::{AppError, AppInfo, LoginRequest, Session};
 use tauri::{Builder, Runtime};
 

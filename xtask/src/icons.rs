@@ -1,6 +1,6 @@
 //! `cargo xtask icons`: draws the app icon (an ID card with a portrait and a check mark on a
-//! blue-teal tile) with signed-distance shapes, writes it as a PNG with a tiny encoder of our
-//! own, and lets the Tauri CLI derive every platform size into `assets/icons`.
+//! blue-teal tile) with signed-distance shapes, writes it as a PNG, and lets the Tauri CLI
+//! derive every platform size into `assets/icons`.
 
 use std::process::Command;
 
@@ -85,67 +85,22 @@ fn draw() -> Vec<u8> {
     rgba
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-fn adler32(bytes: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in bytes {
-        a = (a + byte as u32) % 65521;
-        b = (b + a) % 65521;
-    }
-    (b << 16) | a
-}
-
-/// An RGBA PNG with uncompressed (stored) deflate blocks: simple and exact; the Tauri CLI
-/// recompresses every icon it derives from it.
-fn encode_png(rgba: &[u8], width: usize, height: usize) -> Vec<u8> {
-    let mut raw = Vec::with_capacity(height * (width * 4 + 1));
-    for row in rgba.chunks(width * 4) {
-        raw.push(0); // filter: none
-        raw.extend_from_slice(row);
-    }
-    let mut zlib = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        zlib.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        zlib.extend_from_slice(&len.to_le_bytes());
-        zlib.extend_from_slice(&(!len).to_le_bytes());
-        zlib.extend_from_slice(block);
-    }
-    zlib.extend_from_slice(&adler32(&raw).to_be_bytes());
-
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
-        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        png.extend_from_slice(&body);
-        png.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&(width as u32).to_be_bytes());
-    ihdr.extend_from_slice(&(height as u32).to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA, no interlace
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &zlib);
-    chunk(b"IEND", &[]);
-    png
+/// An 8-bit RGBA PNG (the `png` crate); the Tauri CLI derives every icon size from it.
+fn encode_png(rgba: &[u8], width: usize, height: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgba)?;
+    writer.finish()?;
+    Ok(out)
 }
 
 /// `cargo xtask icons`.
 pub fn icons() -> Result<()> {
     let source = std::env::temp_dir().join("kyc-desk-icon-1024.png");
-    std::fs::write(&source, encode_png(&draw(), SIZE, SIZE))?;
+    std::fs::write(&source, encode_png(&draw(), SIZE, SIZE)?)?;
     let out = root().join("assets/icons");
     run(Command::new(root().join("ui/node_modules/.bin/tauri"))
         .arg("icon")
@@ -173,8 +128,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn checksums_match_known_values() {
-        assert_eq!(crc32(b"IEND"), 0xAE42_6082);
-        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
+    fn the_icon_png_decodes_back_to_the_drawn_pixels() {
+        let rgba: Vec<u8> = (0..3 * 2 * 4).map(|i| (i * 37 % 256) as u8).collect();
+        let bytes = encode_png(&rgba, 3, 2).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        assert_eq!((info.width, info.height), (3, 2));
+        assert_eq!((info.color_type, info.bit_depth), (png::ColorType::Rgba, png::BitDepth::Eight));
+        assert_eq!(&pixels[..info.buffer_size()], &rgba[..]);
     }
 }

@@ -7,6 +7,7 @@
 //! stale.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 pub mod bindings;
 pub mod error;

@@ -1,8 +1,7 @@
 //! The hub key, media sealing, digests, session tokens and password hashes.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
@@ -160,7 +159,8 @@ fn create_key(dir: &Path, path: &Path) -> Result<Zeroizing<[u8; 32]>, CryptoErro
     rand::rng().fill_bytes(&mut key[..]);
     let tmp = dir.join(format!("{KEY_FILE}.{}.tmp", random_hex(8)));
     let linked = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        let mut file =
+            kyc_platform::private_fs::open_options().write(true).create_new(true).open(&tmp)?;
         file.write_all(&key[..])?;
         file.sync_all()?;
         drop(file);
@@ -170,25 +170,12 @@ fn create_key(dir: &Path, path: &Path) -> Result<Zeroizing<[u8; 32]>, CryptoErro
     let _ = fs::remove_file(&tmp);
     match linked {
         Ok(()) => {
-            sync_dir(dir).map_err(CryptoError::KeyFile)?;
+            kyc_platform::private_fs::sync_dir(dir).map_err(CryptoError::KeyFile)?;
             Ok(key)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_key(path),
         Err(e) => Err(CryptoError::KeyFile(e)),
     }
-}
-
-/// Makes a new directory entry durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
-/// Windows cannot open a directory as a file; NTFS journals the link itself. Never compiled
-/// on these machines (Linux only).
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
 }
 
 fn value_aad(column: &str, row: &str) -> Vec<u8> {
@@ -206,15 +193,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// Lowercase hex of bytes.
+/// Lowercase hex of bytes (the `hex` crate): how the hub spells digests and file names.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
+    ::hex::encode(bytes)
 }
 
 /// `n` random bytes as lowercase hex: file names and other opaque handles.
@@ -288,9 +269,12 @@ mod tests {
         // The same key comes back after a restart, and the file is private.
         let again = HubKey::load_or_create(dir.path()).unwrap();
         assert_eq!(&again.open("aa", &sealed).unwrap()[..], b"portrait bytes");
-        let mode = fs::metadata(dir.path().join(KEY_FILE)).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join(KEY_FILE)).unwrap();
+            assert_eq!(mode.permissions().mode() & 0o777, 0o600);
+        }
     }
 
     #[test]

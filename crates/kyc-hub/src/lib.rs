@@ -14,6 +14,7 @@
 //! Nothing here logs personal data: log lines carry opaque ids, codes and counts only.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 pub mod api;
 pub mod audit;

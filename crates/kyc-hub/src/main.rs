@@ -1,5 +1,7 @@
 //! `kyc-hub`: the case server's command line. Thin over the library.
 
+#![deny(unsafe_code)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -7,9 +7,8 @@
 //! chunk index and whether it is the last chunk: chunks cannot be reordered, moved to another
 //! file, or dropped from the end.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -75,7 +74,7 @@ impl MediaFiles {
     /// Opens (creating, mode 0700) `data_dir/media`.
     pub fn open(data_dir: &Path, key: Arc<HubKey>) -> Result<Self, MediaError> {
         let dir = data_dir.join("media");
-        match fs::DirBuilder::new().mode(0o700).create(&dir) {
+        match kyc_platform::private_fs::dir_builder().create(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e.into()),
@@ -88,10 +87,9 @@ impl MediaFiles {
     pub fn write(&self, plaintext: &[u8]) -> Result<String, MediaError> {
         let name = random_hex(16);
         let head = header(plaintext.len() as u64);
-        let mut file = OpenOptions::new()
+        let mut file = kyc_platform::private_fs::open_options()
             .write(true)
             .create_new(true)
-            .mode(0o600)
             .open(self.dir.join(&name))?;
         let mut out = std::io::BufWriter::new(&mut file);
         out.write_all(&head)?;

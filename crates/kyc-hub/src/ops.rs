@@ -2,8 +2,6 @@
 //! audit verification, retention purge. They open the store directly, so they also work while
 //! a hub runs on the same directory (SQLite serializes the writers).
 
-use std::fs;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,7 +53,7 @@ impl From<OpsError> for AppError {
 
 /// Opens (creating, mode 0700) a data directory: its store and its sealed media files.
 pub fn open_data_dir(dir: &Path) -> Result<(Arc<dyn Store>, MediaFiles), OpsError> {
-    match fs::DirBuilder::new().mode(0o700).recursive(true).create(dir) {
+    match kyc_platform::private_fs::dir_builder().recursive(true).create(dir) {
         Ok(()) => {}
         Err(e) => return Err(OpsError::DataDir(e)),
     }

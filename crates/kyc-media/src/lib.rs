@@ -15,6 +15,7 @@
 //! No error, log line or panic message carries image bytes or any other personal data.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 mod error;
 mod glyphs;

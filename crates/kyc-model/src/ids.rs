@@ -38,11 +38,15 @@ pub fn validate_id(s: &str) -> Result<(), IdError> {
     Ok(())
 }
 
-/// 128 random bits as 26 lowercase base32 characters.
-fn random_token() -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+/// The lowercase base32 alphabet (RFC 4648's letters and digits, in lower case) of every random
+/// token the product makes: ids, idempotency keys, synthetic values. Each character carries 5
+/// bits and passes [`validate_id`].
+pub const TOKEN_ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// 128 random bits as 26 characters of [`TOKEN_ALPHABET`].
+pub fn random_token() -> String {
     let bits: u128 = rand::rng().random();
-    (0..26).map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect()
+    (0..26).map(|i| TOKEN_ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect()
 }
 
 macro_rules! opaque_id {

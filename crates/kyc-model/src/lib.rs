@@ -5,6 +5,8 @@
 //! This crate does no IO and knows nothing of storage, HTTP or the UI. Nothing in it logs, and
 //! no error it returns carries personal data: errors name rules and fields, never values.
 
+#![deny(unsafe_code)]
+
 pub mod case;
 pub mod checks;
 pub mod consent;

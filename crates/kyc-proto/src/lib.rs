@@ -10,6 +10,7 @@
 //! - Authenticated calls carry `Authorization: Bearer <token>`.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 pub mod admin;
 pub mod attention;

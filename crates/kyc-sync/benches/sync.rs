@@ -19,10 +19,6 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1e6
 }
 
-fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 /// Downloads every media object of `manifests` with `concurrency` downloads in flight.
 async fn download_all(client: &HubClient, manifests: &[MediaManifest], concurrency: usize) -> u64 {
     futures_util::stream::iter(manifests)
@@ -89,7 +85,7 @@ fn main() {
                     .iter()
                     .map(|m| (m.id.clone(), m.content_type.to_owned(), m.bytes.clone().into()))
                     .collect();
-                ops::store_case(store.as_ref(), &files, &c.case, media, &admin.id, now_ms())
+                ops::store_case(store.as_ref(), &files, &c.case, media, &admin.id, kyc_hub::time_util::now_ms())
                     .unwrap();
             }
         }

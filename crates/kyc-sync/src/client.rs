@@ -95,6 +95,9 @@ fn install_crypto_provider() {
 }
 
 fn transport(e: &reqwest::Error) -> SyncError {
+    if is_certificate_refusal(e) {
+        return SyncError::UntrustedCertificate;
+    }
     let reason = if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {
@@ -105,6 +108,24 @@ fn transport(e: &reqwest::Error) -> SyncError {
         "transport"
     };
     SyncError::Unavailable { reason: reason.into() }
+}
+
+/// Whether rustls refused the hub's certificate somewhere down the error's chain. The rustls
+/// error travels inside `io::Error`s (two, nested), whose `source()` skips the error they wrap,
+/// so those are stepped into instead.
+fn is_certificate_refusal(e: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if matches!(err.downcast_ref::<rustls::Error>(), Some(rustls::Error::InvalidCertificate(_)))
+        {
+            return true;
+        }
+        next = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    false
 }
 
 async fn error_of(resp: reqwest::Response) -> SyncError {

@@ -19,6 +19,11 @@ pub enum SyncError {
     /// The HTTP client could not be built (TLS roots, configuration).
     #[error("the HTTP client could not be set up")]
     ClientSetup,
+    /// The hub's TLS certificate was refused (unknown issuer, another host name, expired), so
+    /// nothing was sent. Retrying does not help: the hub's certificate or the workstation's
+    /// trusted roots (`ClientConfig::extra_roots_pem`) must change.
+    #[error("the hub's TLS certificate is not trusted")]
+    UntrustedCertificate,
     /// No session, or the hub no longer accepts it: sign in again.
     #[error("not signed in, or the session has ended")]
     Unauthorized,

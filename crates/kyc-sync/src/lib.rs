@@ -16,6 +16,7 @@
 //! opaque ids only.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 mod client;
 mod error;

@@ -188,14 +188,7 @@ impl Ctx<'_> {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
-    }
-    out
+    hex::encode(Sha256::digest(bytes))
 }
 
 struct Prepared {
@@ -290,6 +283,7 @@ impl Workstation {
             self.state.update(|s| s.pulling.extend(ids))?;
             leased.extend(grant.cases);
         }
+        tracing::debug!(cases = leased.len(), recovered = report.recovered, "leases granted");
         if let Some(p) = progress {
             p.send_replace(PullProgress {
                 cases_done: 0,
@@ -329,8 +323,12 @@ impl Workstation {
         let mut fatal = None;
         for (case_id, outcome) in outcomes {
             match outcome {
-                Ok(CaseOutcome::Stored) => report.stored.push(case_id),
+                Ok(CaseOutcome::Stored) => {
+                    tracing::debug!(case = %case_id, "case stored");
+                    report.stored.push(case_id)
+                }
                 Ok(CaseOutcome::Failed(reason)) => {
+                    tracing::debug!(case = %case_id, %reason, "case not stored; lease given back");
                     let needs_attention = self.report_media_problem(&case_id, &reason).await;
                     give_back.push(case_id.clone());
                     report.failed.push(FailedCase { case_id, reason, needs_attention });
@@ -357,6 +355,13 @@ impl Workstation {
         if let Some(e) = fatal {
             return Err(e);
         }
+        tracing::debug!(
+            stored = report.stored.len(),
+            failed = report.failed.len(),
+            bytes = report.bytes,
+            cancelled = report.cancelled,
+            "pull finished"
+        );
         Ok(report)
     }
 
@@ -467,6 +472,7 @@ impl Workstation {
             ctx.time(|t| t.download += started.elapsed());
             match result {
                 Ok(bytes) => {
+                    tracing::debug!(media = %manifest.id, bytes = bytes.len(), "media downloaded");
                     ctx.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
                     return Ok(bytes);
                 }

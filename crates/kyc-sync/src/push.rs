@@ -128,6 +128,7 @@ impl Workstation {
     }
 
     fn mark(&self, entry: &OutboxEntry, outcome: PushOutcome) -> Result<(), SyncError> {
+        tracing::debug!(key = %entry.key, ?outcome, "outbox entry settled");
         match self.vault.mark_outcome(&entry.key, outcome) {
             // Settled meanwhile by another push of the same entry.
             Ok(()) | Err(VaultError::OutboxEntryNotFound) => Ok(()),
@@ -164,7 +165,9 @@ impl Workstation {
             } else {
                 self.push_audit(&batch).await
             };
-            report.add(&self.guard(step)?);
+            let step = self.guard(step)?;
+            tracing::debug!(entries = batch.len(), decisions = is_decision, "outbox batch pushed");
+            report.add(&step);
         }
     }
 

@@ -242,13 +242,7 @@ impl Workstation {
     /// Renews the leases of every case still open on this workstation (ready, or decided and
     /// not yet pushed), and records the new expiries in the vault.
     pub async fn renew_leases(&self) -> Result<RenewReport, SyncError> {
-        let ids: Vec<CaseId> = self
-            .vault
-            .list_cases()?
-            .into_iter()
-            .filter(|c| matches!(c.state, LocalState::Ready | LocalState::Decided))
-            .map(|c| c.id)
-            .collect();
+        let ids = self.leased_case_ids()?;
         let mut report = RenewReport::default();
         for chunk in ids.chunks(200) {
             let resp = self.guard(self.client.renew(chunk.to_vec()).await)?;
@@ -344,15 +338,21 @@ impl Workstation {
         Ok((decisions as u32, (entries.len() - decisions) as u32))
     }
 
-    async fn finish_logout(&self) -> Result<LogoutReport, SyncError> {
-        let mut report = LogoutReport::default();
-        let mut give_back: Vec<CaseId> = self
+    /// Cases in the vault still worked on under this workstation's lease: ready, or decided
+    /// and not yet pushed. What lease renewal extends and logout gives back.
+    fn leased_case_ids(&self) -> Result<Vec<CaseId>, SyncError> {
+        Ok(self
             .vault
             .list_cases()?
             .into_iter()
             .filter(|c| matches!(c.state, LocalState::Ready | LocalState::Decided))
             .map(|c| c.id)
-            .collect();
+            .collect())
+    }
+
+    async fn finish_logout(&self) -> Result<LogoutReport, SyncError> {
+        let mut report = LogoutReport::default();
+        let mut give_back = self.leased_case_ids()?;
         give_back.extend(self.state.load()?.pulling);
         give_back.sort();
         give_back.dedup();

@@ -84,8 +84,8 @@ struct Builder<'t> {
 }
 
 fn token(rng: &mut Rng) -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    (0..26).map(|_| ALPHABET[rng.below(32) as usize] as char).collect()
+    use kyc_model::ids::TOKEN_ALPHABET;
+    (0..26).map(|_| TOKEN_ALPHABET[rng.below(32) as usize] as char).collect()
 }
 
 fn look(seed: u64, slot: u64) -> Look {

@@ -14,6 +14,7 @@
 //! reproducible per machine.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 mod draw;
 mod generate;

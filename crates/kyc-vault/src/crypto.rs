@@ -76,9 +76,10 @@ pub struct KdfParams {
 }
 
 impl KdfParams {
-    /// Production default: 256 MiB, 3 passes, 2 lanes. On this 2-core machine unlock takes
-    /// ≈ 0.5 s (see the vault benchmark); OWASP's minimum for Argon2id is 19 MiB × 2 passes,
-    /// so this is well above it while staying within the 0.3–1.5 s unlock budget.
+    /// Production default: 256 MiB, 3 passes, 2 lanes. On the two-core development machine
+    /// unlock takes a median of 679 ms when quiet and 1.3–1.9 s under heavy load (`cargo xtask
+    /// bench vault`, recorded in ARCHITECTURE); OWASP's minimum for Argon2id is 19 MiB × 2
+    /// passes, so this is well above it while staying within the 0.3–1.5 s budget when quiet.
     pub const DEFAULT: KdfParams =
         KdfParams { memory_kib: 256 * 1024, iterations: 3, parallelism: 2 };
 
@@ -214,20 +215,20 @@ impl DataKey {
         let nonce = Nonce::<U12>::try_from(nonce).map_err(|_| OpenFailed)?;
         let tag = Tag::<U16>::try_from(tag).map_err(|_| OpenFailed)?;
         let buf = InOutBuf::new(body, out).map_err(|_| OpenFailed)?;
-        self.cipher.decrypt_inout_detached(&nonce, ad, buf, &tag).map_err(|_| {
-            // Unauthenticated plaintext must not be used; clear it.
-            OpenFailed
-        })
+        if self.cipher.decrypt_inout_detached(&nonce, ad, buf, &tag).is_err() {
+            // aes-gcm checks the tag before it decrypts, so nothing should have been written;
+            // clearing anyway keeps unauthenticated bytes out of `out` whatever the backend.
+            out.zeroize();
+            return Err(OpenFailed);
+        }
+        Ok(())
     }
 
     /// Opens into a new zeroizing buffer.
     pub(crate) fn open(&self, ad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenFailed> {
         let len = sealed.len().checked_sub(SEAL_OVERHEAD).ok_or(OpenFailed)?;
         let mut out = Zeroizing::new(vec![0u8; len]);
-        if let Err(e) = self.open_into(ad, sealed, &mut out) {
-            out.zeroize();
-            return Err(e);
-        }
+        self.open_into(ad, sealed, &mut out)?;
         Ok(out)
     }
 }
@@ -307,6 +308,17 @@ mod tests {
         let (other, _) = DataKey::generate();
         assert!(other.open(&ad("c_a"), &sealed).is_err());
         assert!(key.open(&ad("c_a"), &sealed[..10]).is_err());
+    }
+
+    #[test]
+    fn a_failed_open_leaves_no_unauthenticated_bytes_in_the_output() {
+        let (key, _) = DataKey::generate();
+        let mut sealed = key.seal(&ad("c_a"), b"secret plaintext");
+        *sealed.last_mut().unwrap() ^= 1;
+        // A reused buffer still holding something: it must come back cleared, not kept.
+        let mut out = [0xAAu8; 16];
+        assert!(key.open_into(&ad("c_a"), &sealed, &mut out).is_err());
+        assert_eq!(out, [0u8; 16]);
     }
 
     #[test]

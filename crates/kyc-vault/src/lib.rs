@@ -12,6 +12,7 @@
 //! lists what a copy of the vault files reveals.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 mod crypto;
 mod error;

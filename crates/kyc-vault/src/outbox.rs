@@ -3,7 +3,6 @@
 use std::fmt;
 
 use kyc_model::{CaseId, Decision};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -15,13 +14,7 @@ pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
     pub(crate) fn random() -> IdempotencyKey {
-        const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-        let bits: u128 = rand::rng().random();
-        IdempotencyKey(
-            std::iter::once('k')
-                .chain((0..26).map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char))
-                .collect(),
-        )
+        IdempotencyKey(format!("k{}", kyc_model::ids::random_token()))
     }
 
     pub(crate) fn from_stored(s: String) -> IdempotencyKey {

@@ -215,16 +215,12 @@ impl SqliteStore {
         let path = data_dir.join(DB_FILE);
         // Created private before SQLite sees it: SQLite gives the -wal and -shm files the
         // database file's permissions.
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .mode(0o600)
-                .open(&path)
-                .map_err(|e| StoreError::Backend(Box::new(e)))?;
-        }
+        kyc_platform::private_fs::open_options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| StoreError::Backend(Box::new(e)))?;
         let mut writer = Connection::open(&path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         configure(&writer)?;

@@ -6,10 +6,6 @@ use sha2::{Digest, Sha256};
 
 use crate::support::*;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[tokio::test]
 async fn downloads_carry_the_digest_and_serve_single_ranges() {
     let hub = TestHub::start().await;
@@ -22,7 +18,7 @@ async fn downloads_carry_the_digest_and_serve_single_ranges() {
         assert_eq!(&manifest.id, id);
         assert_eq!(&manifest.content_type, content_type);
         assert_eq!(manifest.size, bytes.len() as u64);
-        assert_eq!(manifest.sha256, hex(&Sha256::digest(&bytes[..])));
+        assert_eq!(manifest.sha256, hex::encode(Sha256::digest(&bytes[..])));
         let full = hub.call(Method::GET, &routes::media(id), Some(&a), None::<&()>).await;
         assert_eq!(full.status, StatusCode::OK);
         assert_eq!(&full.body, &bytes[..]);

@@ -53,7 +53,8 @@ async fn markers_never_reach_logs_or_disk_in_plain() {
     hub.login_raw(&name, &name).await;
     hub.restart().await;
 
-    // Everything the hub wrote is private to its user.
+    // Everything the hub wrote is private to its user (mode bits exist only on Unix).
+    #[cfg(unix)]
     for entry in std::fs::read_dir(hub.dir.path()).unwrap() {
         use std::os::unix::fs::PermissionsExt;
         let entry = entry.unwrap();

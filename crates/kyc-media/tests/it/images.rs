@@ -235,7 +235,7 @@ fn png_text_chunks_do_not_reach_the_output() {
     let body = [&b"tEXt"[..], b"Comment\0", MARKER].concat();
     let mut chunk = ((body.len() - 4) as u32).to_be_bytes().to_vec();
     chunk.extend_from_slice(&body);
-    chunk.extend_from_slice(&crate::crc32(&body).to_be_bytes());
+    chunk.extend_from_slice(&crc32fast::hash(&body).to_be_bytes());
     let input = [&png[..33], &chunk, &png[33..]].concat();
     assert!(image::load_from_memory(&input).is_ok(), "the test input is a valid PNG");
 

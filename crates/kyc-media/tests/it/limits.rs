@@ -5,7 +5,7 @@ use std::time::Instant;
 use image::{ImageFormat, RgbImage};
 use kyc_media::{Limits, MediaError, inspect_video, prepare_image};
 
-use crate::{crc32, encode, jpeg, noise_image, watermark};
+use crate::{encode, jpeg, noise_image, watermark};
 
 /// A valid PNG whose IHDR is rewritten to claim `width` × `height` (CRC fixed up), followed by
 /// the small image's real pixel data.
@@ -14,7 +14,7 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     // Signature (8), IHDR length (4), "IHDR" (4), then width and height.
     png[16..20].copy_from_slice(&width.to_be_bytes());
     png[20..24].copy_from_slice(&height.to_be_bytes());
-    let crc = crc32(&png[12..29]);
+    let crc = crc32fast::hash(&png[12..29]);
     png[29..33].copy_from_slice(&crc.to_be_bytes());
     png
 }

@@ -103,15 +103,3 @@ pub fn jpeg_header_markers(bytes: &[u8]) -> Vec<u8> {
         pos += 2 + length;
     }
 }
-
-/// CRC-32 as PNG chunks use it.
-pub fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for byte in data {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}

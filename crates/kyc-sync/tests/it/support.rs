@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use kyc_hub::config::{HubConfig, PasswordHashing};
+use kyc_hub::config::{HubConfig, PasswordHashing, TlsFiles};
 use kyc_hub::{RunningHub, ops};
 use kyc_model::{Case, CaseId, Decision, MediaId, Outcome, ReasonCode};
 use kyc_proto::Secret;
-use kyc_sync::{Backoff, ClientConfig, HubClient, SyncOptions, Workstation};
+use kyc_sync::{Backoff, ClientConfig, HubClient, Session, SyncError, SyncOptions, Workstation};
 use kyc_vault::{ContentType, KdfParams, MediaInput, Password, Variant, Vault};
 use tempfile::TempDir;
 use zeroize::Zeroizing;
@@ -72,12 +72,13 @@ impl Hub {
     pub fn add_cases(&self, cases: &[(Case, Media)]) {
         let (store, files) = ops::open_data_dir(self.dir.path()).unwrap();
         let admin = store.user_by_name("admin").unwrap().unwrap();
+        let now = kyc_hub::time_util::now_ms();
         for (case, media) in cases {
             let media = media
                 .iter()
                 .map(|(id, ct, bytes)| (id.clone(), ct.clone(), Zeroizing::new(bytes.clone())))
                 .collect();
-            ops::store_case(store.as_ref(), &files, case, media, &admin.id, now_ms()).unwrap();
+            ops::store_case(store.as_ref(), &files, case, media, &admin.id, now).unwrap();
         }
     }
 
@@ -131,11 +132,7 @@ impl Hub {
     }
 }
 
-fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-/// Small cases with tiny real media (16 × 16 JPEGs, frameless MP4s): for push tests that put
+/// Small cases with tiny real media (16 × 16 JPEGs, small H.264 MP4s): for push tests that put
 /// cases into the vault directly, and cheap pulls.
 pub fn plain_cases(n: usize, seed: u64) -> Vec<(Case, Media)> {
     let today = time::OffsetDateTime::now_utc().date();
@@ -205,6 +202,23 @@ pub fn vault_dir(data_dir: &Path) -> PathBuf {
 
 /// A workstation on `data_dir` (vault created or opened and unlocked) talking to `url`.
 pub fn workstation(url: &str, data_dir: &Path, options: SyncOptions) -> Arc<Workstation> {
+    workstation_with(client_config(url), data_dir, options)
+}
+
+/// The client configuration tests use: short timeouts.
+pub fn client_config(url: &str) -> ClientConfig {
+    let mut config = ClientConfig::new(url);
+    config.request_timeout = Duration::from_secs(5);
+    config.connect_timeout = Duration::from_secs(2);
+    config
+}
+
+/// Like [`workstation`], with a client configuration of the test's own (trusted roots).
+pub fn workstation_with(
+    config: ClientConfig,
+    data_dir: &Path,
+    options: SyncOptions,
+) -> Arc<Workstation> {
     let dir = vault_dir(data_dir);
     let password = Password::new(VAULT_PASSWORD);
     let vault = if Vault::exists(&dir) {
@@ -214,9 +228,6 @@ pub fn workstation(url: &str, data_dir: &Path, options: SyncOptions) -> Arc<Work
     } else {
         Vault::create(&dir, &password, KdfParams::insecure_for_tests()).unwrap()
     };
-    let mut config = ClientConfig::new(url);
-    config.request_timeout = Duration::from_secs(5);
-    config.connect_timeout = Duration::from_secs(2);
     let client = HubClient::new(config).unwrap();
     Arc::new(Workstation::new(client, Arc::new(vault), data_dir, options))
 }
@@ -247,6 +258,22 @@ pub async fn lease_into_vault(
         }
     }
     ids
+}
+
+/// Signs the reviewer in on `ws` (the one place that knows how tests sign in).
+pub async fn sign_in(ws: &Workstation, hub: &Hub) -> Result<Session, SyncError> {
+    ws.login(REVIEWER, &hub.password(REVIEWER)).await
+}
+
+/// A self-signed certificate for `names`, generated now and written to `dir` as PEM files for
+/// the hub; returns them with the certificate's PEM, for a client to trust.
+pub fn self_signed_tls(dir: &Path, names: &[&str]) -> (TlsFiles, Vec<u8>) {
+    let names = names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let cert = rcgen::generate_simple_self_signed(names).unwrap();
+    let files = TlsFiles { cert_pem: dir.join("cert.pem"), key_pem: dir.join("key.pem") };
+    std::fs::write(&files.cert_pem, cert.cert.pem()).unwrap();
+    std::fs::write(&files.key_pem, cert.signing_key.serialize_pem()).unwrap();
+    (files, cert.cert.pem().into_bytes())
 }
 
 /// A decision every case accepts (a rejection with a reason).

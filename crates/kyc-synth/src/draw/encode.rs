@@ -51,29 +51,7 @@ pub(crate) fn png(canvas: &Canvas, marker: &[u8]) -> Vec<u8> {
     let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
     chunk.extend_from_slice(b"kyMk");
     chunk.extend_from_slice(&data);
-    chunk.extend_from_slice(&crc32(&chunk[4..]).to_be_bytes());
+    chunk.extend_from_slice(&crc32fast::hash(&chunk[4..]).to_be_bytes());
     out.splice(at..at, chunk);
     out
-}
-
-/// CRC-32 (ISO 3309, as PNG uses), bitwise: chunks are tiny.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn crc32_of_the_png_iend_chunk() {
-        assert_eq!(crc32(b"IEND"), 0xAE42_6082);
-    }
 }
