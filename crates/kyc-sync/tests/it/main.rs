@@ -4,7 +4,6 @@ mod faults;
 mod kill_points;
 mod leases;
 mod logout;
-mod logs;
 mod offline;
 mod proxy;
 mod round_trip;
