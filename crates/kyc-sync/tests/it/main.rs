@@ -5,7 +5,6 @@ mod handling;
 mod kill_points;
 mod leases;
 mod logout;
-mod logs;
 mod offline;
 mod proxy;
 mod round_trip;

@@ -10,7 +10,12 @@ use kyc_scan::Marker;
 use kyc_sync::CancellationToken;
 use kyc_vault::{AuditAction, AuditEvent};
 
-use crate::support::*;
+// The shared helpers of the `it` suite; this binary uses only some of them.
+#[allow(dead_code)]
+#[path = "../it/support.rs"]
+mod support;
+
+use support::*;
 
 /// Where the test's log lines go.
 #[derive(Clone, Default)]
@@ -27,9 +32,10 @@ impl Write for LogBuffer {
     }
 }
 
-/// Runs `test` on a runtime of its own whose every thread (the test's, the workers, the
-/// blocking pool) logs at DEBUG into a buffer; returns what was logged. Scoped to this test:
-/// tests running in parallel on other threads log nowhere near it.
+/// Runs `test` on a runtime of its own with every thread of this process logging at DEBUG
+/// into a buffer; returns what was logged. This file is its own test binary with this one
+/// test, so the process-wide subscriber captures exactly this test (a scoped dispatcher
+/// missed callsites that tests on other threads registered first).
 fn with_captured_logs(test: impl std::future::Future<Output = ()>) -> String {
     let buffer = LogBuffer::default();
     let writer = buffer.clone();
@@ -38,16 +44,9 @@ fn with_captured_logs(test: impl std::future::Future<Output = ()>) -> String {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let dispatch = tracing::Dispatch::new(subscriber);
-    let _this_thread = tracing::dispatcher::set_default(&dispatch);
-    let for_threads = dispatch.clone();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        // The guard lives as long as the runtime's thread.
-        .on_thread_start(move || std::mem::forget(tracing::dispatcher::set_default(&for_threads)))
-        .build()
-        .unwrap();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(test);
     drop(runtime);
     String::from_utf8_lossy(&buffer.0.lock().unwrap()).into_owned()
