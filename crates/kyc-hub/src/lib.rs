@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod api_doc;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -24,6 +25,7 @@ pub mod demo;
 pub mod error;
 pub mod media;
 pub mod ops;
+pub mod rejection;
 pub mod server;
 pub mod store;
 pub mod time_util;

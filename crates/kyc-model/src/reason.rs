@@ -8,6 +8,7 @@ macro_rules! reason_codes {
     ($($variant:ident => $code:literal, $en:literal, $zh:literal;)*) => {
         /// Why a case was rejected or sent back.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum ReasonCode {
             $(
                 #[doc = $en]

@@ -31,5 +31,5 @@ pub use push::{PushLoop, PushReport, PushStatus};
 pub use tokio_util::sync::CancellationToken;
 pub use workstation::{
     Backoff, DISCARD_CONFIRMATION, LogoutReport, PushHook, PushPoint, RenewReport, Session,
-    SyncOptions, Workstation,
+    SyncOptions, Workstation, contract_media_limits,
 };

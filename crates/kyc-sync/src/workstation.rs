@@ -75,7 +75,7 @@ pub struct SyncOptions {
     pub case_concurrency: usize,
     /// Tries per media download on transient failures before the case is given up.
     pub download_attempts: u32,
-    /// Limits for decoding images and checking videos.
+    /// Limits for decoding images and checking videos (default: [`contract_media_limits`]).
     pub media_limits: kyc_media::Limits,
     /// Backoff of the push loop.
     pub backoff: Backoff,
@@ -87,13 +87,25 @@ pub struct SyncOptions {
     pub push_hook: Option<PushHook>,
 }
 
+/// The media limits of the hub contract (`kyc_proto::limits`), the same the hub checks at
+/// intake, so a case the hub accepted is not refused here for its size; the decoder memory cap
+/// is the workstation's own.
+pub fn contract_media_limits() -> kyc_media::Limits {
+    kyc_media::Limits {
+        max_bytes: kyc_proto::limits::MAX_IMAGE_BYTES,
+        max_pixels: kyc_proto::limits::MAX_IMAGE_PIXELS,
+        max_video_bytes: kyc_proto::limits::MAX_VIDEO_BYTES,
+        ..kyc_media::Limits::default()
+    }
+}
+
 impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
             media_concurrency: 4,
             case_concurrency: 2,
             download_attempts: 4,
-            media_limits: kyc_media::Limits::default(),
+            media_limits: contract_media_limits(),
             backoff: Backoff::default(),
             renew_every: Duration::from_secs(120),
             idle_poll: Duration::from_secs(30),
