@@ -156,10 +156,26 @@ impl AppState {
     }
 }
 
-/// JSON body extractor whose rejections are [`AppError`]s.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// JSON body extractor whose rejections are [`AppError`]s (see [`crate::rejection`]).
+///
+/// The body is read as JSON first and integral floats (`3.0`) become integers: JSON Schema
+/// counts them as integers, so the document promises they are accepted, and serde alone would
+/// refuse them.
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(mut value) =
+            axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        crate::rejection::integral_floats_to_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| crate::rejection::data_error(&e))
+    }
+}
 
 impl<T: Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {

@@ -172,7 +172,35 @@ impl utoipa::IntoResponses for MediaBytes {
     }
 }
 
-/// Adds what every operation shares: the bearer scheme and the 500 `internal` answer.
+/// Says `additionalProperties: false` on every object schema: the wire types are
+/// `deny_unknown_fields`, which the derive does not carry into the variants of tagged enums.
+/// `allOf` members are left open (closing them would break the composition).
+fn close_objects(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema};
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            if !object.properties.is_empty() && object.additional_properties.is_none() {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+            object.properties.values_mut().for_each(close_objects);
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                close_objects(items);
+            }
+        }
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(close_objects),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(close_objects),
+        _ => {}
+    }
+}
+
+/// Schemas that are not `deny_unknown_fields` (a flattened rule in `DecisionStatus::Invalid`).
+const OPEN_SCHEMAS: &[&str] = &["DecisionStatus"];
+
+/// Adds what every operation shares: the bearer scheme and the 500 `internal` answer; closes
+/// the object schemas (see `close_objects`).
 #[derive(Debug)]
 pub struct ApiConventions;
 
@@ -193,6 +221,11 @@ impl utoipa::Modify for ApiConventions {
             limits::MAX_JSON_BODY_BYTES,
         ));
         let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, schema) in components.schemas.iter_mut() {
+            if !OPEN_SCHEMAS.contains(&name.as_str()) {
+                close_objects(schema);
+            }
+        }
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(

@@ -192,6 +192,43 @@ pub(crate) fn describe_data_error(e: &JsonDataError) -> (&'static str, String) {
     }
 }
 
+/// Rewrites every float with no fractional part (within the 64-bit integer range) as an integer.
+pub(crate) fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) {
+                // Casts saturate: check the range on the float first.
+                let integer = if (0.0..1.8e19).contains(&f) {
+                    Some(serde_json::Number::from(f as u64))
+                } else if (-9.2e18..0.0).contains(&f) {
+                    Some(serde_json::Number::from(f as i64))
+                } else {
+                    None
+                };
+                if let Some(i) = integer {
+                    *n = i;
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
+}
+
+/// The error of a JSON value that does not fit the request type: 422 naming the field path
+/// and rule (400 for a date the calendar lacks, which the schema cannot exclude).
+pub(crate) fn data_error(err: &serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let text = err.inner().to_string();
+    let (rule, message) = describe(strip_position(&text), &render_path(err.path()));
+    let status = if rule == rules::CALENDAR_DATE {
+        axum::http::StatusCode::BAD_REQUEST
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    AppError::new(status, kyc_proto::ErrorCode::Invalid, message).with_rule(rule)
+}
+
 /// ` (line L, column C)` of a JSON syntax error (positions are not input).
 pub(crate) fn syntax_position(e: &JsonSyntaxError) -> String {
     let mut source = e.source();

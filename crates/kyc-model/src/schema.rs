@@ -21,7 +21,7 @@ pub fn id_schema(description: &str) -> RefOr<Schema> {
 /// A calendar date as `time` puts it on the wire: `[year, day of the year]`, for example
 /// `[2026, 335]` for 1 December 2026.
 ///
-/// Years are 1..=9999 and days 1..=366; day 366 of a year that is not a leap year is a rule
+/// Years are -9999..=9999 (what `time` reads) and days 1..=366; day 366 of a year that is not a leap year is a rule
 /// JSON Schema cannot state, which the hub answers with 400 `calendar_date`.
 #[derive(Debug)]
 pub struct WireDate;
@@ -37,7 +37,7 @@ impl utoipa::PartialSchema for WireDate {
                 .build()
         };
         ArrayBuilder::new()
-            .prefix_items([integer(1, 9999, "year"), integer(1, 366, "day of the year (366 only in leap years)")])
+            .prefix_items([integer(-9999, 9999, "year"), integer(1, 366, "day of the year (366 only in leap years)")])
             .items(utoipa::openapi::schema::ArrayItems::False)
             .min_items(Some(2))
             .max_items(Some(2))
