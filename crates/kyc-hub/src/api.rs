@@ -18,21 +18,22 @@ use kyc_proto::{
     CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionPage,
     DecisionQuery, DecisionResult, ErrorCode, Health, IntakeCase, IntakeResponse, LeaseGrant,
     LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
-    MAX_CASE_LIST, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, OutcomeCode, Policy, PurgeReport, ReleaseRequest, ReleaseResponse,
-    RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest,
-    UserSummary, VerdictKind, VerdictRequest, VerdictResponse, routes,
+    MAX_CASE_LIST, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, OutcomeCode, Policy, PurgeReport,
+    ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery,
+    StatsResponse, UpdateUserRequest, UserSummary, VerdictKind, VerdictRequest, VerdictResponse,
+    routes,
 };
 use serde::Serialize;
 
-use crate::auth::{Caller, ClientAddr, LoginLimiter, account_revoked};
-use crate::config::{HubConfig, PasswordHashing, SessionTimes};
-use crate::crypto::{hash_password, new_token, verify_password};
 use crate::api_doc::{
     ApiConventions, Forbidden, JsonBody, MediaBytes, PathId, QueryParams, Unauthenticated,
 };
+use crate::auth::{Caller, ClientAddr, LoginLimiter, account_revoked};
+use crate::config::{HubConfig, PasswordHashing, SessionTimes};
+use crate::crypto::{hash_password, new_token, verify_password};
 use crate::error::{AppError, payload_too_large, rules};
-use crate::rejection::{ApiPath, ApiQuery};
 use crate::media::MediaFiles;
+use crate::rejection::{ApiPath, ApiQuery};
 use crate::store::{AuditEntry, Store, StoreError, UserChange, UserRow};
 use crate::time_util::{from_ms, now_ms};
 
@@ -871,10 +872,16 @@ async fn admin_create_user(
 ) -> Result<(StatusCode, ApiJson<UserSummary>), AppError> {
     caller.require(&[Role::Admin])?;
     if !valid_username(&req.username) {
-        return Err(AppError::rule(rules::ACCOUNT_RULE, "username must be 3 to 64 of a-z 0-9 . _ -"));
+        return Err(AppError::rule(
+            rules::ACCOUNT_RULE,
+            "username must be 3 to 64 of a-z 0-9 . _ -",
+        ));
     }
     if req.password.expose().chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::rule(rules::ACCOUNT_RULE, "password must have at least 12 characters"));
+        return Err(AppError::rule(
+            rules::ACCOUNT_RULE,
+            "password must have at least 12 characters",
+        ));
     }
     let cost = state.settings().password_hashing;
     let user = state
@@ -901,7 +908,10 @@ async fn admin_update_user(
     caller.require(&[Role::Admin])?;
     let id: UserId = parse_path_id(&raw)?;
     if req.password.as_ref().is_some_and(|p| p.expose().chars().count() < MIN_PASSWORD_CHARS) {
-        return Err(AppError::rule(rules::ACCOUNT_RULE, "password must have at least 12 characters"));
+        return Err(AppError::rule(
+            rules::ACCOUNT_RULE,
+            "password must have at least 12 characters",
+        ));
     }
     let cost = state.settings().password_hashing;
     let user = state

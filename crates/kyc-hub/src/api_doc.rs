@@ -137,7 +137,8 @@ impl utoipa::IntoResponses for MediaBytes {
                     .schema_type(Type::String)
                     .content_media_type(*content_type)
                     .build();
-                builder = builder.content(*content_type, ContentBuilder::new().schema(Some(schema)).build());
+                builder = builder
+                    .content(*content_type, ContentBuilder::new().schema(Some(schema)).build());
             }
             builder = builder.header(
                 kyc_proto::DIGEST_HEADER,
@@ -181,7 +182,8 @@ fn close_objects(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
     match schema {
         Schema::Object(object) => {
             if !object.properties.is_empty() && object.additional_properties.is_none() {
-                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+                object.additional_properties =
+                    Some(Box::new(AdditionalProperties::FreeForm(false)));
             }
             object.properties.values_mut().for_each(close_objects);
         }
@@ -272,9 +274,9 @@ mod tests {
                 let statuses: Vec<&str> =
                     op["responses"].as_object().unwrap().keys().map(String::as_str).collect();
                 let has = |s: &str| statuses.contains(&s);
-                let secured = op["security"].as_array().is_some_and(|s| {
-                    s.iter().any(|r| r.get("bearer").is_some())
-                });
+                let secured = op["security"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
                 assert_eq!(secured, !PUBLIC.contains(&path.as_str()), "{what}: bearer security");
                 if secured {
                     assert!(has("401"), "{what}: a signed-in operation lists 401");

@@ -136,8 +136,7 @@ impl From<PathRejection> for AppError {
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
         let (rule, message) = crate::rejection::describe_query_error(&r);
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid, message)
-            .with_rule(rule)
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid, message).with_rule(rule)
     }
 }
 

@@ -41,7 +41,8 @@ fn collect_names(value: &serde_json::Value, names: &mut HashSet<String>) {
                 names.extend(props.keys().cloned());
             }
             // Query and path parameters, and the enum tags of internally tagged unions.
-            if let (Some(serde_json::Value::String(name)), Some(_)) = (map.get("name"), map.get("in"))
+            if let (Some(serde_json::Value::String(name)), Some(_)) =
+                (map.get("name"), map.get("in"))
             {
                 names.insert(name.clone());
             }
@@ -88,9 +89,7 @@ fn render_path(path: &serde_path_to_error::Path) -> String {
 fn expected_clause(text: &str) -> Option<&str> {
     let (_, expected) = text.rsplit_once(", expected ")?;
     let plain = expected.len() <= 300
-        && expected
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || " `_,.:-()".contains(c));
+        && expected.chars().all(|c| c.is_ascii_alphanumeric() || " `_,.:-()".contains(c));
     // An enumeration of names is kept only when every listed name is ours.
     let names_ok = expected.split('`').skip(1).step_by(2).all(is_known_or_variant);
     (plain && names_ok).then_some(expected)
@@ -136,7 +135,8 @@ fn describe(text: &str, path: &str) -> (&'static str, String) {
         Some(expected) => format!("{what} at {at}; expected {expected}"),
         None => format!("{what} at {at}"),
     };
-    let id_errors = [kyc_model::IdError::Empty, kyc_model::IdError::TooLong, kyc_model::IdError::BadCharacter];
+    let id_errors =
+        [kyc_model::IdError::Empty, kyc_model::IdError::TooLong, kyc_model::IdError::BadCharacter];
     if let Some(e) = id_errors.iter().find(|e| text == e.to_string()) {
         return (rules::ID_SYNTAX, format!("invalid id at {at}: {e}"));
     }
@@ -248,9 +248,7 @@ pub(crate) fn syntax_position(e: &JsonSyntaxError) -> String {
 pub(crate) fn describe_query_error(r: &QueryRejection) -> (&'static str, String) {
     let mut source = r.source();
     while let Some(s) = source {
-        if let Some(err) =
-            s.downcast_ref::<serde_path_to_error::Error<serde::de::value::Error>>()
-        {
+        if let Some(err) = s.downcast_ref::<serde_path_to_error::Error<serde::de::value::Error>>() {
             let text = err.inner().to_string();
             let (rule, message) = describe(&text, &render_path(err.path()));
             return (rule, message.replace("the body", "the query string"));
@@ -269,7 +267,10 @@ mod tests {
         let table = [
             (r#"invalid type: string "ZHANG-MARKER", expected u32"#, "wrong_type"),
             ("unknown field `ZHANG-MARKER`, expected `max_cases` or `kind`", "unknown_field"),
-            ("unknown variant `ZHANG-MARKER`, expected one of `approve`, `reject`", "unknown_variant"),
+            (
+                "unknown variant `ZHANG-MARKER`, expected one of `approve`, `reject`",
+                "unknown_variant",
+            ),
             ("invalid value: string \"ZHANG-MARKER\", expected a date", "invalid_value"),
             ("ZHANG-MARKER is not a date", "invalid_value"),
             ("missing field `ZHANG-MARKER`", "missing_field"),

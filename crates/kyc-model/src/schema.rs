@@ -1,8 +1,8 @@
 //! OpenAPI schemas of the model's wire forms (feature `openapi`), for the hub's document.
 //! Only what derives cannot say lives here: the id syntax and the wire form of dates.
 
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 
 /// The id syntax every edge checks ([`crate::ids::validate_id`]), as a JSON Schema pattern.
 pub const ID_PATTERN: &str = "^[A-Za-z0-9_-]{1,64}$";
@@ -37,7 +37,10 @@ impl utoipa::PartialSchema for WireDate {
                 .build()
         };
         ArrayBuilder::new()
-            .prefix_items([integer(-9999, 9999, "year"), integer(1, 366, "day of the year (366 only in leap years)")])
+            .prefix_items([
+                integer(-9999, 9999, "year"),
+                integer(1, 366, "day of the year (366 only in leap years)"),
+            ])
             .items(utoipa::openapi::schema::ArrayItems::False)
             .min_items(Some(2))
             .max_items(Some(2))

@@ -29,7 +29,9 @@ pub fn media_data_schema() -> utoipa::openapi::schema::Object {
     let max = crate::limits::base64_len(crate::limits::MAX_VIDEO_BYTES);
     utoipa::openapi::schema::ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::Type::String)
-        .pattern(Some("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"))
+        .pattern(Some(
+            "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$",
+        ))
         .min_length(Some(4))
         .max_length(Some(max as usize))
         .description(Some(format!(

@@ -36,8 +36,8 @@ pub use decision::{
 pub use error::{ApiError, ErrorCode};
 pub use intake::{ALLOWED_CONTENT_TYPES, IntakeCase, IntakeMedia, IntakeResponse};
 pub use lease::{
-    LeaseGrant, LeaseRequest, LeasedCase, MAX_CASE_LIST, MAX_LEASE_BATCH, MediaManifest, ReleaseRequest,
-    ReleaseResponse, RenewRequest, RenewResponse, RenewedLease,
+    LeaseGrant, LeaseRequest, LeasedCase, MAX_CASE_LIST, MAX_LEASE_BATCH, MediaManifest,
+    ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease,
 };
 pub use secret::Secret;
 pub use supervisor::{

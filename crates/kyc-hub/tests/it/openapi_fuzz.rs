@@ -65,11 +65,7 @@ async fn openapi_document_holds_under_schema_driven_fuzzing() {
     let grant = hub.lease(&reviewer, 3).await;
     assert_eq!(grant.cases.len(), 3);
     let decided = &grant.cases[0].case;
-    hub.decide(
-        &reviewer,
-        vec![item("fuzz-seed-1", decided, kyc_model::Outcome::Escalate)],
-    )
-    .await;
+    hub.decide(&reviewer, vec![item("fuzz-seed-1", decided, kyc_model::Outcome::Escalate)]).await;
     drop(cases);
 
     let dir = tempfile::tempdir().unwrap();
@@ -87,7 +83,11 @@ async fn openapi_document_holds_under_schema_driven_fuzzing() {
             token: Some(supervisor),
             include_tags: &["auth", "supervisor", "audit", "media"],
         },
-        Run { name: "admin", token: Some(admin), include_tags: &["auth", "admin", "intake", "audit"] },
+        Run {
+            name: "admin",
+            token: Some(admin),
+            include_tags: &["auth", "admin", "intake", "audit"],
+        },
     ];
     let started = Instant::now();
     let mut handles = Vec::new();
@@ -95,7 +95,10 @@ async fn openapi_document_holds_under_schema_driven_fuzzing() {
         let mut cmd = Command::new(&exe);
         cmd.arg("--config-file").arg(&config).arg("--no-color");
         cmd.arg("run").arg(format!("{}/openapi.json", hub.base));
-        cmd.args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance"]);
+        cmd.args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance",
+        ]);
         cmd.args(["--checks", "response_schema_conformance,response_headers_conformance"]);
         cmd.args(["--checks", "positive_data_acceptance"]);
         cmd.args(["--max-examples", "25", "--seed", "20261201", "--workers", "2"]);
