@@ -280,7 +280,9 @@ async fn openapi_json() -> Response {
         admin_set_policy, admin_purge
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
-        kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason)),
+        kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
+        // Referenced by query parameters, which do not register their schemas.
+        kyc_proto::VerdictState, kyc_proto::OutcomeCode, kyc_model::CaseKind, kyc_model::UserId)),
     modifiers(&ApiConventions)
 )]
 struct ApiDoc;
