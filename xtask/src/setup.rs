@@ -224,12 +224,50 @@ pub fn tauri_driver(installed: &mut Vec<String>) -> Result<Option<PathBuf>> {
     Ok(Some(local))
 }
 
+/// The schemathesis release the API contract test (kyc-hub `openapi_fuzz`) runs: pinned, so a
+/// new release cannot change what the test checks without a commit.
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// The venv holding schemathesis; the test looks for it at the same place.
+pub fn schemathesis_venv() -> PathBuf {
+    crate::sh::target_dir().join("tools/schemathesis")
+}
+
+/// Installs the pinned schemathesis into [`schemathesis_venv`] unless it is there already.
+fn schemathesis(installed: &mut Vec<String>) -> Result<()> {
+    let venv = schemathesis_venv();
+    let (bin, python) = if cfg!(windows) {
+        (venv.join("Scripts/schemathesis.exe"), venv.join("Scripts/python.exe"))
+    } else {
+        (venv.join("bin/schemathesis"), venv.join("bin/python"))
+    };
+    let current = output(Command::new(&bin).arg("--version"));
+    if current.is_some_and(|v| v.contains(SCHEMATHESIS_VERSION)) {
+        return Ok(());
+    }
+    let system_python = ["python3", "python"]
+        .into_iter()
+        .find(|p| has_program(p))
+        .context("Python 3.9 or later is required for the API contract test (schemathesis)")?;
+    if !python.is_file() {
+        run(Command::new(system_python).args(["-m", "venv"]).arg(&venv)).context(
+            "could not create a Python venv (on Debian and Ubuntu: install python3-venv)",
+        )?;
+    }
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+    installed.push(format!("schemathesis {SCHEMATHESIS_VERSION}"));
+    Ok(())
+}
+
 /// Installs whatever is missing and reports it.
 pub fn setup() -> Result<Vec<String>> {
     let mut installed = Vec::new();
     os_packages(&mut installed)?;
     node_packages(&mut installed)?;
     tauri_driver(&mut installed)?;
+    schemathesis(&mut installed)?;
     if installed.is_empty() {
         eprintln!("setup: everything was already installed");
     } else {

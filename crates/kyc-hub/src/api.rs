@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,26 +17,26 @@ use kyc_proto::{
     AuditAck, AuditBatch, AuditEventKind, AuditRecordKind, AuditVerifyReport, CaseHistory,
     CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionPage,
     DecisionQuery, DecisionResult, ErrorCode, Health, IntakeCase, IntakeResponse, LeaseGrant,
-    LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_TEXT_CHARS, MAX_DECISION_BATCH,
-    MAX_LEASE_BATCH, Me, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
-    NeedsAttentionList, OutcomeCode, Policy, PurgeReport, ReleaseRequest, ReleaseResponse,
-    RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest,
-    UserSummary, VerdictKind, VerdictRequest, VerdictResponse, routes,
+    LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
+    MAX_CASE_LIST, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, MediaProblemOutcome,
+    MediaProblemReport, MediaProblemResponse, NeedsAttentionList, OutcomeCode, Policy, PurgeReport,
+    ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery,
+    StatsResponse, UpdateUserRequest, UserSummary, VerdictKind, VerdictRequest, VerdictResponse,
+    routes,
 };
 use serde::Serialize;
 
+use crate::api_doc::{
+    ApiConventions, Forbidden, JsonBody, MediaBytes, PathId, QueryParams, Unauthenticated,
+};
 use crate::auth::{Caller, ClientAddr, LoginLimiter, account_revoked};
 use crate::config::{HubConfig, PasswordHashing, SessionTimes};
 use crate::crypto::{hash_password, new_token, verify_password};
-use crate::error::{AppError, payload_too_large};
+use crate::error::{AppError, payload_too_large, rules};
 use crate::media::MediaFiles;
+use crate::rejection::{ApiPath, ApiQuery};
 use crate::store::{AuditEntry, ConfirmedProblem, Store, StoreError, UserChange, UserRow};
 use crate::time_util::{from_ms, now_ms};
-
-/// Largest single media object accepted at intake (decoded).
-pub const MAX_MEDIA_BYTES: usize = 48 * 1024 * 1024;
-/// Most events in one audit batch.
-pub const MAX_AUDIT_BATCH: usize = 500;
 
 /// Settings handlers read.
 #[derive(Debug, Clone)]
@@ -158,10 +158,26 @@ impl AppState {
     }
 }
 
-/// JSON body extractor whose rejections are [`AppError`]s.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// JSON body extractor whose rejections are [`AppError`]s (see [`crate::rejection`]).
+///
+/// The body is read as JSON first and integral floats (`3.0`) become integers: JSON Schema
+/// counts them as integers, so the document promises they are accepted, and serde alone would
+/// refuse them.
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(mut value) =
+            axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        crate::rejection::integral_floats_to_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| crate::rejection::data_error(&e))
+    }
+}
 
 impl<T: Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
@@ -241,7 +257,9 @@ async fn too_large_as_api_error(response: Response) -> Response {
 }
 
 fn parse_path_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
-    raw.parse().map_err(|_| AppError::invalid("malformed id in path"))
+    raw.parse().map_err(|_| {
+        AppError::rule(rules::ID_SYNTAX, "the id in the path is not 1 to 64 of A-Z a-z 0-9 _ -")
+    })
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health)))]
@@ -249,22 +267,10 @@ async fn healthz() -> ApiJson<Health> {
     ApiJson(Health { status: "ok".into(), api_version: 1 })
 }
 
-#[utoipa::path(get, path = "/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
 async fn openapi_json() -> Response {
     axum::Json(openapi_document()).into_response()
-}
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
 }
 
 #[derive(utoipa::OpenApi)]
@@ -277,9 +283,10 @@ impl utoipa::Modify for BearerAuth {
         admin_set_policy, admin_purge, media_problem, admin_needs_attention
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
-        kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason)),
-    modifiers(&BearerAuth),
-    security(("bearer" = []))
+        kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
+        // Referenced by query parameters, which do not register their schemas.
+        kyc_proto::VerdictState, kyc_proto::OutcomeCode, kyc_model::CaseKind, kyc_model::UserId)),
+    modifiers(&ApiConventions)
 )]
 struct ApiDoc;
 
@@ -289,8 +296,12 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = kyc_proto::ApiError),
-              (status = 429, body = kyc_proto::ApiError)))]
+    responses((status = 200, body = LoginResponse),
+              (status = 401, description = "`unauthorized`: wrong username or password; \
+                  `account_revoked`: the account is disabled", body = kyc_proto::ApiError),
+              (status = 429, description = "`rate_limited`: too many attempts for the account \
+                  or from the address", body = kyc_proto::ApiError),
+              JsonBody))]
 async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -352,8 +363,8 @@ async fn login(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = kyc_proto::ApiError)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "the session is ended"), Unauthenticated))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, AppError> {
     let hash = caller.token_hash.clone();
     state.blocking(move |s| s.delete_session(&hash)).await?;
@@ -361,8 +372,8 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusC
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
-    responses((status = 200, body = Me), (status = 401, body = kyc_proto::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), Unauthenticated))]
 async fn me(caller: Caller) -> ApiJson<Me> {
     ApiJson(Me {
         user: caller.user,
@@ -374,7 +385,8 @@ async fn me(caller: Caller) -> ApiJson<Me> {
 
 fn validate_intake(req: &IntakeCase) -> Result<(), AppError> {
     let declared: Vec<_> = req.media.iter().map(|m| (&m.id, m.content_type.as_str())).collect();
-    crate::ops::validate_case(&req.case, &declared).map_err(AppError::invalid)
+    crate::ops::validate_case(&req.case, &declared)
+        .map_err(|why| AppError::rule(rules::CASE_RULE, why))
 }
 
 /// Runs the workstation's media checks on every uploaded object (a full decode of images), on
@@ -397,16 +409,28 @@ async fn validate_media_bytes(
         None => Ok(objects),
         Some((id, rule)) => {
             tracing::info!(media = %id, rule = rule.code(), "intake refused media");
-            Err(AppError::invalid(format!("media {id} failed validation: {}", rule.code())))
+            Err(AppError::rule(
+                rule.code(),
+                format!("media {id} failed validation: {}", rule.code()),
+            ))
         }
     }
 }
 
 #[utoipa::path(post, path = "/api/v1/intake/cases", tag = "intake", request_body = IntakeCase,
+    security(("bearer" = [])),
+    description = "Admin or service role. The body is at most the hub's intake limit (96 MiB \
+        by default); each image at most 16 MiB and each video at most 48 MiB decoded \
+        (`kyc_proto::limits`). Rules answered with 400 `case_rule`: the applicant type matches \
+        the kind, and the media sent are exactly the media the documents list, each once. Each \
+        object is validated as a workstation will (format sniffed against the declared type, \
+        images fully decoded, videos' containers and codecs checked): a failure is 400 with \
+        the media rule (`media_corrupt`, `media_too_many_pixels`, `media_type_mismatch`, \
+        `media_unsupported_codec`, ...).",
     responses((status = 201, body = IntakeResponse),
-              (status = 400, description = "a rule broken; for media the message names the media id and a rule code (media_corrupt, media_too_many_pixels, media_type_mismatch, ...)", body = kyc_proto::ApiError),
-              (status = 409, body = kyc_proto::ApiError),
-              (status = 413, body = kyc_proto::ApiError), (status = 422, body = kyc_proto::ApiError)))]
+              (status = 409, description = "`conflict`: a case or media id exists already",
+                  body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, JsonBody))]
 async fn intake(
     State(state): State<AppState>,
     caller: Caller,
@@ -416,13 +440,26 @@ async fn intake(
     validate_intake(&req)?;
     // Decode everything before touching the disk, so a bad object stores nothing.
     let mut decoded = Vec::with_capacity(req.media.len());
-    for m in &req.media {
+    for (i, m) in req.media.iter().enumerate() {
+        // The allowed types all have a limit (validate_intake refused any other type).
+        let limit = kyc_proto::limits::max_media_bytes(&m.content_type).unwrap_or(0);
+        if kyc_proto::limits::base64_len(limit) < m.data_base64.len() as u64 {
+            return Err(media_too_large(i, limit));
+        }
         match base64::engine::general_purpose::STANDARD.decode(&m.data_base64) {
-            Ok(b) if !b.is_empty() && b.len() <= MAX_MEDIA_BYTES => {
+            Ok(b) if b.is_empty() => {
+                return Err(AppError::rule(rules::BASE64, format!("media[{i}] is empty")));
+            }
+            Ok(b) if b.len() as u64 > limit => return Err(media_too_large(i, limit)),
+            Ok(b) => {
                 decoded.push((m.id.clone(), m.content_type.clone(), zeroize::Zeroizing::new(b)));
             }
-            Ok(_) => return Err(AppError::invalid("media object is empty or too large")),
-            Err(_) => return Err(AppError::invalid("media data is not valid base64")),
+            Err(_) => {
+                return Err(AppError::rule(
+                    rules::BASE64,
+                    format!("media[{i}].data_base64 is not standard padded base64"),
+                ));
+            }
         }
     }
     drop(req.media);
@@ -439,8 +476,19 @@ async fn intake(
     Ok((StatusCode::CREATED, ApiJson(response)))
 }
 
+/// 413 for one media object over the limit of its type.
+fn media_too_large(index: usize, limit: u64) -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+        format!("media[{index}] is over the limit of {limit} bytes for its content type"),
+    )
+    .with_rule(rules::MEDIA_TOO_LARGE)
+}
+
 #[utoipa::path(post, path = "/api/v1/leases", tag = "leases", request_body = LeaseRequest,
-    responses((status = 200, body = LeaseGrant), (status = 403, body = kyc_proto::ApiError)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = LeaseGrant), Unauthenticated, Forbidden, JsonBody))]
 async fn lease(
     State(state): State<AppState>,
     caller: Caller,
@@ -448,7 +496,7 @@ async fn lease(
 ) -> ApiResult<LeaseGrant> {
     caller.require(&[Role::Reviewer])?;
     if req.max_cases == 0 || req.max_cases > MAX_LEASE_BATCH {
-        return Err(AppError::invalid("max_cases must be between 1 and 50"));
+        return Err(AppError::rule(rules::OUT_OF_RANGE, "max_cases must be between 1 and 50"));
     }
     let now = now_ms();
     let until = now + state.policy().lease_secs as i64 * 1000;
@@ -460,14 +508,15 @@ async fn lease(
 }
 
 fn check_case_list(ids: &[CaseId]) -> Result<(), AppError> {
-    if ids.is_empty() || ids.len() > 200 {
-        return Err(AppError::invalid("case_ids must list 1 to 200 cases"));
+    if ids.is_empty() || ids.len() > MAX_CASE_LIST {
+        return Err(AppError::rule(rules::BATCH_SIZE, "case_ids must list 1 to 200 cases"));
     }
     Ok(())
 }
 
 #[utoipa::path(post, path = "/api/v1/leases/renew", tag = "leases", request_body = RenewRequest,
-    responses((status = 200, body = RenewResponse)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = RenewResponse), Unauthenticated, Forbidden, JsonBody))]
 async fn renew(
     State(state): State<AppState>,
     caller: Caller,
@@ -490,7 +539,8 @@ async fn renew(
 }
 
 #[utoipa::path(post, path = "/api/v1/leases/release", tag = "leases", request_body = ReleaseRequest,
-    responses((status = 200, body = ReleaseResponse)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = ReleaseResponse), Unauthenticated, Forbidden, JsonBody))]
 async fn release(
     State(state): State<AppState>,
     caller: Caller,
@@ -547,15 +597,14 @@ pub fn parse_range(header: Option<&str>, size: u64) -> ByteRange {
     ByteRange::Partial(start, end.min(size - 1))
 }
 
-#[utoipa::path(get, path = "/api/v1/media/{media_id}", tag = "media",
-    params(("media_id" = String, Path, description = "media id")),
-    responses((status = 200, description = "the bytes"), (status = 206, description = "a range"),
-              (status = 403, body = kyc_proto::ApiError), (status = 404, body = kyc_proto::ApiError),
-              (status = 416, body = kyc_proto::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/media/{media_id}", tag = "media", security(("bearer" = [])),
+    params(("media_id" = MediaId, Path, description = "media id"),
+           ("range" = Option<String>, Header, description = "a single `bytes=` range")),
+    responses(MediaBytes, Unauthenticated, Forbidden, PathId))]
 async fn media(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let id: MediaId = parse_path_id(&raw)?;
@@ -643,19 +692,17 @@ async fn media(
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{case_id}/media-problem", tag = "leases",
-    params(("case_id" = String, Path, description = "case id")),
+    security(("bearer" = [])), params(("case_id" = CaseId, Path, description = "case id")),
     request_body = MediaProblemReport,
-    responses((status = 200, description = "the hub's own check confirmed (the case needs attention) or refuted (nothing changed) the report", body = MediaProblemResponse),
-              (status = 400, description = "malformed id or body", body = kyc_proto::ApiError),
-              (status = 401, body = kyc_proto::ApiError),
-              (status = 403, description = "not a reviewer, or the caller holds no lease on the case", body = kyc_proto::ApiError),
-              (status = 404, description = "no such media object in this case", body = kyc_proto::ApiError),
-              (status = 415, body = kyc_proto::ApiError),
-              (status = 422, description = "unknown reason code or field", body = kyc_proto::ApiError)))]
+    description = "Reviewer holding the lease. The hub re-checks the stored bytes itself: only \
+        when its own check fails does the case leave the queue (needs attention).",
+    responses((status = 200, description = "the hub's own check confirmed (the case needs \
+        attention) or refuted (nothing changed) the report", body = MediaProblemResponse),
+              Unauthenticated, Forbidden, PathId, JsonBody))]
 async fn media_problem(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     ApiJson(report): ApiJson<MediaProblemReport>,
 ) -> ApiResult<MediaProblemResponse> {
     caller.require(&[Role::Reviewer])?;
@@ -719,7 +766,8 @@ async fn media_problem(
 }
 
 #[utoipa::path(post, path = "/api/v1/decisions", tag = "decisions", request_body = DecisionBatch,
-    responses((status = 200, body = DecisionBatchResult), (status = 403, body = kyc_proto::ApiError)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = DecisionBatchResult), Unauthenticated, Forbidden, JsonBody))]
 async fn decisions(
     State(state): State<AppState>,
     caller: Caller,
@@ -727,7 +775,7 @@ async fn decisions(
 ) -> ApiResult<DecisionBatchResult> {
     caller.require(&[Role::Reviewer])?;
     if batch.items.is_empty() || batch.items.len() > MAX_DECISION_BATCH {
-        return Err(AppError::invalid("a batch holds 1 to 100 decisions"));
+        return Err(AppError::rule(rules::BATCH_SIZE, "a batch holds 1 to 100 decisions"));
     }
     let four_eyes: HashSet<OutcomeCode> = state.policy().four_eyes_outcomes.into_iter().collect();
     let user = caller.user.clone();
@@ -762,7 +810,8 @@ fn valid_field_path(field: &str) -> bool {
 }
 
 #[utoipa::path(post, path = "/api/v1/audit/events", tag = "audit", request_body = AuditBatch,
-    responses((status = 200, body = AuditAck), (status = 403, body = kyc_proto::ApiError)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = AuditAck), Unauthenticated, Forbidden, JsonBody))]
 async fn audit_events(
     State(state): State<AppState>,
     caller: Caller,
@@ -770,14 +819,17 @@ async fn audit_events(
 ) -> ApiResult<AuditAck> {
     caller.require(&[Role::Reviewer, Role::Supervisor])?;
     if batch.events.is_empty() || batch.events.len() > MAX_AUDIT_BATCH {
-        return Err(AppError::invalid("a batch holds 1 to 500 events"));
+        return Err(AppError::rule(rules::BATCH_SIZE, "a batch holds 1 to 500 events"));
     }
     for event in &batch.events {
         if let AuditEventKind::FieldRevealed { field, reason } = &event.kind {
             let reason_chars = reason.trim().chars().count();
             if !valid_field_path(field) || reason_chars == 0 || reason_chars > MAX_AUDIT_TEXT_CHARS
             {
-                return Err(AppError::invalid("a reveal needs a field path and a short reason"));
+                return Err(AppError::rule(
+                    rules::TEXT_LENGTH,
+                    "a reveal needs a field path and a reason of 1 to 200 characters",
+                ));
             }
         }
     }
@@ -813,8 +865,8 @@ async fn audit_events(
     Ok(ApiJson(AuditAck { appended }))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
-    responses((status = 200, body = AuditVerifyReport)))]
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = AuditVerifyReport), Unauthenticated, Forbidden))]
 async fn audit_verify(
     State(state): State<AppState>,
     caller: Caller,
@@ -824,24 +876,25 @@ async fn audit_verify(
 }
 
 #[utoipa::path(get, path = "/api/v1/supervisor/decisions", tag = "supervisor",
-    params(DecisionQuery), responses((status = 200, body = DecisionPage)))]
+    security(("bearer" = [])), params(DecisionQuery),
+    responses((status = 200, body = DecisionPage), Unauthenticated, Forbidden, QueryParams))]
 async fn supervisor_decisions(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<DecisionQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<ApiQuery<DecisionQuery>, AppError>,
 ) -> ApiResult<DecisionPage> {
     caller.require(&[Role::Supervisor])?;
-    let Query(query) = query?;
+    let ApiQuery(query) = query?;
     Ok(ApiJson(state.blocking(move |s| s.query_decisions(&query)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/supervisor/cases/{case_id}", tag = "supervisor",
-    params(("case_id" = String, Path, description = "case id")),
-    responses((status = 200, body = CaseHistory), (status = 404, body = kyc_proto::ApiError)))]
+    security(("bearer" = [])), params(("case_id" = CaseId, Path, description = "case id")),
+    responses((status = 200, body = CaseHistory), Unauthenticated, Forbidden, PathId))]
 async fn supervisor_case(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> ApiResult<CaseHistory> {
     caller.require(&[Role::Supervisor])?;
     let id: CaseId = parse_path_id(&raw)?;
@@ -853,9 +906,12 @@ async fn supervisor_case(
 }
 
 #[utoipa::path(post, path = "/api/v1/supervisor/verdicts", tag = "supervisor",
-    request_body = VerdictRequest,
-    responses((status = 200, body = VerdictResponse), (status = 403, body = kyc_proto::ApiError),
-              (status = 409, body = kyc_proto::ApiError)))]
+    request_body = VerdictRequest, security(("bearer" = [])),
+    responses((status = 200, body = VerdictResponse),
+              (status = 404, description = "`not_found`: no such decision", body = kyc_proto::ApiError),
+              (status = 409, description = "`conflict`: the decision has a verdict already, or \
+                  its case moved on", body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, JsonBody))]
 async fn supervisor_verdict(
     State(state): State<AppState>,
     caller: Caller,
@@ -864,25 +920,26 @@ async fn supervisor_verdict(
     caller.require(&[Role::Supervisor])?;
     let note_given = req.note.as_deref().is_some_and(|n| !n.trim().is_empty());
     if req.verdict == VerdictKind::Overturn && !note_given {
-        return Err(AppError::invalid("an overturn needs a note"));
+        return Err(AppError::rule(rules::NOTE_REQUIRED, "an overturn needs a note"));
     }
     if req.note.as_deref().is_some_and(|n| n.chars().count() > kyc_model::decision::MAX_NOTE_CHARS)
     {
-        return Err(AppError::invalid("the note is too long"));
+        return Err(AppError::rule(rules::TEXT_LENGTH, "the note is over 2000 characters"));
     }
     let user = caller.user.clone();
     Ok(ApiJson(state.blocking(move |s| s.give_verdict(&user, &req, now_ms())).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/supervisor/stats", tag = "supervisor",
-    params(StatsQuery), responses((status = 200, body = StatsResponse)))]
+    security(("bearer" = [])), params(StatsQuery),
+    responses((status = 200, body = StatsResponse), Unauthenticated, Forbidden, QueryParams))]
 async fn supervisor_stats(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<StatsQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<ApiQuery<StatsQuery>, AppError>,
 ) -> ApiResult<StatsResponse> {
     caller.require(&[Role::Supervisor])?;
-    let Query(query) = query?;
+    let ApiQuery(query) = query?;
     Ok(ApiJson(state.blocking(move |s| s.stats(&query)).await?))
 }
 
@@ -896,8 +953,8 @@ fn summary(u: UserRow) -> UserSummary {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin",
-    responses((status = 200, body = Vec<UserSummary>)))]
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UserSummary>), Unauthenticated, Forbidden))]
 async fn admin_users(State(state): State<AppState>, caller: Caller) -> ApiResult<Vec<UserSummary>> {
     caller.require(&[Role::Admin])?;
     let users = state.blocking(|s| s.list_users()).await?;
@@ -916,7 +973,10 @@ pub fn valid_username(name: &str) -> bool {
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = CreateUserRequest,
-    responses((status = 201, body = UserSummary), (status = 409, body = kyc_proto::ApiError)))]
+    security(("bearer" = [])),
+    responses((status = 201, body = UserSummary),
+              (status = 409, description = "`conflict`: the username is taken", body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, JsonBody))]
 async fn admin_create_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -924,10 +984,16 @@ async fn admin_create_user(
 ) -> Result<(StatusCode, ApiJson<UserSummary>), AppError> {
     caller.require(&[Role::Admin])?;
     if !valid_username(&req.username) {
-        return Err(AppError::invalid("username must be 3 to 64 of a-z 0-9 . _ -"));
+        return Err(AppError::rule(
+            rules::ACCOUNT_RULE,
+            "username must be 3 to 64 of a-z 0-9 . _ -",
+        ));
     }
     if req.password.expose().chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::invalid("password must have at least 12 characters"));
+        return Err(AppError::rule(
+            rules::ACCOUNT_RULE,
+            "password must have at least 12 characters",
+        ));
     }
     let cost = state.settings().password_hashing;
     let user = state
@@ -942,18 +1008,22 @@ async fn admin_create_user(
 }
 
 #[utoipa::path(patch, path = "/api/v1/admin/users/{user_id}", tag = "admin",
-    params(("user_id" = String, Path, description = "account id")), request_body = UpdateUserRequest,
-    responses((status = 200, body = UserSummary), (status = 404, body = kyc_proto::ApiError)))]
+    params(("user_id" = UserId, Path, description = "account id")), request_body = UpdateUserRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = UserSummary), Unauthenticated, Forbidden, PathId, JsonBody))]
 async fn admin_update_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     ApiJson(req): ApiJson<UpdateUserRequest>,
 ) -> ApiResult<UserSummary> {
     caller.require(&[Role::Admin])?;
     let id: UserId = parse_path_id(&raw)?;
     if req.password.as_ref().is_some_and(|p| p.expose().chars().count() < MIN_PASSWORD_CHARS) {
-        return Err(AppError::invalid("password must have at least 12 characters"));
+        return Err(AppError::rule(
+            rules::ACCOUNT_RULE,
+            "password must have at least 12 characters",
+        ));
     }
     let cost = state.settings().password_hashing;
     let user = state
@@ -971,14 +1041,16 @@ async fn admin_update_user(
     Ok(ApiJson(summary(user)))
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/policy", tag = "admin", responses((status = 200, body = Policy)))]
+#[utoipa::path(get, path = "/api/v1/admin/policy", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Policy), Unauthenticated, Forbidden))]
 async fn admin_policy(State(state): State<AppState>, caller: Caller) -> ApiResult<Policy> {
     caller.require(&[Role::Admin])?;
     Ok(ApiJson(state.policy()))
 }
 
 #[utoipa::path(put, path = "/api/v1/admin/policy", tag = "admin", request_body = Policy,
-    responses((status = 200, body = Policy), (status = 400, body = kyc_proto::ApiError)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = Policy), Unauthenticated, Forbidden, JsonBody))]
 async fn admin_set_policy(
     State(state): State<AppState>,
     caller: Caller,
@@ -986,10 +1058,13 @@ async fn admin_set_policy(
 ) -> ApiResult<Policy> {
     caller.require(&[Role::Admin])?;
     if !(10..=86_400).contains(&policy.lease_secs) || policy.retention_days > 3650 {
-        return Err(AppError::invalid("lease_secs must be 10..=86400 and retention_days 0..=3650"));
+        return Err(AppError::rule(
+            rules::OUT_OF_RANGE,
+            "lease_secs must be 10..=86400 and retention_days 0..=3650",
+        ));
     }
     if policy.four_eyes_outcomes.contains(&OutcomeCode::Escalate) {
-        return Err(AppError::invalid("an escalation cannot need confirmation"));
+        return Err(AppError::rule(rules::POLICY_RULE, "an escalation cannot need confirmation"));
     }
     let stored = policy.clone();
     state.blocking(move |s| s.set_policy(&stored)).await?;
@@ -1002,16 +1077,16 @@ async fn admin_set_policy(
     Ok(ApiJson(policy))
 }
 
-#[utoipa::path(post, path = "/api/v1/admin/purge", tag = "admin",
-    responses((status = 200, body = PurgeReport)))]
+#[utoipa::path(post, path = "/api/v1/admin/purge", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = PurgeReport), Unauthenticated, Forbidden))]
 async fn admin_purge(State(state): State<AppState>, caller: Caller) -> ApiResult<PurgeReport> {
     caller.require(&[Role::Admin])?;
     Ok(ApiJson(state.purge_now().await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/needs-attention", tag = "admin",
-    responses((status = 200, body = NeedsAttentionList), (status = 401, body = kyc_proto::ApiError),
-              (status = 403, body = kyc_proto::ApiError)))]
+    security(("bearer" = [])),
+    responses((status = 200, body = NeedsAttentionList), Unauthenticated, Forbidden))]
 async fn admin_needs_attention(
     State(state): State<AppState>,
     caller: Caller,

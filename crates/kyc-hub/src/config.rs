@@ -71,7 +71,8 @@ pub struct HubConfig {
     pub login_limits: LoginLimits,
     /// Largest JSON body of ordinary endpoints, in bytes.
     pub json_body_limit: usize,
-    /// Largest intake body (a case with its base64 media), in bytes.
+    /// Largest intake body (a case with its base64 media), in bytes; per-object limits are
+    /// `kyc_proto::limits`, whatever this is.
     pub intake_body_limit: usize,
     /// How often the running hub applies the retention purge by itself (`None`: only on
     /// demand, through the admin endpoint or `kyc-hub purge`).
@@ -88,8 +89,8 @@ impl HubConfig {
             password_hashing: PasswordHashing::Production,
             sessions: SessionTimes::default(),
             login_limits: LoginLimits::default(),
-            json_body_limit: 1024 * 1024,
-            intake_body_limit: 64 * 1024 * 1024,
+            json_body_limit: kyc_proto::limits::MAX_JSON_BODY_BYTES,
+            intake_body_limit: kyc_proto::limits::MAX_INTAKE_BODY_BYTES,
             purge_interval: Some(Duration::from_secs(3600)),
         }
     }

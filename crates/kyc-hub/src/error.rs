@@ -61,6 +61,17 @@ impl AppError {
     pub fn body(&self) -> &ApiError {
         &self.body
     }
+
+    /// The same error with a stable rule code (see [`rules`]).
+    pub fn with_rule(mut self, rule: &'static str) -> Self {
+        self.body.rule = Some(rule.to_owned());
+        self
+    }
+
+    /// 400 `invalid` for a rule JSON Schema cannot express, with its rule code.
+    pub fn rule(rule: &'static str, message: impl Into<String>) -> Self {
+        Self::invalid(message).with_rule(rule)
+    }
 }
 
 impl IntoResponse for AppError {
@@ -82,40 +93,98 @@ impl From<StoreError> for AppError {
 }
 
 impl From<JsonRejection> for AppError {
+    // Nothing of serde's text is passed on as it is: it can quote the submitted value (`invalid
+    // type: string "…"`, `unknown field `…``). The answer names the field path and the rule.
     fn from(r: JsonRejection) -> Self {
-        let status = r.status();
-        match r {
-            JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => {
-                AppError::new(status, ErrorCode::PayloadTooLarge, "request body too large")
+        match &r {
+            JsonRejection::BytesRejection(_) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                payload_too_large()
             }
             JsonRejection::MissingJsonContentType(_) => AppError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorCode::Invalid,
                 "expected content-type application/json",
-            ),
-            // serde's message names the field and the rule; it echoes at most the caller's
-            // own input back to the caller, and is never logged.
-            JsonRejection::JsonDataError(e) => AppError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::Invalid,
-                format!("invalid request: {}", e.body_text()),
-            ),
-            JsonRejection::JsonSyntaxError(_) => AppError::invalid("malformed JSON"),
-            _ => AppError::invalid("unreadable request body"),
+            )
+            .with_rule(rules::CONTENT_TYPE),
+            JsonRejection::JsonDataError(e) => {
+                let (rule, message) = crate::rejection::describe_data_error(e);
+                // A date the schema allows but the calendar lacks is a rule, not a mismatch.
+                let status = if rule == rules::CALENDAR_DATE {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                AppError::new(status, ErrorCode::Invalid, message).with_rule(rule)
+            }
+            JsonRejection::JsonSyntaxError(e) => AppError::invalid(format!(
+                "the body is not well-formed JSON{}",
+                crate::rejection::syntax_position(e)
+            ))
+            .with_rule(rules::MALFORMED_JSON),
+            _ => AppError::invalid("the request body could not be read")
+                .with_rule(rules::UNREADABLE_BODY),
         }
     }
 }
 
 impl From<PathRejection> for AppError {
     fn from(_: PathRejection) -> Self {
-        AppError::invalid("invalid path parameter")
+        AppError::invalid("a path parameter is not a valid id").with_rule(rules::ID_SYNTAX)
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
-        AppError::invalid(format!("invalid query: {}", r.body_text()))
+        let (rule, message) = crate::rejection::describe_query_error(&r);
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid, message).with_rule(rule)
     }
+}
+
+/// Stable rule codes of `invalid` errors (the `rule` of [`ApiError`]). Clients branch and log
+/// on these; messages are for people.
+pub mod rules {
+    /// The body is not JSON.
+    pub const MALFORMED_JSON: &str = "malformed_json";
+    /// The body could not be read (aborted upload, bad encoding).
+    pub const UNREADABLE_BODY: &str = "unreadable_body";
+    /// The content type is not `application/json`.
+    pub const CONTENT_TYPE: &str = "content_type";
+    /// A required field is absent.
+    pub const MISSING_FIELD: &str = "missing_field";
+    /// A field the schema does not have.
+    pub const UNKNOWN_FIELD: &str = "unknown_field";
+    /// A field given twice.
+    pub const DUPLICATE_FIELD: &str = "duplicate_field";
+    /// A value of the wrong JSON type.
+    pub const WRONG_TYPE: &str = "wrong_type";
+    /// A string outside its enumeration.
+    pub const UNKNOWN_VARIANT: &str = "unknown_variant";
+    /// A value outside its range or format.
+    pub const INVALID_VALUE: &str = "invalid_value";
+    /// An array or tuple of the wrong length.
+    pub const INVALID_LENGTH: &str = "invalid_length";
+    /// A date that does not exist (day 366 of a common year): 400, the schema cannot say it.
+    pub const CALENDAR_DATE: &str = "calendar_date";
+    /// An id outside `[A-Za-z0-9_-]{1,64}`.
+    pub const ID_SYNTAX: &str = "id_syntax";
+    /// A batch or list with too few or too many items.
+    pub const BATCH_SIZE: &str = "batch_size";
+    /// A number outside the documented range.
+    pub const OUT_OF_RANGE: &str = "out_of_range";
+    /// A text too long or too short.
+    pub const TEXT_LENGTH: &str = "text_length";
+    /// Media data that is not standard base64.
+    pub const BASE64: &str = "base64";
+    /// A media object over its size limit (see `kyc_proto::limits`).
+    pub const MEDIA_TOO_LARGE: &str = "media_too_large";
+    /// The case breaks an intake rule the schema cannot state (the message names it).
+    pub const CASE_RULE: &str = "case_rule";
+    /// An overturn verdict without a note.
+    pub const NOTE_REQUIRED: &str = "note_required";
+    /// A policy combination that is not allowed.
+    pub const POLICY_RULE: &str = "policy_rule";
+    /// Account fields breaking their rules (handle syntax, password length).
+    pub const ACCOUNT_RULE: &str = "account_rule";
 }
 
 /// 413 when the body limit layer refuses a body before any extractor runs.

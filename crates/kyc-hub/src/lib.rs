@@ -17,6 +17,7 @@
 #![deny(unsafe_code)]
 
 pub mod api;
+pub mod api_doc;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -26,6 +27,7 @@ pub mod error;
 pub mod media;
 pub mod media_check;
 pub mod ops;
+pub mod rejection;
 pub mod server;
 pub mod store;
 pub mod time_util;

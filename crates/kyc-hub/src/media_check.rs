@@ -123,6 +123,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn media_limits_are_the_wire_contracts() {
+        let limits = limits();
+        assert_eq!(limits.max_bytes as u64, kyc_proto::limits::MAX_IMAGE_BYTES);
+        assert_eq!(limits.max_pixels as u64, kyc_proto::limits::MAX_IMAGE_PIXELS);
+        assert_eq!(limits.max_video_bytes as u64, kyc_proto::limits::MAX_VIDEO_BYTES);
+    }
+
+    #[test]
     fn garbage_and_mislabelled_bytes_break_named_rules() {
         let limits = limits();
         let jpeg = crate::demo::demo_jpeg(b"unit test run");

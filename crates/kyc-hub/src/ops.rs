@@ -272,3 +272,19 @@ pub fn seed(
     }
     Ok(SeedReport { accounts, cases: n })
 }
+
+/// Opens a session for an account straight in the store, as a successful sign-in does, and
+/// returns its bearer token. For tests and tools that need a token independent of the login
+/// request's shape. It skips the password, so it is only for callers that already hold the
+/// data directory (who could add an account as well).
+pub fn issue_session(
+    store: &dyn Store,
+    username: &str,
+    lifetime: std::time::Duration,
+) -> Result<Zeroizing<String>, OpsError> {
+    let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
+    let (token, hash) = crate::crypto::new_token();
+    let now = now_ms();
+    store.create_session(&hash, &user.id, now, now + lifetime.as_millis() as i64)?;
+    Ok(token)
+}

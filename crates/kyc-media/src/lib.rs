@@ -52,13 +52,15 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 40 MB images, 100 megapixels, 300 MB videos, 512 MiB of decoder memory (a 100 MP image
-    /// decoded as RGBA needs 400 MB).
+    /// The product's media limits, the same as `kyc_proto::limits` (the hub's test
+    /// `media_limits_are_the_wire_contracts` keeps them equal): 16 MiB images, 100 megapixels,
+    /// 48 MiB videos, and 512 MiB of decoder memory (a 100 MP image decoded as RGBA needs
+    /// 400 MB).
     fn default() -> Self {
         Self {
-            max_bytes: 40_000_000,
+            max_bytes: 16 * 1024 * 1024,
             max_pixels: 100_000_000,
-            max_video_bytes: 300_000_000,
+            max_video_bytes: 48 * 1024 * 1024,
             max_alloc: 512 * 1024 * 1024,
         }
     }

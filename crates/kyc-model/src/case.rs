@@ -9,6 +9,7 @@ use crate::verification::VerificationResult;
 
 /// The kinds of real-name authentication the source instructions describe (DESIGN §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// Individual, mainland ID card plus a face video.
@@ -59,6 +60,7 @@ impl CaseKind {
 
 /// How urgently a case should be reviewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Ordinary.
@@ -69,6 +71,7 @@ pub enum Priority {
 
 /// The kinds of evidence a case can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// Mainland resident ID card, portrait side (name, number, address, photo).
@@ -102,6 +105,7 @@ impl DocumentKind {
 
 /// Whose document it is. Enterprise cases carry documents of several people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
     /// The applicant (a person, or the enterprise itself).
@@ -115,6 +119,7 @@ pub enum Subject {
 /// The values read off a document (by the upstream system's OCR or typed by the applicant).
 /// All optional: which fields a document has depends on its kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DocumentFields {
     /// Name of the person (or company, for a business licence) as printed.
@@ -123,6 +128,7 @@ pub struct DocumentFields {
     /// card number, USCC).
     pub number: Option<String>,
     /// Date the document expires; `None` for documents without expiry (or "long-term").
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::WireDate>))]
     pub expires_on: Option<Date>,
     /// Machine-readable zone lines, for passports (TD3) and ID-style documents (TD1).
     pub mrz: Option<Vec<String>>,
@@ -134,6 +140,7 @@ pub struct DocumentFields {
 
 /// One piece of evidence: its kind, whose it is, what it says, and its media.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// What the document is.
@@ -149,6 +156,7 @@ pub struct Document {
 
 /// The applicant's own declared data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Applicant {
     /// A natural person.
@@ -187,6 +195,7 @@ pub enum Applicant {
 
 /// A whole case as the workstation holds it (payload only: media bytes travel separately).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     /// Opaque id.
@@ -196,10 +205,12 @@ pub struct Case {
     /// Review priority.
     pub priority: Priority,
     /// The day the applicant submitted; checks of age and expiry are made against it.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::WireDate))]
     pub submitted_on: Date,
     /// The applicant's declared data.
     pub applicant: Applicant,
-    /// The evidence.
+    /// The evidence (at least one document).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub documents: Vec<Document>,
     /// Results from third-party verification authorities.
     pub verifications: Vec<VerificationResult>,

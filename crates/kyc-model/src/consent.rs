@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 /// Which version of the real-name authentication instructions the applicant accepted, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// Version label of the instructions accepted (for example `"2021-12-30"`).

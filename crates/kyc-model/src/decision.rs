@@ -12,6 +12,7 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 
 /// What the reviewer decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Outcome {
     /// The applicant is verified.
@@ -46,6 +47,7 @@ impl Outcome {
 
 /// A decision as recorded by the workstation and sent to the hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// The case decided.
@@ -53,6 +55,7 @@ pub struct Decision {
     /// What was decided.
     pub outcome: Outcome,
     /// Free-text note (personal data: sealed at rest, never logged).
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: Option<String>,
     /// When the reviewer decided (the workstation's clock: shown, never used for statistics).
     #[serde(with = "time::serde::rfc3339")]
@@ -67,6 +70,7 @@ pub struct Decision {
 
 /// A rule a decision breaks. Names the rule only.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum DecisionError {
     /// The case has no consent record that permits approval.

@@ -13,6 +13,8 @@ pub mod consent;
 pub mod decision;
 pub mod ids;
 pub mod reason;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod state;
 pub mod verification;
 

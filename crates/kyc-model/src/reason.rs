@@ -16,6 +16,21 @@ macro_rules! reason_codes {
             )*
         }
 
+        // By hand: the derive does not see `serde(rename)` through the macro's fragments.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for ReasonCode {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),*]))
+                    .description(Some("a reason code of the catalogue (R01 ... R99)"))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for ReasonCode {}
+
         impl ReasonCode {
             /// Every reason, in catalogue order.
             pub const ALL: &'static [ReasonCode] = &[$(ReasonCode::$variant),*];

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A case's state on the hub.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// Waiting for a reviewer.

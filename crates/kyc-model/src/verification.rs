@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One authority's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerificationResult {
     /// Name of the authority that answered (an organisation, not a person).
@@ -14,6 +15,7 @@ pub struct VerificationResult {
 
 /// The kinds of third-party verification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Verification {
     /// The ID authority's check that the name and ID number belong together.
@@ -24,8 +26,10 @@ pub enum Verification {
     /// Face comparison between the document portrait and the face photo or video.
     FaceSimilarity {
         /// Similarity score, 0 to 100.
+        #[cfg_attr(feature = "openapi", schema(maximum = 255))]
         score: u8,
         /// Score at or above which the authority considers it the same person.
+        #[cfg_attr(feature = "openapi", schema(maximum = 255))]
         threshold: u8,
     },
     /// Bank four-element verification: name, ID number, card number and phone number.

@@ -13,7 +13,6 @@ use crate::supervisor::OutcomeCode;
 #[serde(deny_unknown_fields)]
 pub struct UserSummary {
     /// Account id.
-    #[schema(value_type = String)]
     pub id: UserId,
     /// Login handle.
     pub username: String,
@@ -31,10 +30,12 @@ pub struct UserSummary {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// Login handle: 3..=64 of `[a-z0-9._-]`.
+    #[schema(pattern = "^[a-z0-9._-]{3,64}$")]
     pub username: String,
     /// Role.
     pub role: Role,
     /// Initial password, at least 12 characters.
+    #[schema(value_type = String, format = Password, min_length = 12)]
     pub password: Secret,
 }
 
@@ -45,8 +46,9 @@ pub struct UpdateUserRequest {
     /// Disable (kills every session) or enable again.
     #[serde(default)]
     pub disabled: Option<bool>,
-    /// New password (kills every session).
+    /// New password, at least 12 characters (kills every session).
     #[serde(default)]
+    #[schema(value_type = Option<String>, format = Password, min_length = 12)]
     pub password: Option<Secret>,
 }
 
@@ -55,8 +57,10 @@ pub struct UpdateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Lease length in seconds, 10..=86400.
+    #[schema(minimum = 10, maximum = 86400)]
     pub lease_secs: u32,
     /// Days after the final decision before media and personal fields are purged, 0..=3650.
+    #[schema(maximum = 3650)]
     pub retention_days: u32,
     /// Outcomes that need a second person's confirmation (a supervisor's `agree` verdict)
     /// before the case is decided for good.

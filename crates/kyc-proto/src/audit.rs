@@ -7,11 +7,15 @@ use time::OffsetDateTime;
 /// Longest free text (a reveal reason, a field name) accepted in an audit event.
 pub const MAX_AUDIT_TEXT_CHARS: usize = 200;
 
+/// Most events in one audit batch.
+pub const MAX_AUDIT_BATCH: usize = 500;
+
 /// `POST /api/v1/audit/events`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditBatch {
-    /// Events in the order they happened (at most 500).
+    /// Events in the order they happened, 1..=[`MAX_AUDIT_BATCH`].
+    #[schema(min_items = 1, max_items = 500)]
     pub events: Vec<AuditEventIn>,
 }
 
@@ -20,7 +24,6 @@ pub struct AuditBatch {
 #[serde(deny_unknown_fields)]
 pub struct AuditEventIn {
     /// The case concerned.
-    #[schema(value_type = String)]
     pub case_id: CaseId,
     /// What happened.
     pub kind: AuditEventKind,
@@ -38,19 +41,21 @@ pub enum AuditEventKind {
     /// A masked field was revealed.
     FieldRevealed {
         /// Which field (a field path such as `applicant.id_number`, never its value).
+        #[schema(pattern = "^[a-z0-9_.]{1,64}$")]
         field: String,
-        /// The reason the reviewer gave.
+        /// The reason the reviewer gave: 1 to 200 characters, not only white space.
+        #[schema(max_length = 200, pattern = "\\S")]
         reason: String,
     },
     /// A media object was displayed.
     MediaViewed {
         /// Which one.
-        #[schema(value_type = String)]
         media_id: MediaId,
     },
     /// Pending decisions were discarded offline, after a typed confirmation.
     DecisionsDiscarded {
         /// How many.
+        #[schema(maximum = 4294967295_u32)]
         count: u32,
     },
 }
@@ -73,10 +78,8 @@ pub struct AuditRecord {
     #[serde(with = "time::serde::rfc3339")]
     pub recorded_at: OffsetDateTime,
     /// Who caused it (none for the hub itself, e.g. a purge).
-    #[schema(value_type = Option<String>)]
     pub actor: Option<UserId>,
     /// The case concerned.
-    #[schema(value_type = Option<String>)]
     pub case_id: Option<CaseId>,
     /// What happened.
     pub kind: AuditRecordKind,
@@ -119,7 +122,6 @@ pub enum AuditRecordKind {
     /// The hub served a media object to a supervisor auditing the case.
     MediaAudited {
         /// Which one.
-        #[schema(value_type = String)]
         media_id: MediaId,
     },
     /// Retention purged the case's media and personal fields.

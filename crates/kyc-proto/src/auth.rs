@@ -57,7 +57,6 @@ pub struct LoginResponse {
     /// Opaque bearer token (256 random bits, URL-safe base64). The hub stores only its hash.
     pub token: Secret,
     /// The account.
-    #[schema(value_type = String)]
     pub user: UserId,
     /// Its role.
     pub role: Role,
@@ -73,7 +72,6 @@ pub struct LoginResponse {
 #[serde(deny_unknown_fields)]
 pub struct Me {
     /// The account.
-    #[schema(value_type = String)]
     pub user: UserId,
     /// Account name.
     pub username: String,

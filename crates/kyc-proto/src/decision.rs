@@ -9,12 +9,17 @@ pub const MAX_DECISION_BATCH: usize = 100;
 
 /// A client-chosen key that makes a decision push idempotent: the hub applies a key once.
 /// Same alphabet and length rules as the model's ids (`[A-Za-z0-9_-]{1,64}`).
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String)]
 pub struct IdempotencyKey(String);
+
+impl utoipa::PartialSchema for IdempotencyKey {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        kyc_model::schema::id_schema("a client-chosen key: 1 to 64 of A-Z a-z 0-9 _ -")
+    }
+}
+
+impl utoipa::ToSchema for IdempotencyKey {}
 
 impl IdempotencyKey {
     /// Parses a key.
@@ -48,6 +53,7 @@ impl From<IdempotencyKey> for String {
 #[serde(deny_unknown_fields)]
 pub struct DecisionBatch {
     /// 1..=[`MAX_DECISION_BATCH`] items, applied in order, each on its own.
+    #[schema(min_items = 1, max_items = 100)]
     pub items: Vec<DecisionItem>,
 }
 
@@ -58,7 +64,6 @@ pub struct DecisionItem {
     /// Applied once, however often it is sent.
     pub idempotency_key: IdempotencyKey,
     /// The decision (see `kyc_model::Decision`).
-    #[schema(value_type = Object)]
     pub decision: Decision,
 }
 
@@ -90,7 +95,6 @@ pub enum DecisionStatus {
         decision_id: i64,
         /// The case's state after it (`decided`, `awaiting_confirmation`, or `open` after an
         /// escalation).
-        #[schema(value_type = String)]
         case_state: CaseState,
         /// When the hub recorded it.
         #[serde(with = "time::serde::rfc3339")]
@@ -101,7 +105,6 @@ pub enum DecisionStatus {
         /// The decision recorded the first time.
         decision_id: i64,
         /// The case's state recorded the first time.
-        #[schema(value_type = String)]
         case_state: CaseState,
         /// When it was first recorded.
         #[serde(with = "time::serde::rfc3339")]

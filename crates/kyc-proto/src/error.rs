@@ -16,7 +16,10 @@ pub enum ErrorCode {
     NotFound,
     /// The request clashes with the current state (duplicate id, lease lost, ...). (409)
     Conflict,
-    /// Malformed JSON, an unknown field, a bad id or a value breaking a rule. (400/422)
+    /// The request breaks a rule; `rule` says which. 422: the body or query does not match
+    /// the schema (wrong type, unknown or missing field); 400: malformed JSON, a bad id in the
+    /// path, or a rule the schema cannot express (check digits, media matching documents);
+    /// 415: the body is not `application/json`; 405: the method does not exist on the path.
     Invalid,
     /// Too many attempts; retry later. (429)
     RateLimited,
@@ -56,22 +59,37 @@ impl std::fmt::Display for ErrorCode {
 }
 
 /// The JSON body of every error response. `message` is for people and names rules, fields and
-/// ids, never personal data or internals.
+/// ids, never values, personal data or internals. Clients act on `code` (and `rule`), and log
+/// those, not `message`.
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, thiserror::Error,
 )]
 #[serde(deny_unknown_fields)]
-#[error("{code}: {message}")]
+#[error("the hub answered {code}")]
 pub struct ApiError {
     /// What went wrong.
     pub code: ErrorCode,
-    /// A short explanation.
+    /// A short explanation naming fields and rules, never values.
     pub message: String,
+    /// For `invalid`: the stable code of the rule broken (`wrong_type`, `missing_field`,
+    /// `id_syntax`, `batch_size`, `case_rule`, ...), absent when there is none to name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    pub rule: Option<String>,
 }
 
 impl ApiError {
     /// An error with a code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), rule: None }
+    }
+
+    /// What a client may log: the code, and the rule when there is one. Never the message,
+    /// which is meant for people and comes from another process.
+    pub fn log_code(&self) -> String {
+        match &self.rule {
+            Some(rule) => format!("{}/{rule}", self.code),
+            None => self.code.as_str().to_owned(),
+        }
     }
 }

@@ -7,15 +7,18 @@ use time::OffsetDateTime;
 /// Most cases one lease call grants.
 pub const MAX_LEASE_BATCH: u32 = 50;
 
+/// Most case ids one renew or release call lists.
+pub const MAX_CASE_LIST: usize = 200;
+
 /// `POST /api/v1/leases`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaseRequest {
     /// Up to this many cases, 1..=[`MAX_LEASE_BATCH`].
+    #[schema(minimum = 1, maximum = 50)]
     pub max_cases: u32,
     /// Only cases of this kind.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub kind: Option<CaseKind>,
 }
 
@@ -32,7 +35,6 @@ pub struct LeaseGrant {
 #[serde(deny_unknown_fields)]
 pub struct LeasedCase {
     /// The payload (see `kyc_model::Case`).
-    #[schema(value_type = Object)]
     pub case: Case,
     /// The lease ends then unless renewed.
     #[serde(with = "time::serde::rfc3339")]
@@ -46,13 +48,14 @@ pub struct LeasedCase {
 #[serde(deny_unknown_fields)]
 pub struct MediaManifest {
     /// Media id.
-    #[schema(value_type = String)]
     pub id: MediaId,
-    /// Content type.
+    /// Content type, one of [`crate::ALLOWED_CONTENT_TYPES`].
+    #[schema(schema_with = crate::intake::content_type_schema)]
     pub content_type: String,
     /// Plaintext size in bytes.
     pub size: u64,
     /// SHA-256 of the plaintext, lowercase hex.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub sha256: String,
 }
 
@@ -60,8 +63,8 @@ pub struct MediaManifest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenewRequest {
-    /// Cases whose leases the caller holds.
-    #[schema(value_type = Vec<String>)]
+    /// Cases whose leases the caller holds, 1..=[`MAX_CASE_LIST`].
+    #[schema(min_items = 1, max_items = 200)]
     pub case_ids: Vec<CaseId>,
 }
 
@@ -72,7 +75,6 @@ pub struct RenewResponse {
     /// Leases renewed, with their new expiry.
     pub renewed: Vec<RenewedLease>,
     /// Cases whose lease the caller no longer holds (expired and taken, decided, unknown).
-    #[schema(value_type = Vec<String>)]
     pub lost: Vec<CaseId>,
 }
 
@@ -81,7 +83,6 @@ pub struct RenewResponse {
 #[serde(deny_unknown_fields)]
 pub struct RenewedLease {
     /// The case.
-    #[schema(value_type = String)]
     pub case_id: CaseId,
     /// New expiry.
     #[serde(with = "time::serde::rfc3339")]
@@ -92,8 +93,8 @@ pub struct RenewedLease {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseRequest {
-    /// Cases to give back.
-    #[schema(value_type = Vec<String>)]
+    /// Cases to give back, 1..=[`MAX_CASE_LIST`].
+    #[schema(min_items = 1, max_items = 200)]
     pub case_ids: Vec<CaseId>,
 }
 
@@ -102,9 +103,7 @@ pub struct ReleaseRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReleaseResponse {
     /// Released now.
-    #[schema(value_type = Vec<String>)]
     pub released: Vec<CaseId>,
     /// Not held by the caller (nothing done).
-    #[schema(value_type = Vec<String>)]
     pub not_held: Vec<CaseId>,
 }

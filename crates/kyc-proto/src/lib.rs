@@ -20,6 +20,7 @@ pub mod decision;
 pub mod error;
 pub mod intake;
 pub mod lease;
+pub mod limits;
 pub mod routes;
 pub mod secret;
 pub mod supervisor;
@@ -31,7 +32,7 @@ pub use attention::{
 };
 pub use audit::{
     AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditRecord, AuditRecordKind,
-    AuditVerifyReport, MAX_AUDIT_TEXT_CHARS,
+    AuditVerifyReport, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
 };
 pub use auth::{LoginRequest, LoginResponse, Me, Role};
 pub use decision::{
@@ -41,8 +42,8 @@ pub use decision::{
 pub use error::{ApiError, ErrorCode};
 pub use intake::{ALLOWED_CONTENT_TYPES, IntakeCase, IntakeMedia, IntakeResponse};
 pub use lease::{
-    LeaseGrant, LeaseRequest, LeasedCase, MAX_LEASE_BATCH, MediaManifest, ReleaseRequest,
-    ReleaseResponse, RenewRequest, RenewResponse, RenewedLease,
+    LeaseGrant, LeaseRequest, LeasedCase, MAX_CASE_LIST, MAX_LEASE_BATCH, MediaManifest,
+    ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease,
 };
 pub use secret::Secret;
 pub use supervisor::{

@@ -74,28 +74,24 @@ pub enum VerdictState {
 #[into_params(parameter_in = Query)]
 pub struct DecisionQuery {
     /// Only this reviewer's decisions.
-    #[param(value_type = Option<String>)]
     pub reviewer: Option<UserId>,
     /// Only this outcome.
-    #[param(value_type = Option<String>)]
     pub outcome: Option<OutcomeCode>,
     /// Only cases of this kind.
-    #[param(value_type = Option<String>)]
     pub kind: Option<CaseKind>,
     /// Recorded at or after (RFC 3339).
     #[serde(default, with = "time::serde::rfc3339::option")]
-    #[param(value_type = Option<String>)]
     pub from: Option<OffsetDateTime>,
     /// Recorded before (RFC 3339).
     #[serde(default, with = "time::serde::rfc3339::option")]
-    #[param(value_type = Option<String>)]
     pub to: Option<OffsetDateTime>,
     /// Only decisions in this verdict state.
-    #[param(value_type = Option<String>)]
     pub verdict: Option<VerdictState>,
     /// Page size, 1..=200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// Records to skip (default 0).
+    #[param(maximum = 9223372036854775807_i64)]
     pub offset: Option<u64>,
 }
 
@@ -118,16 +114,12 @@ pub struct DecisionRecord {
     /// Decision number.
     pub decision_id: i64,
     /// Case decided.
-    #[schema(value_type = String)]
     pub case_id: CaseId,
     /// Its kind.
-    #[schema(value_type = String)]
     pub kind: CaseKind,
     /// Who decided.
-    #[schema(value_type = String)]
     pub reviewer: UserId,
     /// The decision (its note is removed once the case is purged).
-    #[schema(value_type = Object)]
     pub decision: Decision,
     /// When the hub recorded it.
     #[serde(with = "time::serde::rfc3339")]
@@ -147,7 +139,6 @@ pub struct VerdictRecord {
     /// Agree or overturn.
     pub verdict: VerdictKind,
     /// Supervisor.
-    #[schema(value_type = String)]
     pub supervisor: UserId,
     /// Note.
     pub note: Option<String>,
@@ -181,10 +172,12 @@ impl VerdictKind {
 #[serde(deny_unknown_fields)]
 pub struct VerdictRequest {
     /// Decision judged (never one the supervisor made).
+    #[schema(minimum = 1, maximum = 9223372036854775807_i64)]
     pub decision_id: i64,
     /// Agree or overturn.
     pub verdict: VerdictKind,
     /// Required for an overturn, at most 2000 characters.
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -193,7 +186,6 @@ pub struct VerdictRequest {
 #[serde(deny_unknown_fields)]
 pub struct VerdictResponse {
     /// The case's state after the verdict.
-    #[schema(value_type = String)]
     pub case_state: CaseState,
 }
 
@@ -202,16 +194,12 @@ pub struct VerdictResponse {
 #[serde(deny_unknown_fields)]
 pub struct CaseHistory {
     /// The case id.
-    #[schema(value_type = String)]
     pub case_id: CaseId,
     /// Its kind.
-    #[schema(value_type = String)]
     pub kind: CaseKind,
     /// Its state.
-    #[schema(value_type = String)]
     pub state: CaseState,
     /// The payload; absent once purged.
-    #[schema(value_type = Option<Object>)]
     pub case: Option<Case>,
     /// Its media (empty once purged); a supervisor may download them.
     pub media: Vec<MediaManifest>,
@@ -228,11 +216,9 @@ pub struct CaseHistory {
 pub struct StatsQuery {
     /// Decisions recorded at or after (RFC 3339).
     #[serde(default, with = "time::serde::rfc3339::option")]
-    #[param(value_type = Option<String>)]
     pub from: Option<OffsetDateTime>,
     /// Decisions recorded before (RFC 3339).
     #[serde(default, with = "time::serde::rfc3339::option")]
-    #[param(value_type = Option<String>)]
     pub to: Option<OffsetDateTime>,
 }
 
@@ -249,7 +235,6 @@ pub struct StatsResponse {
 #[serde(deny_unknown_fields)]
 pub struct ReviewerStats {
     /// The reviewer.
-    #[schema(value_type = String)]
     pub reviewer: UserId,
     /// Decisions recorded.
     pub decisions: u64,

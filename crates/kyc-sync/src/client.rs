@@ -132,7 +132,11 @@ async fn error_of(resp: reqwest::Response) -> SyncError {
     let status = resp.status();
     let body = resp.bytes().await.unwrap_or_default();
     match serde_json::from_slice::<ApiError>(&body) {
-        Ok(api) => SyncError::from_api(api.code, api.message),
+        Ok(api) => {
+            // The code and rule only: the message is the hub's prose.
+            tracing::debug!(status = status.as_u16(), error = %api.log_code(), "hub refused");
+            SyncError::from_api(&api)
+        }
         Err(_) if status.is_server_error() => {
             SyncError::Unavailable { reason: format!("status {}", status.as_u16()) }
         }

@@ -3,7 +3,7 @@
 //! could quote a URL with credentials in unusual setups).
 
 use kyc_model::MediaId;
-use kyc_proto::ErrorCode;
+use kyc_proto::{ApiError, ErrorCode};
 use kyc_vault::VaultError;
 
 /// What went wrong, as the UI acts on it.
@@ -36,11 +36,12 @@ pub enum SyncError {
     /// The caller no longer holds the lease on a case.
     #[error("the lease on the case was lost")]
     LeaseLost,
-    /// The hub refused the request as breaking a rule (the rule's code or the hub's message,
-    /// which never carries personal data).
+    /// The hub refused the request as breaking a rule.
     #[error("the hub refused the request as invalid: {rule}")]
     Invalid {
-        /// The rule broken.
+        /// The rule broken, as a stable code: the hub's `rule` (`wrong_type`, `batch_size`,
+        /// ...), or its error code when it names none. Never the hub's message, which comes
+        /// from another process and is not ours to log.
         rule: String,
     },
     /// Too many attempts; try later.
@@ -105,13 +106,20 @@ impl SyncError {
         matches!(self, SyncError::Unavailable { .. } | SyncError::RateLimited)
     }
 
-    /// Maps an error code from the hub.
-    pub(crate) fn from_api(code: ErrorCode, message: String) -> SyncError {
+    /// Maps an error from the hub by its code and rule; its message is dropped.
+    pub(crate) fn from_api(api: &ApiError) -> SyncError {
+        let code = api.code;
         match code {
             ErrorCode::Unauthorized => SyncError::Unauthorized,
             ErrorCode::AccountRevoked => SyncError::AccountRevoked,
             ErrorCode::Forbidden => SyncError::Forbidden,
-            ErrorCode::Invalid | ErrorCode::PayloadTooLarge => SyncError::Invalid { rule: message },
+            ErrorCode::Invalid | ErrorCode::PayloadTooLarge => SyncError::Invalid {
+                rule: api
+                    .rule
+                    .clone()
+                    .filter(|r| is_rule_code(r))
+                    .unwrap_or_else(|| code.as_str().to_owned()),
+            },
             ErrorCode::RateLimited => SyncError::RateLimited,
             ErrorCode::Unavailable | ErrorCode::Internal => {
                 SyncError::Unavailable { reason: format!("hub answered {code}") }
@@ -119,4 +127,12 @@ impl SyncError {
             other => SyncError::Hub { code: other },
         }
     }
+}
+
+/// Whether a hub's `rule` has the documented form (`[a-z][a-z0-9_]{0,63}`): anything else is
+/// not a rule code and is not kept.
+fn is_rule_code(rule: &str) -> bool {
+    (1..=64).contains(&rule.len())
+        && rule.starts_with(|c: char| c.is_ascii_lowercase())
+        && rule.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }

@@ -75,7 +75,7 @@ pub struct SyncOptions {
     pub case_concurrency: usize,
     /// Tries per media download on transient failures before the case is given up.
     pub download_attempts: u32,
-    /// Limits for decoding images and checking videos.
+    /// Limits for decoding images and checking videos (default: the product's limits, as in `kyc_proto::limits`).
     pub media_limits: kyc_media::Limits,
     /// Backoff of the push loop.
     pub backoff: Backoff,

@@ -72,8 +72,9 @@ async fn query_history_verdicts_and_stats() {
     assert_eq!((page2.items.len(), page2.next_offset), (2, None));
     let future: DecisionPage = q("from=2999-01-01T00:00:00Z").await.json();
     assert_eq!(future.total, 0);
-    q("outcome=maybe").await.expect_error(400, "invalid");
-    q("from=yesterday").await.expect_error(400, "invalid");
+    // A query string that does not match the parameters' schema is 422, like a JSON body.
+    q("outcome=maybe").await.expect_error(422, "invalid");
+    q("from=yesterday").await.expect_error(422, "invalid");
 
     // Verdicts: an overturn needs a note; a decision is judged once.
     let verdict = |decision_id, verdict, note: Option<&str>| VerdictRequest {
