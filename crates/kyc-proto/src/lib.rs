@@ -24,8 +24,8 @@ pub mod supervisor;
 
 pub use admin::{CreateUserRequest, Policy, PurgeReport, UpdateUserRequest, UserSummary};
 pub use audit::{
-    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditRecord, AuditRecordKind,
-    AuditVerifyReport, MAX_AUDIT_TEXT_CHARS,
+    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventResult, AuditEventStatus,
+    AuditRecord, AuditRecordKind, AuditVerifyReport, MAX_AUDIT_TEXT_CHARS, PolicyFieldChange,
 };
 pub use auth::{LoginRequest, LoginResponse, Me, Role};
 pub use decision::{
