@@ -14,15 +14,15 @@ use axum::routing::{get, post};
 use base64::Engine;
 use kyc_model::{CaseId, CaseState, MediaId, UserId};
 use kyc_proto::{
-    AuditAck, AuditBatch, AuditEventKind, AuditRecordKind, AuditVerifyReport, CaseHistory,
-    CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionPage,
-    DecisionQuery, DecisionResult, ErrorCode, Health, IntakeCase, IntakeResponse, LeaseGrant,
-    LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
-    MAX_CASE_LIST, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, MediaProblemOutcome,
-    MediaProblemReport, MediaProblemResponse, NeedsAttentionList, OutcomeCode, Policy, PurgeReport,
-    ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery,
-    StatsResponse, UpdateUserRequest, UserSummary, VerdictKind, VerdictRequest, VerdictResponse,
-    routes,
+    AuditAck, AuditBatch, AuditEventKind, AuditEventResult, AuditEventStatus, AuditRecordKind,
+    AuditVerifyReport, CaseHistory, CreateUserRequest, DIGEST_HEADER, DecisionBatch,
+    DecisionBatchResult, DecisionPage, DecisionQuery, DecisionResult, ErrorCode, Health,
+    IntakeCase, IntakeResponse, LeaseGrant, LeaseRequest, LoginRequest, LoginResponse,
+    MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, MAX_CASE_LIST, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me,
+    MediaProblemOutcome, MediaProblemReport, MediaProblemResponse, NeedsAttentionList, OutcomeCode,
+    Policy, PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse,
+    RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest, UserSummary, VerdictKind,
+    VerdictRequest, VerdictResponse, routes,
 };
 use serde::Serialize;
 
@@ -624,9 +624,12 @@ async fn media(
             }
         }
         Role::Supervisor => {
-            // Supervisors audit decisions: evidence of undecided cases stays with reviewers.
-            if !matches!(row.case_state, CaseState::Decided | CaseState::AwaitingConfirmation) {
-                return Err(AppError::forbidden("supervisors open evidence of decided cases only"));
+            // Supervisors audit decisions: evidence of cases in a reviewer's hands stays there.
+            let case = row.case_id.clone();
+            if !state.blocking(move |s| s.supervisor_may_open(&case)).await? {
+                return Err(AppError::forbidden(
+                    "supervisors open evidence of decided, awaiting-confirmation or escalated cases only",
+                ));
             }
             let entry = AuditEntry {
                 actor: Some(caller.user.clone()),
@@ -835,7 +838,7 @@ async fn audit_events(
     }
     let user = caller.user.clone();
     let role = caller.role;
-    let appended = state
+    let results = state
         .blocking(move |s| {
             let cases: HashSet<&CaseId> = batch.events.iter().map(|e| &e.case_id).collect();
             for case in cases {
@@ -849,20 +852,31 @@ async fn audit_events(
                     ));
                 }
             }
-            let entries: Vec<AuditEntry> = batch
+            let entries: Vec<_> = batch
                 .events
                 .iter()
-                .map(|e| AuditEntry {
-                    actor: Some(user.clone()),
-                    case_id: Some(e.case_id.clone()),
-                    kind: AuditRecordKind::Client { event: e.kind.clone(), at: e.at },
+                .map(|e| {
+                    let entry = AuditEntry {
+                        actor: Some(user.clone()),
+                        case_id: Some(e.case_id.clone()),
+                        kind: AuditRecordKind::Client { event: e.kind.clone(), at: e.at },
+                    };
+                    (e.idempotency_key.clone(), entry)
                 })
                 .collect();
-            s.append_audit(&entries, now_ms())?;
-            Ok(entries.len() as u32)
+            let statuses = s.append_client_events(&user, &entries, now_ms())?;
+            Ok(entries
+                .into_iter()
+                .zip(statuses)
+                .map(|((key, _), (status, seq))| AuditEventResult { key, status, seq })
+                .collect::<Vec<_>>())
         })
         .await?;
-    Ok(ApiJson(AuditAck { appended }))
+    let count = |want: AuditEventStatus| results.iter().filter(|r| r.status == want).count() as u32;
+    let (appended, duplicates) =
+        (count(AuditEventStatus::Appended), count(AuditEventStatus::Duplicate));
+    tracing::info!(user = %caller.user, appended, duplicates, "audit events pushed");
+    Ok(ApiJson(AuditAck { appended, duplicates, results }))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])),
@@ -890,7 +904,11 @@ async fn supervisor_decisions(
 
 #[utoipa::path(get, path = "/api/v1/supervisor/cases/{case_id}", tag = "supervisor",
     security(("bearer" = [])), params(("case_id" = CaseId, Path, description = "case id")),
-    responses((status = 200, body = CaseHistory), Unauthenticated, Forbidden, PathId))]
+    description = "Only a case that is the supervisor's to handle: decided, waiting for \
+        four-eyes confirmation, or escalated (otherwise 403 `forbidden`). Every open is audited.",
+    responses((status = 200, body = CaseHistory,
+               description = "the case, its decisions and audit; the open is audited"),
+              Unauthenticated, Forbidden, PathId))]
 async fn supervisor_case(
     State(state): State<AppState>,
     caller: Caller,
@@ -898,10 +916,16 @@ async fn supervisor_case(
 ) -> ApiResult<CaseHistory> {
     caller.require(&[Role::Supervisor])?;
     let id: CaseId = parse_path_id(&raw)?;
-    let history = state
-        .blocking(move |s| s.case_history(&id))
-        .await?
-        .ok_or_else(|| AppError::not_found("no such case"))?;
+    let user = caller.user.clone();
+    let history =
+        state.blocking(move |s| s.supervisor_case(&user, &id, now_ms())).await.map_err(|e| {
+            if e.status() == StatusCode::NOT_FOUND {
+                AppError::not_found("no such case")
+            } else {
+                e
+            }
+        })?;
+    tracing::info!(user = %caller.user, case = %history.case_id, "case audited");
     Ok(ApiJson(history))
 }
 
@@ -1067,11 +1091,13 @@ async fn admin_set_policy(
         return Err(AppError::rule(rules::POLICY_RULE, "an escalation cannot need confirmation"));
     }
     let stored = policy.clone();
-    state.blocking(move |s| s.set_policy(&stored)).await?;
+    let actor = caller.user.clone();
+    let changes = state.blocking(move |s| s.set_policy_by(&actor, &stored, now_ms())).await?;
     *state.inner.policy.write().unwrap_or_else(|p| p.into_inner()) = policy.clone();
     tracing::info!(
         lease_secs = policy.lease_secs,
         retention_days = policy.retention_days,
+        fields = changes.len(),
         "policy changed"
     );
     Ok(ApiJson(policy))

@@ -6,8 +6,14 @@
 //! changed, inserted or deleted row breaks the link at that row (a deleted row shows as a gap
 //! in `seq`). An attacker who can rewrite the whole tail could recompute it; publishing the
 //! head hash elsewhere ([`crate::store::Store::audit_head`]) closes that.
+//!
+//! Free text (a reveal reason) never enters the chain: [`split_free_text`] takes it out of a
+//! record before it is stored, the store seals it into a detail row of its own, and the
+//! record carries the detail's digest ([`detail_digest`]). Retention deletes the detail; the
+//! record and its link stay verifiable because the chain covers only the digest.
 
-use serde::Serialize;
+use kyc_proto::{AuditEventKind, AuditRecordKind};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::crypto::hex;
@@ -27,8 +33,54 @@ pub struct CanonicalRecord<'a> {
     pub actor: Option<&'a str>,
     /// Case concerned.
     pub case_id: Option<&'a str>,
-    /// `AuditRecordKind` as JSON text, exactly as stored.
+    /// `AuditRecordKind` as JSON text, exactly as stored (without free text).
     pub kind: &'a str,
+    /// Digest of the sealed detail, for records with free text. Absent from the canonical
+    /// bytes when `None`, so records without a detail, and every record made before schema
+    /// 2, hash exactly as they always did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_digest: Option<&'a str>,
+}
+
+/// The free text of one record, sealed at rest in its own row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditDetail {
+    /// The reason typed for a reveal.
+    pub reason: String,
+}
+
+/// Splits a record into what the chain stores in clear and its free text, if it has any.
+/// Every kind carrying typed text must be handled here.
+pub fn split_free_text(kind: &AuditRecordKind) -> (AuditRecordKind, Option<AuditDetail>) {
+    match kind {
+        AuditRecordKind::Client { event: AuditEventKind::FieldRevealed { field, reason }, at } => (
+            AuditRecordKind::Client {
+                event: AuditEventKind::FieldRevealed {
+                    field: field.clone(),
+                    reason: String::new(),
+                },
+                at: *at,
+            },
+            Some(AuditDetail { reason: reason.clone() }),
+        ),
+        other => (other.clone(), None),
+    }
+}
+
+/// Puts opened free text back into a record split by [`split_free_text`].
+pub fn restore_free_text(kind: &mut AuditRecordKind, detail: AuditDetail) {
+    if let AuditRecordKind::Client { event: AuditEventKind::FieldRevealed { reason, .. }, .. } =
+        kind
+    {
+        *reason = detail.reason;
+    }
+}
+
+/// The digest of a sealed detail that the chain covers (SHA-256, hex). It is taken over the
+/// ciphertext, whose nonce is random, so it says nothing about the text.
+pub fn detail_digest(sealed: &[u8]) -> String {
+    hex(&Sha256::digest(sealed))
 }
 
 /// The hash of a record given the previous record's hash.
@@ -70,6 +122,12 @@ impl ChainVerifier {
         // Continue from the stored hash so one edit is reported once, at its own row.
         self.prev_hash = stored_hash.to_owned();
     }
+
+    /// Reports a record whose stored detail does not match the digest its link covers (a
+    /// detail swapped or edited). A deleted detail is not a break: retention does that.
+    pub fn detail_mismatch(&mut self, seq: i64) {
+        self.first_broken.get_or_insert(seq);
+    }
 }
 
 #[cfg(test)]
@@ -77,7 +135,14 @@ mod tests {
     use super::*;
 
     fn rec(seq: i64, kind: &str) -> CanonicalRecord<'_> {
-        CanonicalRecord { seq, recorded_at: 1000 + seq, actor: Some("u_a"), case_id: None, kind }
+        CanonicalRecord {
+            seq,
+            recorded_at: 1000 + seq,
+            actor: Some("u_a"),
+            case_id: None,
+            kind,
+            detail_digest: None,
+        }
     }
 
     #[test]
@@ -104,5 +169,34 @@ mod tests {
         let mut missing = intact.clone();
         missing.remove(1);
         assert_eq!(check(&missing), Some(3));
+    }
+
+    #[test]
+    fn records_without_a_detail_hash_as_before_schema_2() {
+        // The canonical bytes of schema 1, written out by hand.
+        let v1 = r#"{"seq":1,"recorded_at":1001,"actor":"u_a","case_id":null,"kind":"a"}"#;
+        let mut hasher = Sha256::new();
+        hasher.update(GENESIS.as_bytes());
+        hasher.update(v1.as_bytes());
+        assert_eq!(chain_hash(GENESIS, &rec(1, "a")), hex(&hasher.finalize()));
+        let with_detail = CanonicalRecord { detail_digest: Some("ab"), ..rec(1, "a") };
+        assert_ne!(chain_hash(GENESIS, &with_detail), chain_hash(GENESIS, &rec(1, "a")));
+    }
+
+    #[test]
+    fn a_reveal_reason_leaves_the_record_and_comes_back() {
+        let at = time::OffsetDateTime::UNIX_EPOCH;
+        let kind = AuditRecordKind::Client {
+            event: AuditEventKind::FieldRevealed {
+                field: "applicant.name".into(),
+                reason: "r".into(),
+            },
+            at,
+        };
+        let (mut public, detail) = split_free_text(&kind);
+        assert!(!serde_json::to_string(&public).unwrap().contains("\"r\""));
+        restore_free_text(&mut public, detail.unwrap());
+        assert_eq!(public, kind);
+        assert!(split_free_text(&AuditRecordKind::CaseCreated).1.is_none());
     }
 }

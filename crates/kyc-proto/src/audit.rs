@@ -4,6 +4,8 @@ use kyc_model::{CaseId, MediaId, UserId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::decision::IdempotencyKey;
+
 /// Longest free text (a reveal reason, a field name) accepted in an audit event.
 pub const MAX_AUDIT_TEXT_CHARS: usize = 200;
 
@@ -23,6 +25,9 @@ pub struct AuditBatch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditEventIn {
+    /// Applied once per account, however often it is sent: the workstation makes it when it
+    /// records the event and every retry reuses it.
+    pub idempotency_key: IdempotencyKey,
     /// The case concerned.
     pub case_id: CaseId,
     /// What happened.
@@ -43,8 +48,12 @@ pub enum AuditEventKind {
         /// Which field (a field path such as `applicant.id_number`, never its value).
         #[schema(pattern = "^[a-z0-9_.]{1,64}$")]
         field: String,
-        /// The reason the reviewer gave: 1 to 200 characters, not only white space.
-        #[schema(max_length = 200, pattern = "\\S")]
+        /// The reason the reviewer gave: 1 to 200 characters, not only white space. Required
+        /// in a client's event; the hub keeps it sealed outside the chain (see
+        /// [`AuditRecord::detail_digest`]), so in a record it is empty once retention has
+        /// purged it (so the schema cannot require a non-blank value; the hub answers 400
+        /// `text_length` for a blank one in an event).
+        #[schema(max_length = 200)]
         reason: String,
     },
     /// A media object was displayed.
@@ -60,12 +69,52 @@ pub enum AuditEventKind {
     },
 }
 
-/// Events appended.
+/// What became of a batch of events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditAck {
-    /// Number of events appended.
+    /// Number of events appended now.
     pub appended: u32,
+    /// Number of events the hub had appended before under the same key (a retry).
+    pub duplicates: u32,
+    /// One result per event, in the batch's order.
+    pub results: Vec<AuditEventResult>,
+}
+
+/// What became of one event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEventResult {
+    /// The event's idempotency key.
+    pub key: IdempotencyKey,
+    /// Appended, duplicate, or refused.
+    pub status: AuditEventStatus,
+    /// Position of the event's record in the chain (absent when refused).
+    pub seq: Option<i64>,
+}
+
+/// Outcome of one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditEventStatus {
+    /// Appended now.
+    Appended,
+    /// Appended before under this key (same case, kind and time): nothing added.
+    Duplicate,
+    /// The key was used before by this account for a different event: nothing added, and
+    /// retrying cannot change that.
+    KeyReused,
+}
+
+impl AuditEventStatus {
+    /// Stable code, as on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditEventStatus::Appended => "appended",
+            AuditEventStatus::Duplicate => "duplicate",
+            AuditEventStatus::KeyReused => "key_reused",
+        }
+    }
 }
 
 /// One record of the hub's append-only chain.
@@ -81,8 +130,13 @@ pub struct AuditRecord {
     pub actor: Option<UserId>,
     /// The case concerned.
     pub case_id: Option<CaseId>,
-    /// What happened.
+    /// What happened. Free text (a reveal reason) is filled in from the sealed detail
+    /// while it exists; the chain covers the record without it.
     pub kind: AuditRecordKind,
+    /// SHA-256 (hex) of the sealed detail holding the record's free text, when it has any.
+    /// The chain covers this digest, not the text, so purging the detail breaks no link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_digest: Option<String>,
     /// SHA-256 (hex) of the previous record's hash and this record's canonical bytes.
     pub hash: String,
 }
@@ -146,6 +200,36 @@ pub enum AuditRecordKind {
         /// What the workstation reported.
         reported: crate::MediaProblemCode,
     },
+    /// A supervisor opened the case's history and payload.
+    CaseAudited,
+    /// An administrator changed the policy. Policy field names and values are not personal.
+    PolicyChanged {
+        /// Each changed field, in the policy's field order.
+        changes: Vec<PolicyFieldChange>,
+    },
+    /// The one-time migration to schema 2 moved free text out of the chain into sealed
+    /// details and rehashed the records from the first one it changed. It verified the old
+    /// chain first; its old head is kept here, so a head published before still matches.
+    ChainMigrated {
+        /// Last record of the old chain.
+        old_head_seq: i64,
+        /// Its hash in the old chain.
+        old_head_hash: String,
+        /// Records whose free text moved into sealed details.
+        rewritten: u32,
+    },
+}
+
+/// One changed policy field, values as compact JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFieldChange {
+    /// The field's name (`lease_secs`, `retention_days`, `four_eyes_outcomes`).
+    pub field: String,
+    /// Its value before.
+    pub from: String,
+    /// Its value after.
+    pub to: String,
 }
 
 /// Result of verifying the chain.

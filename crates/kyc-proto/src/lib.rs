@@ -31,8 +31,9 @@ pub use attention::{
     NeedsAttentionCase, NeedsAttentionList,
 };
 pub use audit::{
-    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditRecord, AuditRecordKind,
-    AuditVerifyReport, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
+    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventResult, AuditEventStatus,
+    AuditRecord, AuditRecordKind, AuditVerifyReport, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
+    PolicyFieldChange,
 };
 pub use auth::{LoginRequest, LoginResponse, Me, Role};
 pub use decision::{

@@ -7,15 +7,15 @@
 //! any point therefore leads to a resend of the same key (answered `duplicate` if the first
 //! one was applied) and never to a lost or doubled decision.
 //!
-//! Audit events have no key in the hub's API: a reply lost after the hub appended them makes
-//! the retry append them again (at least once, not exactly once).
+//! Audit events are exactly once the same way: each outbox entry's key goes with its event,
+//! and the hub appends an event once per account and key (a retry answers `duplicate`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use kyc_proto::{
-    AuditBatch, AuditEventIn, AuditEventKind, DecisionBatch, DecisionItem, DecisionStatus,
-    IdempotencyKey as WireKey, MAX_DECISION_BATCH,
+    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventStatus, DecisionBatch,
+    DecisionItem, DecisionStatus, IdempotencyKey as WireKey, MAX_DECISION_BATCH,
 };
 use kyc_vault::{AuditAction, OutboxEntry, OutboxPayload, OutboxStatus, PushOutcome, VaultError};
 use tokio::sync::{Notify, watch};
@@ -40,8 +40,10 @@ pub struct PushReport {
     pub conflicts: u32,
     /// Entries refused as invalid: their cases are `Failed`; entries behind them went on.
     pub invalid: u32,
-    /// Audit events the hub appended.
+    /// Audit events the hub appended now.
     pub audit_events: u32,
+    /// Audit events the hub had appended before (a retry after a lost answer).
+    pub audit_duplicates: u32,
 }
 
 impl PushReport {
@@ -51,6 +53,7 @@ impl PushReport {
         self.conflicts += other.conflicts;
         self.invalid += other.invalid;
         self.audit_events += other.audit_events;
+        self.audit_duplicates += other.audit_duplicates;
     }
 }
 
@@ -117,6 +120,61 @@ fn audit_kind(action: &AuditAction) -> Option<AuditEventKind> {
         }
         AuditAction::DecisionDiscarded => Some(AuditEventKind::DecisionsDiscarded { count: 1 }),
         _ => None,
+    }
+}
+
+/// The idempotency key of the `decisions_discarded` event reporting one case of a discard
+/// notice. A notice lives in the state file, not in the outbox, so it has no stored key: the
+/// key is derived from what identifies the event (account, case, time of the discard), and a
+/// notice delivered again after a lost answer is recorded once.
+pub(crate) fn discard_event_key(
+    user: &kyc_model::UserId,
+    case: &kyc_model::CaseId,
+    at: time::OffsetDateTime,
+) -> Result<WireKey, SyncError> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in [user.as_str(), case.as_str()] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.update(at.unix_timestamp_nanos().to_be_bytes());
+    let digest = hasher.finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    WireKey::parse(&format!("discard-{hex}"))
+        .map_err(|_| SyncError::Protocol { what: "derived key is not an id" })
+}
+
+/// The hub's answer for each entry of an audit batch, in the batch's order.
+fn audit_outcomes(ack: &AuditAck, sent: &[&OutboxEntry]) -> Result<Vec<PushOutcome>, SyncError> {
+    if ack.results.len() != sent.len() {
+        // An answer that does not cover the batch would leave entries unsettled forever.
+        return Err(SyncError::Protocol { what: "results do not match the batch" });
+    }
+    sent.iter()
+        .zip(&ack.results)
+        .map(|(entry, result)| {
+            if result.key.as_str() != entry.key.as_str() {
+                return Err(SyncError::Protocol { what: "result for an unknown key" });
+            }
+            Ok(match result.status {
+                AuditEventStatus::Appended => PushOutcome::Accepted,
+                AuditEventStatus::Duplicate => PushOutcome::Duplicate,
+                AuditEventStatus::KeyReused => {
+                    PushOutcome::Invalid { rule: AuditEventStatus::KeyReused.code().to_owned() }
+                }
+            })
+        })
+        .collect()
+}
+
+impl PushReport {
+    fn count_audit(&mut self, outcome: &PushOutcome) {
+        match outcome {
+            PushOutcome::Accepted => self.audit_events += 1,
+            PushOutcome::Duplicate => self.audit_duplicates += 1,
+            PushOutcome::Invalid { .. } | PushOutcome::Conflict { .. } => self.invalid += 1,
+        }
     }
 }
 
@@ -262,9 +320,15 @@ impl Workstation {
         for entry in batch {
             let OutboxPayload::Audit(event) = &entry.payload else { continue };
             // The hub files every client event under a case; one without is unsendable.
-            match (&event.case_id, audit_kind(&event.action)) {
-                (Some(case_id), Some(kind)) => {
-                    events.push(AuditEventIn { case_id: case_id.clone(), kind, at: event.at });
+            let key = WireKey::parse(entry.key.as_str());
+            match (&event.case_id, audit_kind(&event.action), key) {
+                (Some(case_id), Some(kind), Ok(idempotency_key)) => {
+                    events.push(AuditEventIn {
+                        idempotency_key,
+                        case_id: case_id.clone(),
+                        kind,
+                        at: event.at,
+                    });
                     sendable.push(entry);
                 }
                 _ => {
@@ -278,20 +342,22 @@ impl Workstation {
         }
         self.hook(PushPoint::BeforeSend { n: events.len() });
         match self.client.push_audit(&AuditBatch { events: events.clone() }).await {
-            Ok(_) => {
+            Ok(ack) => {
+                let outcomes = audit_outcomes(&ack, &sendable)?;
                 self.hook(PushPoint::AfterResponse);
-                for (index, entry) in sendable.iter().enumerate() {
-                    self.mark(entry, PushOutcome::Accepted)?;
-                    report.audit_events += 1;
+                for (index, (entry, outcome)) in sendable.iter().zip(outcomes).enumerate() {
+                    report.count_audit(&outcome);
+                    self.mark(entry, outcome)?;
                     self.hook(PushPoint::AfterMarked { index });
                 }
             }
             Err(SyncError::Invalid { .. } | SyncError::Forbidden) => {
                 for (event, entry) in events.into_iter().zip(&sendable) {
                     match self.client.push_audit(&AuditBatch { events: vec![event] }).await {
-                        Ok(_) => {
-                            self.mark(entry, PushOutcome::Accepted)?;
-                            report.audit_events += 1;
+                        Ok(ack) => {
+                            let outcome = audit_outcomes(&ack, &[*entry])?.remove(0);
+                            report.count_audit(&outcome);
+                            self.mark(entry, outcome)?;
                         }
                         Err(SyncError::Invalid { rule }) => {
                             self.mark(entry, PushOutcome::Invalid { rule })?;

@@ -381,12 +381,15 @@ impl Workstation {
             let events: Vec<AuditEventIn> = notice
                 .cases
                 .iter()
-                .map(|case_id| AuditEventIn {
-                    case_id: case_id.clone(),
-                    kind: AuditEventKind::DecisionsDiscarded { count: 1 },
-                    at: notice.at,
+                .map(|case_id| {
+                    Ok(AuditEventIn {
+                        idempotency_key: crate::push::discard_event_key(user, case_id, notice.at)?,
+                        case_id: case_id.clone(),
+                        kind: AuditEventKind::DecisionsDiscarded { count: 1 },
+                        at: notice.at,
+                    })
                 })
-                .collect();
+                .collect::<Result<_, SyncError>>()?;
             for chunk in events.chunks(500) {
                 let batch = AuditBatch { events: chunk.to_vec() };
                 match self.guard(self.client.push_audit(&batch).await) {

@@ -11,9 +11,9 @@ pub mod sqlite;
 
 use kyc_model::{Case, CaseId, CaseKind, MediaId, UserId};
 use kyc_proto::{
-    AuditRecordKind, AuditVerifyReport, CaseHistory, DecisionItem, DecisionPage, DecisionQuery,
-    DecisionStatus, LeasedCase, MediaManifest, Policy, Role, StatsQuery, StatsResponse,
-    VerdictRequest, VerdictResponse,
+    AuditEventStatus, AuditRecordKind, AuditVerifyReport, CaseHistory, DecisionItem, DecisionPage,
+    DecisionQuery, DecisionStatus, IdempotencyKey, LeasedCase, MediaManifest, Policy,
+    PolicyFieldChange, Role, StatsQuery, StatsResponse, VerdictRequest, VerdictResponse,
 };
 
 use crate::time_util::Millis;
@@ -198,6 +198,14 @@ pub trait Store: Send + Sync + 'static {
     fn policy(&self) -> Result<Policy, StoreError>;
     /// Replaces the policy.
     fn set_policy(&self, policy: &Policy) -> Result<(), StoreError>;
+    /// Replaces the policy on an administrator's behalf and, in the same transaction, chains
+    /// a `PolicyChanged` record naming what changed (nothing when nothing did).
+    fn set_policy_by(
+        &self,
+        actor: &UserId,
+        policy: &Policy,
+        now: Millis,
+    ) -> Result<Vec<PolicyFieldChange>, StoreError>;
 
     /// Stores a new case and its media rows; `Conflict` when the case or a media id exists.
     fn insert_case(
@@ -248,8 +256,18 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the case exists.
     fn case_exists(&self, case: &CaseId) -> Result<bool, StoreError>;
 
-    /// Appends records to the chain, in order, in one transaction.
+    /// Appends records to the chain, in order, in one transaction. Free text in a record (a
+    /// reveal reason) is sealed into a detail outside the chain, which covers its digest.
     fn append_audit(&self, entries: &[AuditEntry], now: Millis) -> Result<(), StoreError>;
+    /// Appends a workstation's events, each at most once per `(actor, key)`, in order, in one
+    /// transaction: a key seen before answers `Duplicate` (same case and kind) or `KeyReused`
+    /// (another event) and appends nothing. Returns each event's status and record `seq`.
+    fn append_client_events(
+        &self,
+        actor: &UserId,
+        events: &[(IdempotencyKey, AuditEntry)],
+        now: Millis,
+    ) -> Result<Vec<(AuditEventStatus, Option<i64>)>, StoreError>;
     /// Checks the whole chain.
     fn audit_verify(&self) -> Result<AuditVerifyReport, StoreError>;
     /// The last record's `(seq, hash)`, to anchor the chain elsewhere.
@@ -257,8 +275,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Supervisor decision query.
     fn query_decisions(&self, query: &DecisionQuery) -> Result<DecisionPage, StoreError>;
-    /// A case's history; `None` when unknown.
+    /// A case's history; `None` when unknown. Unchecked and unaudited: for operators' tools;
+    /// supervisors go through [`Store::supervisor_case`].
     fn case_history(&self, id: &CaseId) -> Result<Option<CaseHistory>, StoreError>;
+    /// A case's history for a supervisor: `NotFound` when unknown, `Forbidden` unless the case
+    /// is theirs to handle (decided or purged, awaiting confirmation, or escalated); the open
+    /// is chained as `CaseAudited` in the same transaction.
+    fn supervisor_case(
+        &self,
+        supervisor: &UserId,
+        id: &CaseId,
+        now: Millis,
+    ) -> Result<CaseHistory, StoreError>;
+    /// Whether a supervisor may open the case's content (same rule as
+    /// [`Store::supervisor_case`]); `NotFound` when unknown.
+    fn supervisor_may_open(&self, case: &CaseId) -> Result<bool, StoreError>;
     /// Records a verdict: `NotFound`, `Forbidden` (own decision), `Conflict` (already judged).
     fn give_verdict(
         &self,
@@ -282,7 +313,9 @@ pub trait Store: Send + Sync + 'static {
     /// Cases waiting for an administrator, oldest confirmation first.
     fn needs_attention(&self) -> Result<Vec<kyc_proto::NeedsAttentionCase>, StoreError>;
 
-    /// Purges media and personal fields of cases decided before `decided_before`.
+    /// Purges media and personal fields of cases decided before `decided_before`: payloads,
+    /// decision and verdict notes, and the sealed details (reveal reasons) of their audit
+    /// records, whose links stay verifiable.
     fn purge(&self, decided_before: Millis, now: Millis) -> Result<PurgeOutcome, StoreError>;
 }
 

@@ -11,10 +11,11 @@ use kyc_model::{
     Case, CaseEvent, CaseId, CaseKind, CaseState, Decision, MediaId, Priority, UserId,
 };
 use kyc_proto::{
-    AuditRecord, AuditRecordKind, AuditVerifyReport, CaseHistory, ConflictReason, DecisionItem,
-    DecisionPage, DecisionQuery, DecisionRecord, DecisionStatus, LeasedCase, MediaManifest,
-    NeedsAttentionCase, OutcomeCode, Policy, ReviewerStats, Role, StatsQuery, StatsResponse,
-    VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
+    AuditEventStatus, AuditRecord, AuditRecordKind, AuditVerifyReport, CaseHistory, ConflictReason,
+    DecisionItem, DecisionPage, DecisionQuery, DecisionRecord, DecisionStatus, IdempotencyKey,
+    LeasedCase, MediaManifest, NeedsAttentionCase, OutcomeCode, Policy, PolicyFieldChange,
+    ReviewerStats, Role, StatsQuery, StatsResponse, VerdictKind, VerdictRecord, VerdictRequest,
+    VerdictResponse, VerdictState,
 };
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
@@ -24,12 +25,22 @@ use super::{
     AuditEntry, ConfirmedProblem, MediaRow, NewMedia, PurgeOutcome, Revocation, SessionRow, Store,
     StoreError, UserChange, UserRow, default_policy,
 };
-use crate::audit::{CanonicalRecord, ChainVerifier, GENESIS, chain_hash};
+use crate::audit::{
+    AuditDetail, CanonicalRecord, ChainVerifier, GENESIS, chain_hash, detail_digest,
+    restore_free_text, split_free_text,
+};
 use crate::crypto::HubKey;
 use crate::time_util::{Millis, from_ms, to_ms};
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "hub.sqlite3";
+
+/// The schema version kept in SQLite's `user_version`. 0 is the first schema (free text in
+/// the chain, verdict notes in clear); 2 seals them (`sqlite_v2.rs` upgrades once).
+pub const SCHEMA_VERSION: i64 = 2;
+
+#[path = "sqlite_v2.rs"]
+mod migrate_v2;
 
 const READERS: usize = 4;
 
@@ -107,9 +118,20 @@ CREATE TABLE IF NOT EXISTS audit (
     actor TEXT,
     case_id TEXT,
     kind TEXT NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    detail_digest TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_case ON audit(case_id);
+CREATE TABLE IF NOT EXISTS audit_detail (
+    seq INTEGER PRIMARY KEY,
+    sealed BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_keys (
+    actor TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (actor, idempotency_key)
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -224,9 +246,22 @@ impl SqliteStore {
         let mut writer = Connection::open(&path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         configure(&writer)?;
+        let version: i64 = writer.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let existing: bool = writer.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit')",
+            [],
+            |r| r.get(0),
+        )?;
+        // New tables first; the old ones are left as they are for the migration.
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(ATTENTION_SCHEMA)?;
         add_handling_ms(&mut writer)?;
+        if existing && version < SCHEMA_VERSION {
+            migrate_v2::migrate(&mut writer, &key, crate::time_util::now_ms())?;
+        }
+        if version < SCHEMA_VERSION {
+            writer.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let conn = Connection::open_with_flags(
@@ -345,7 +380,54 @@ fn seal_decision(key: &HubKey, idem_key: &str, decision: &Decision) -> Result<Ve
         .map_err(|_| StoreError::Corrupt("decision"))
 }
 
+/// Appends records without free text (every kind but a client's reveal) inside a caller's
+/// transaction. A record with free text needs the key: [`append_sealed_tx`].
 fn append_tx(tx: &Transaction<'_>, entries: &[AuditEntry], now: Millis) -> Result<(), StoreError> {
+    append_with(tx, None, entries, now).map(|_| ())
+}
+
+/// Appends records inside a caller's transaction, sealing their free text into
+/// `audit_detail`; returns their sequence numbers.
+fn append_sealed_tx(
+    tx: &Transaction<'_>,
+    key: &HubKey,
+    entries: &[AuditEntry],
+    now: Millis,
+) -> Result<Vec<i64>, StoreError> {
+    append_with(tx, Some(key), entries, now)
+}
+
+const AUDIT_DETAIL_COLUMN: &str = "audit_detail.sealed";
+
+/// Seals a record's free text for its row `seq`; returns the sealed bytes and their digest.
+fn seal_detail(
+    key: &HubKey,
+    seq: i64,
+    detail: &AuditDetail,
+) -> Result<(Vec<u8>, String), StoreError> {
+    let json = zeroize::Zeroizing::new(
+        serde_json::to_vec(detail).map_err(|_| StoreError::Corrupt("audit detail"))?,
+    );
+    let sealed = key
+        .seal_value(AUDIT_DETAIL_COLUMN, &seq.to_string(), &json)
+        .map_err(|_| StoreError::Corrupt("audit detail"))?;
+    let digest = detail_digest(&sealed);
+    Ok((sealed, digest))
+}
+
+fn open_detail(key: &HubKey, seq: i64, sealed: &[u8]) -> Result<AuditDetail, StoreError> {
+    let json = key
+        .open_value(AUDIT_DETAIL_COLUMN, &seq.to_string(), sealed)
+        .map_err(|_| StoreError::Corrupt("audit detail"))?;
+    serde_json::from_slice(&json).map_err(|_| StoreError::Corrupt("audit detail"))
+}
+
+fn append_with(
+    tx: &Transaction<'_>,
+    key: Option<&HubKey>,
+    entries: &[AuditEntry],
+    now: Millis,
+) -> Result<Vec<i64>, StoreError> {
     let (mut seq, mut prev): (i64, String) = tx
         .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -353,20 +435,39 @@ fn append_tx(tx: &Transaction<'_>, entries: &[AuditEntry], now: Millis) -> Resul
         .optional()?
         .unwrap_or((0, GENESIS.to_owned()));
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO audit (seq, recorded_at, actor, case_id, kind, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit (seq, recorded_at, actor, case_id, kind, detail_digest, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    let mut seqs = Vec::with_capacity(entries.len());
     for entry in entries {
         seq += 1;
-        let kind =
-            serde_json::to_string(&entry.kind).map_err(|_| StoreError::Corrupt("audit kind"))?;
+        let (public, detail) = split_free_text(&entry.kind);
+        let digest = match detail {
+            None => None,
+            Some(detail) => {
+                let key = key.ok_or(StoreError::Corrupt("audit free text without the key"))?;
+                let (sealed, digest) = seal_detail(key, seq, &detail)?;
+                tx.prepare_cached("INSERT INTO audit_detail (seq, sealed) VALUES (?1, ?2)")?
+                    .execute(params![seq, sealed])?;
+                Some(digest)
+            }
+        };
+        let kind = serde_json::to_string(&public).map_err(|_| StoreError::Corrupt("audit kind"))?;
         let actor = entry.actor.as_ref().map(|a| a.as_str());
         let case_id = entry.case_id.as_ref().map(|c| c.as_str());
-        let record = CanonicalRecord { seq, recorded_at: now, actor, case_id, kind: &kind };
+        let record = CanonicalRecord {
+            seq,
+            recorded_at: now,
+            actor,
+            case_id,
+            kind: &kind,
+            detail_digest: digest.as_deref(),
+        };
         let hash = chain_hash(&prev, &record);
-        stmt.execute(params![seq, now, actor, case_id, kind, hash])?;
+        stmt.execute(params![seq, now, actor, case_id, kind, digest, hash])?;
+        seqs.push(seq);
         prev = hash;
     }
-    Ok(())
+    Ok(seqs)
 }
 
 const DECISION_COLS: &str = "d.id, d.case_id, c.kind, d.reviewer, d.decision, d.recorded_at, \
@@ -382,7 +483,7 @@ type RawDecision = (
     Option<i64>,
     Option<String>,
     Option<String>,
-    Option<String>,
+    Option<Vec<u8>>,
     Option<i64>,
     String,
 );
@@ -415,7 +516,7 @@ fn decision_record(key: &HubKey, raw: RawDecision) -> Result<DecisionRecord, Sto
                 _ => return Err(StoreError::Corrupt("verdict")),
             },
             supervisor: parse_id(&by, "user id")?,
-            note,
+            note: note.map(|sealed| open_verdict_note(key, id, &sealed)).transpose()?,
             at: from_ms(at),
         }),
         _ => None,
@@ -432,22 +533,135 @@ fn decision_record(key: &HubKey, raw: RawDecision) -> Result<DecisionRecord, Sto
     })
 }
 
-fn audit_record(
-    seq: i64,
-    recorded_at: i64,
-    actor: Option<String>,
-    case_id: Option<String>,
-    kind: String,
-    hash: String,
-) -> Result<AuditRecord, StoreError> {
+const VERDICT_NOTE_COLUMN: &str = "decisions.verdict_note";
+
+fn seal_verdict_note(key: &HubKey, decision_id: i64, note: &str) -> Result<Vec<u8>, StoreError> {
+    key.seal_value(VERDICT_NOTE_COLUMN, &decision_id.to_string(), note.as_bytes())
+        .map_err(|_| StoreError::Corrupt("verdict note"))
+}
+
+fn open_verdict_note(key: &HubKey, decision_id: i64, sealed: &[u8]) -> Result<String, StoreError> {
+    let bytes = key
+        .open_value(VERDICT_NOTE_COLUMN, &decision_id.to_string(), sealed)
+        .map_err(|_| StoreError::Corrupt("verdict note"))?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| StoreError::Corrupt("verdict note"))
+}
+
+/// An audit row as stored, with its sealed detail if it still exists.
+type RawAudit =
+    (i64, i64, Option<String>, Option<String>, String, Option<String>, String, Option<Vec<u8>>);
+
+const AUDIT_COLS: &str =
+    "a.seq, a.recorded_at, a.actor, a.case_id, a.kind, a.detail_digest, a.hash, d.sealed";
+
+fn raw_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawAudit> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+}
+
+/// A stored record for a reader entitled to its free text, which is opened and put back.
+fn audit_record(key: &HubKey, raw: RawAudit) -> Result<AuditRecord, StoreError> {
+    let (seq, recorded_at, actor, case_id, kind, detail_digest, hash, sealed) = raw;
+    let mut kind: AuditRecordKind =
+        serde_json::from_str(&kind).map_err(|_| StoreError::Corrupt("audit kind"))?;
+    if let Some(sealed) = sealed {
+        restore_free_text(&mut kind, open_detail(key, seq, &sealed)?);
+    }
     Ok(AuditRecord {
         seq,
         recorded_at: from_ms(recorded_at),
         actor: actor.map(|a| parse_id(&a, "user id")).transpose()?,
         case_id: case_id.map(|c| parse_id(&c, "case id")).transpose()?,
-        kind: serde_json::from_str(&kind).map_err(|_| StoreError::Corrupt("audit kind"))?,
+        kind,
+        detail_digest,
         hash,
     })
+}
+
+/// Whether a supervisor may open the case: it is theirs to handle when decided (or purged,
+/// which leaves nothing personal), waiting for four-eyes confirmation, or escalated (its
+/// latest decision is an escalation, whether or not a senior reviewer has leased it since).
+/// `None` when the case does not exist.
+fn supervisor_may_open_tx(tx: &Transaction<'_>, case: &str) -> Result<Option<bool>, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT c.state, (SELECT outcome FROM decisions WHERE case_id = c.id ORDER BY id DESC LIMIT 1)              FROM cases c WHERE c.id = ?1",
+            [case],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
+        )
+        .optional()?;
+    let Some((state, latest)) = row else { return Ok(None) };
+    let escalated = latest.as_deref() == Some(OutcomeCode::Escalate.code());
+    Ok(Some(match state.as_str() {
+        s if s == CaseState::Decided.code()
+            || s == CaseState::AwaitingConfirmation.code()
+            || s == CaseState::Purged.code() =>
+        {
+            true
+        }
+        s if s == CaseState::Open.code() || s == CaseState::Leased.code() => escalated,
+        // Any other state (one for administrators) is not a supervisor's.
+        _ => false,
+    }))
+}
+
+/// A case's history as a supervisor sees it.
+fn load_history(
+    key: &HubKey,
+    tx: &Transaction<'_>,
+    id: &CaseId,
+) -> Result<Option<CaseHistory>, StoreError> {
+    let row = tx
+        .query_row("SELECT kind, state, payload FROM cases WHERE id = ?1", [id.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<Vec<u8>>>(2)?))
+        })
+        .optional()?;
+    let Some((kind, state, payload)) = row else { return Ok(None) };
+    let decisions = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {DECISION_COLS} FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.case_id = ?1 ORDER BY d.id"
+        ))?;
+        let rows = stmt.query_map([id.as_str()], raw_decision)?;
+        rows.map(|r| decision_record(key, r?)).collect::<Result<Vec<_>, _>>()?
+    };
+    let audit = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {AUDIT_COLS} FROM audit a LEFT JOIN audit_detail d ON d.seq = a.seq              WHERE a.case_id = ?1 ORDER BY a.seq"
+        ))?;
+        let rows = stmt.query_map([id.as_str()], raw_audit)?;
+        rows.map(|r| audit_record(key, r?)).collect::<Result<Vec<_>, _>>()?
+    };
+    Ok(Some(CaseHistory {
+        case_id: id.clone(),
+        kind: kind_from_code(&kind)?,
+        state: state_from_code(&state)?,
+        case: payload.as_deref().map(|p| load_payload(key, id.as_str(), p)).transpose()?,
+        media: media_manifests(tx, id.as_str())?,
+        decisions,
+        audit,
+    }))
+}
+
+/// The changed fields between two policies, by field name.
+fn policy_changes(old: &Policy, new: &Policy) -> Result<Vec<PolicyFieldChange>, StoreError> {
+    let as_fields = |p: &Policy| -> Result<Vec<(String, String)>, StoreError> {
+        let value = serde_json::to_value(p).map_err(|_| StoreError::Corrupt("policy"))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(StoreError::Corrupt("policy"));
+        };
+        let mut fields: Vec<(String, String)> =
+            map.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+        fields.sort();
+        Ok(fields)
+    };
+    let old = as_fields(old)?;
+    Ok(as_fields(new)?
+        .into_iter()
+        .filter_map(|(field, to)| {
+            let from =
+                old.iter().find(|(f, _)| *f == field).map_or("null".to_owned(), |(_, v)| v.clone());
+            (from != to).then_some(PolicyFieldChange { field, from, to })
+        })
+        .collect())
 }
 
 impl Store for SqliteStore {
@@ -597,6 +811,41 @@ impl Store for SqliteStore {
                 None => Ok(default_policy()),
                 Some(j) => serde_json::from_str(&j).map_err(|_| StoreError::Corrupt("policy")),
             }
+        })
+    }
+
+    fn set_policy_by(
+        &self,
+        actor: &UserId,
+        policy: &Policy,
+        now: Millis,
+    ) -> Result<Vec<PolicyFieldChange>, StoreError> {
+        let json = serde_json::to_string(policy).map_err(|_| StoreError::Corrupt("policy"))?;
+        self.write(|tx| {
+            let old: Option<String> = tx
+                .query_row("SELECT json FROM policy WHERE id = 1", [], |r| r.get(0))
+                .optional()?;
+            let old = match old {
+                None => default_policy(),
+                Some(j) => serde_json::from_str(&j).map_err(|_| StoreError::Corrupt("policy"))?,
+            };
+            let changes = policy_changes(&old, policy)?;
+            tx.execute(
+                "INSERT INTO policy (id, json) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
+                [json],
+            )?;
+            if !changes.is_empty() {
+                append_tx(
+                    tx,
+                    &[AuditEntry {
+                        actor: Some(actor.clone()),
+                        case_id: None,
+                        kind: AuditRecordKind::PolicyChanged { changes: changes.clone() },
+                    }],
+                    now,
+                )?;
+            }
+            Ok(changes)
         })
     }
 
@@ -834,29 +1083,75 @@ impl Store for SqliteStore {
     }
 
     fn append_audit(&self, entries: &[AuditEntry], now: Millis) -> Result<(), StoreError> {
-        self.write(|tx| append_tx(tx, entries, now))
+        self.write(|tx| append_sealed_tx(tx, &self.key, entries, now).map(|_| ()))
+    }
+
+    fn append_client_events(
+        &self,
+        actor: &UserId,
+        events: &[(IdempotencyKey, AuditEntry)],
+        now: Millis,
+    ) -> Result<Vec<(AuditEventStatus, Option<i64>)>, StoreError> {
+        self.write(|tx| {
+            let mut out = Vec::with_capacity(events.len());
+            for (key, entry) in events {
+                let prior: Option<(i64, Option<String>, String)> = tx
+                    .query_row(
+                        "SELECT a.seq, a.case_id, a.kind FROM audit_keys k JOIN audit a ON a.seq = k.seq                          WHERE k.actor = ?1 AND k.idempotency_key = ?2",
+                        params![actor.as_str(), key.as_str()],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?;
+                if let Some((seq, case_id, kind)) = prior {
+                    // Compared without free text: the record keeps none, and the case, the
+                    // kind and the workstation's time identify an event.
+                    let public = serde_json::to_string(&split_free_text(&entry.kind).0)
+                        .map_err(|_| StoreError::Corrupt("audit kind"))?;
+                    let same = case_id.as_deref() == entry.case_id.as_ref().map(|c| c.as_str())
+                        && kind == public;
+                    out.push(if same {
+                        (AuditEventStatus::Duplicate, Some(seq))
+                    } else {
+                        (AuditEventStatus::KeyReused, None)
+                    });
+                    continue;
+                }
+                let entry = AuditEntry { actor: Some(actor.clone()), ..entry.clone() };
+                let seq = append_sealed_tx(tx, &self.key, &[entry], now)?[0];
+                tx.execute(
+                    "INSERT INTO audit_keys (actor, idempotency_key, seq) VALUES (?1, ?2, ?3)",
+                    params![actor.as_str(), key.as_str(), seq],
+                )?;
+                out.push((AuditEventStatus::Appended, Some(seq)));
+            }
+            Ok(out)
+        })
     }
 
     fn audit_verify(&self) -> Result<AuditVerifyReport, StoreError> {
         self.read(|tx| {
-            let mut stmt = tx.prepare(
-                "SELECT seq, recorded_at, actor, case_id, kind, hash FROM audit ORDER BY seq",
-            )?;
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {AUDIT_COLS} FROM audit a LEFT JOIN audit_detail d ON d.seq = a.seq ORDER BY a.seq"
+            ))?;
             let mut rows = stmt.query([])?;
             let mut verifier = ChainVerifier::default();
             while let Some(r) = rows.next()? {
-                let actor: Option<String> = r.get(2)?;
-                let case_id: Option<String> = r.get(3)?;
-                let kind: String = r.get(4)?;
-                let hash: String = r.get(5)?;
+                let (seq, recorded_at, actor, case_id, kind, digest, hash, sealed) = raw_audit(r)?;
                 let record = CanonicalRecord {
-                    seq: r.get(0)?,
-                    recorded_at: r.get(1)?,
+                    seq,
+                    recorded_at,
                     actor: actor.as_deref(),
                     case_id: case_id.as_deref(),
                     kind: &kind,
+                    detail_digest: digest.as_deref(),
                 };
                 verifier.check(&record, &hash);
+                // A detail still present must be the one the link covers.
+                if let Some(sealed) = sealed
+                    && digest.as_deref() != Some(detail_digest(&sealed).as_str())
+                {
+                    verifier.detail_mismatch(seq);
+                }
             }
             Ok(AuditVerifyReport {
                 records: verifier.records,
@@ -937,43 +1232,41 @@ impl Store for SqliteStore {
     }
 
     fn case_history(&self, id: &CaseId) -> Result<Option<CaseHistory>, StoreError> {
-        self.read(|tx| {
-            let row = tx
-                .query_row("SELECT kind, state, payload FROM cases WHERE id = ?1", [id.as_str()], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<Vec<u8>>>(2)?))
-                })
-                .optional()?;
-            let Some((kind, state, payload)) = row else { return Ok(None) };
-            let decisions = {
-                let mut stmt = tx.prepare(&format!(
-                    "SELECT {DECISION_COLS} FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.case_id = ?1 ORDER BY d.id"
-                ))?;
-                let rows = stmt.query_map([id.as_str()], raw_decision)?;
-                rows.map(|r| decision_record(&self.key, r?)).collect::<Result<Vec<_>, _>>()?
-            };
-            let audit = {
-                let mut stmt = tx.prepare(
-                    "SELECT seq, recorded_at, actor, case_id, kind, hash FROM audit WHERE case_id = ?1 ORDER BY seq",
-                )?;
-                let rows = stmt.query_map([id.as_str()], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                })?;
-                rows.map(|r| {
-                    let (seq, at, actor, case_id, kind, hash) = r?;
-                    audit_record(seq, at, actor, case_id, kind, hash)
-                })
-                .collect::<Result<Vec<_>, _>>()?
-            };
-            Ok(Some(CaseHistory {
-                case_id: id.clone(),
-                kind: kind_from_code(&kind)?,
-                state: state_from_code(&state)?,
-                case: payload.as_deref().map(|p| load_payload(&self.key, id.as_str(), p)).transpose()?,
-                media: media_manifests(tx, id.as_str())?,
-                decisions,
-                audit,
-            }))
+        self.read(|tx| load_history(&self.key, tx, id))
+    }
+
+    fn supervisor_case(
+        &self,
+        supervisor: &UserId,
+        id: &CaseId,
+        now: Millis,
+    ) -> Result<CaseHistory, StoreError> {
+        self.write(|tx| {
+            match supervisor_may_open_tx(tx, id.as_str())? {
+                None => return Err(StoreError::NotFound),
+                Some(false) => {
+                    return Err(StoreError::Forbidden(
+                        "supervisors open decided, awaiting-confirmation or escalated cases only",
+                    ));
+                }
+                Some(true) => {}
+            }
+            // The open is recorded in the same transaction that reads the case.
+            append_tx(
+                tx,
+                &[AuditEntry {
+                    actor: Some(supervisor.clone()),
+                    case_id: Some(id.clone()),
+                    kind: AuditRecordKind::CaseAudited,
+                }],
+                now,
+            )?;
+            load_history(&self.key, tx, id)?.ok_or(StoreError::NotFound)
         })
+    }
+
+    fn supervisor_may_open(&self, case: &CaseId) -> Result<bool, StoreError> {
+        self.read(|tx| supervisor_may_open_tx(tx, case.as_str())?.ok_or(StoreError::NotFound))
     }
 
     fn give_verdict(
@@ -1022,15 +1315,15 @@ impl Store for SqliteStore {
                     params![case_id, state.code(), decided_at],
                 )?;
             }
+            // The note is free text: sealed, bound to its decision, like decision notes.
+            let note = request
+                .note
+                .as_deref()
+                .map(|n| seal_verdict_note(&self.key, request.decision_id, n))
+                .transpose()?;
             tx.execute(
                 "UPDATE decisions SET verdict = ?2, verdict_by = ?3, verdict_note = ?4, verdict_at = ?5 WHERE id = ?1",
-                params![
-                    request.decision_id,
-                    request.verdict.code(),
-                    supervisor.as_str(),
-                    request.note,
-                    now
-                ],
+                params![request.decision_id, request.verdict.code(), supervisor.as_str(), note, now],
             )?;
             append_tx(
                 tx,
@@ -1243,6 +1536,11 @@ impl Store for SqliteStore {
                         params![decision_id, json],
                     )?;
                 }
+                // Reveal reasons go the same way; the chain covers only their digests.
+                tx.execute(
+                    "DELETE FROM audit_detail WHERE seq IN (SELECT seq FROM audit WHERE case_id = ?1)",
+                    [&id],
+                )?;
                 audit.push(AuditEntry {
                     actor: None,
                     case_id: Some(parse_id(&id, "case id")?),

@@ -1,8 +1,15 @@
 //! The audit chain: client events appended, a hand-edited row found.
 
 use kyc_model::Outcome;
-use kyc_proto::{AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditVerifyReport, routes};
+use kyc_proto::{
+    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventStatus, AuditVerifyReport,
+    IdempotencyKey, routes,
+};
 use reqwest::Method;
+
+fn key(k: &str) -> IdempotencyKey {
+    IdempotencyKey::parse(k).unwrap()
+}
 
 use crate::support::*;
 
@@ -17,8 +24,14 @@ async fn a_hand_edited_audit_row_is_the_first_broken_link() {
     let now = time::OffsetDateTime::now_utc();
     let events = AuditBatch {
         events: vec![
-            AuditEventIn { case_id: case.id.clone(), kind: AuditEventKind::CaseOpened, at: now },
             AuditEventIn {
+                idempotency_key: key("edit-1"),
+                case_id: case.id.clone(),
+                kind: AuditEventKind::CaseOpened,
+                at: now,
+            },
+            AuditEventIn {
+                idempotency_key: key("edit-2"),
                 case_id: case.id.clone(),
                 kind: AuditEventKind::FieldRevealed {
                     field: "applicant.id_number".into(),
@@ -27,6 +40,7 @@ async fn a_hand_edited_audit_row_is_the_first_broken_link() {
                 at: now,
             },
             AuditEventIn {
+                idempotency_key: key("edit-3"),
                 case_id: case.id.clone(),
                 kind: AuditEventKind::MediaViewed { media_id: grant.cases[0].media[0].id.clone() },
                 at: now,
@@ -52,7 +66,7 @@ async fn a_hand_edited_audit_row_is_the_first_broken_link() {
     // ...but someone with the file can drop them. The edit is found, at its own row.
     hub.sql(
         "DROP TRIGGER audit_no_update; \
-         UPDATE audit SET kind = replace(kind, 'check digit', 'curiosity') WHERE seq = 6;",
+         UPDATE audit SET kind = replace(kind, 'applicant.id_number', 'applicant.name') WHERE seq = 6;",
     );
     let report: AuditVerifyReport =
         hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
@@ -76,6 +90,7 @@ async fn reveal_events_need_a_field_path_and_a_reason() {
     ] {
         let events = AuditBatch {
             events: vec![AuditEventIn {
+                idempotency_key: key("reveal-rule"),
                 case_id: case.id.clone(),
                 kind: AuditEventKind::FieldRevealed { field: field.into(), reason: reason.into() },
                 at: time::OffsetDateTime::now_utc(),
@@ -85,4 +100,145 @@ async fn reveal_events_need_a_field_path_and_a_reason() {
             .await
             .expect_error(400, "invalid");
     }
+}
+
+#[tokio::test]
+async fn a_sealed_reveal_reason_swapped_for_another_breaks_its_link() {
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    hub.intake_many(&admin, 1, 73).await;
+    let a = hub.login(REVIEWER_A).await;
+    let case = hub.lease(&a, 1).await.cases.remove(0).case;
+    let reveal = |k: &str, reason: &str| AuditEventIn {
+        idempotency_key: key(k),
+        case_id: case.id.clone(),
+        kind: AuditEventKind::FieldRevealed {
+            field: "applicant.name".into(),
+            reason: reason.into(),
+        },
+        at: time::OffsetDateTime::now_utc(),
+    };
+    let batch = AuditBatch { events: vec![reveal("swap-1", "first"), reveal("swap-2", "second")] };
+    let ack: AuditAck =
+        hub.call(Method::POST, routes::AUDIT_EVENTS, Some(&a), Some(&batch)).await.json();
+    let seqs: Vec<i64> = ack.results.iter().map(|r| r.seq.unwrap()).collect();
+    let s = hub.login(SUPERVISOR).await;
+    let verify = || async {
+        let r: AuditVerifyReport =
+            hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
+        (r.intact, r.first_broken_seq)
+    };
+    assert_eq!(verify().await, (true, None));
+    // The second detail is copied over the first: the first link no longer matches.
+    hub.sql(&format!(
+        "UPDATE audit_detail SET sealed = (SELECT sealed FROM audit_detail WHERE seq = {}) WHERE seq = {};",
+        seqs[1], seqs[0]
+    ));
+    assert_eq!(verify().await, (false, Some(seqs[0])));
+}
+
+#[tokio::test]
+async fn an_audit_batch_pushed_twice_is_recorded_once() {
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    hub.intake_many(&admin, 1, 74).await;
+    let a = hub.login(REVIEWER_A).await;
+    let grant = hub.lease(&a, 1).await;
+    let case = &grant.cases[0].case;
+    let at = time::OffsetDateTime::now_utc();
+    let event = |k: &str, kind| AuditEventIn {
+        idempotency_key: key(k),
+        case_id: case.id.clone(),
+        kind,
+        at,
+    };
+    let batch = AuditBatch {
+        events: vec![
+            event("once-1", AuditEventKind::CaseOpened),
+            event(
+                "once-2",
+                AuditEventKind::FieldRevealed {
+                    field: "applicant.name".into(),
+                    reason: "compare".into(),
+                },
+            ),
+            event(
+                "once-3",
+                AuditEventKind::MediaViewed { media_id: grant.cases[0].media[0].id.clone() },
+            ),
+        ],
+    };
+    let push = |batch: AuditBatch, token: String| {
+        let hub = &hub;
+        async move {
+            let ack: AuditAck = hub
+                .call(Method::POST, routes::AUDIT_EVENTS, Some(&token), Some(&batch))
+                .await
+                .json();
+            ack
+        }
+    };
+    let first = push(batch.clone(), a.clone()).await;
+    assert_eq!((first.appended, first.duplicates), (3, 0));
+    assert!(first.results.iter().all(|r| r.status == AuditEventStatus::Appended));
+    let second = push(batch.clone(), a.clone()).await;
+    assert_eq!((second.appended, second.duplicates), (0, 3));
+    let seqs = |ack: &AuditAck| ack.results.iter().map(|r| r.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(&second), seqs(&first), "a duplicate names the record made the first time");
+    assert!(second.results.iter().all(|r| r.status == AuditEventStatus::Duplicate));
+
+    // The same key for a different event is refused, and appends nothing.
+    let reused = AuditBatch {
+        events: vec![event("once-1", AuditEventKind::DecisionsDiscarded { count: 1 })],
+    };
+    let ack = push(reused, a.clone()).await;
+    assert_eq!((ack.appended, ack.results[0].status), (0, AuditEventStatus::KeyReused));
+    // Keys belong to the account: another one's key of the same text is its own event.
+    let s = hub.login(SUPERVISOR).await;
+    let theirs = AuditBatch { events: vec![event("once-1", AuditEventKind::CaseOpened)] };
+    assert_eq!(push(theirs, s.clone()).await.appended, 1);
+
+    let report: AuditVerifyReport =
+        hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
+    // 1 intake, 1 lease grant, 3 events once, 1 supervisor event.
+    assert_eq!((report.intact, report.records), (true, 6));
+}
+
+#[tokio::test]
+async fn a_policy_change_is_chained_with_the_admin_and_what_changed() {
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    let me: kyc_proto::Me =
+        hub.call(Method::GET, routes::ME, Some(&admin), None::<&()>).await.json();
+    let mut policy: kyc_proto::Policy =
+        hub.call(Method::GET, routes::ADMIN_POLICY, Some(&admin), None::<&()>).await.json();
+    policy.lease_secs = 900;
+    policy.four_eyes_outcomes = vec![kyc_proto::OutcomeCode::Reject];
+    for _ in 0..2 {
+        // The second, identical PUT changes nothing and records nothing.
+        let a = hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
+        assert_eq!(a.status, reqwest::StatusCode::OK);
+    }
+    let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
+    let rows: Vec<(Option<String>, String)> = conn
+        .prepare("SELECT actor, kind FROM audit WHERE kind LIKE '%policy_changed%'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0.as_deref(), Some(me.user.as_str()));
+    let kind: kyc_proto::AuditRecordKind = serde_json::from_str(&rows[0].1).unwrap();
+    let kyc_proto::AuditRecordKind::PolicyChanged { changes } = kind else { panic!("{kind:?}") };
+    let changes: Vec<(&str, &str, &str)> =
+        changes.iter().map(|c| (c.field.as_str(), c.from.as_str(), c.to.as_str())).collect();
+    assert_eq!(
+        changes,
+        [("four_eyes_outcomes", "[]", "[\"reject\"]"), ("lease_secs", "1800", "900")]
+    );
+    let s = hub.login(SUPERVISOR).await;
+    let report: AuditVerifyReport =
+        hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
+    assert!(report.intact);
 }

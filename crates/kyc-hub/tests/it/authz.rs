@@ -43,6 +43,7 @@ async fn every_endpoint_admits_exactly_its_roles() {
         hub.call(Method::GET, routes::ADMIN_POLICY, Some(&admin), None::<&()>).await.json();
     let event = AuditBatch {
         events: vec![AuditEventIn {
+            idempotency_key: kyc_proto::IdempotencyKey::parse("authz-event").unwrap(),
             case_id: leased.case.id.clone(),
             kind: AuditEventKind::CaseOpened,
             at: time::OffsetDateTime::now_utc(),
@@ -130,11 +131,18 @@ async fn every_endpoint_admits_exactly_its_roles() {
             body: None,
             allowed: &[Supervisor],
         },
+        // A decided case is a supervisor's to open; a leased one is not (asserted below).
+        Endpoint {
+            method: Method::GET,
+            path: routes::supervisor_case(&decided.case.id),
+            body: None,
+            allowed: &[Supervisor],
+        },
         Endpoint {
             method: Method::GET,
             path: routes::supervisor_case(&leased.case.id),
             body: None,
-            allowed: &[Supervisor],
+            allowed: &[],
         },
         Endpoint {
             method: Method::POST,
@@ -268,6 +276,7 @@ async fn reviewer_b_gets_nothing_of_reviewer_a_cases() {
     );
     let event = AuditBatch {
         events: vec![AuditEventIn {
+            idempotency_key: kyc_proto::IdempotencyKey::parse("b-on-a-event").unwrap(),
             case_id: theirs.case.id.clone(),
             kind: AuditEventKind::CaseOpened,
             at: time::OffsetDateTime::now_utc(),

@@ -12,6 +12,7 @@ mod handling;
 mod input;
 mod leases;
 mod media;
+mod migration;
 mod openapi_fuzz;
 mod poison;
 mod privacy;

@@ -30,6 +30,11 @@ async fn markers_never_reach_logs_or_disk_in_plain() {
         }
         let events = AuditBatch {
             events: vec![AuditEventIn {
+                idempotency_key: kyc_proto::IdempotencyKey::parse(&format!(
+                    "privacy-{}",
+                    leased.case.id
+                ))
+                .unwrap(),
                 case_id: leased.case.id.clone(),
                 kind: AuditEventKind::FieldRevealed {
                     field: "applicant.name".into(),
@@ -69,4 +74,115 @@ async fn markers_never_reach_logs_or_disk_in_plain() {
     assert!(!logs.is_empty());
     let hits = kyc_scan::scan_bytes(logs.as_bytes(), &markers);
     assert!(hits.is_empty(), "markers in logs: {hits:?}");
+}
+
+#[tokio::test]
+async fn reveal_reasons_and_verdict_notes_are_sealed_then_purged_with_the_chain_intact() {
+    let mut hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    let policy =
+        kyc_proto::Policy { lease_secs: 600, retention_days: 0, four_eyes_outcomes: vec![] };
+    hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
+    hub.intake_many(&admin, 1, 82).await;
+    let a = hub.login(REVIEWER_A).await;
+    let case = hub.lease(&a, 1).await.cases.remove(0).case;
+    let reason = "Reason-marker Zhou Qiming 4101 compare photo";
+    let note = "Verdict-marker Li Xiaohong 6222 signature differs";
+    let markers = vec![Marker::text("reveal reason", reason), Marker::text("verdict note", note)];
+    let events = AuditBatch {
+        events: vec![AuditEventIn {
+            idempotency_key: kyc_proto::IdempotencyKey::parse("sealed-reason").unwrap(),
+            case_id: case.id.clone(),
+            kind: AuditEventKind::FieldRevealed {
+                field: "applicant.name".into(),
+                reason: reason.into(),
+            },
+            at: time::OffsetDateTime::now_utc(),
+        }],
+    };
+    let ack: kyc_proto::AuditAck =
+        hub.call(Method::POST, routes::AUDIT_EVENTS, Some(&a), Some(&events)).await.json();
+    let reveal_seq = ack.results[0].seq.unwrap();
+    let decided = hub
+        .decide(
+            &a,
+            vec![item(
+                "sealed-1",
+                &case,
+                Outcome::Reject { reasons: vec![ReasonCode::DocumentIllegible] },
+            )],
+        )
+        .await;
+    let kyc_proto::DecisionStatus::Accepted { decision_id, .. } = decided.results[0].status else {
+        panic!("{:?}", decided.results[0].status)
+    };
+    let s = hub.login(SUPERVISOR).await;
+    let verdict = kyc_proto::VerdictRequest {
+        decision_id,
+        verdict: kyc_proto::VerdictKind::Overturn,
+        note: Some(note.into()),
+    };
+    let v = hub.call(Method::POST, routes::SUPERVISOR_VERDICTS, Some(&s), Some(&verdict)).await;
+    assert_eq!(v.status, reqwest::StatusCode::OK);
+
+    // A supervisor still reads both: they are sealed at rest, not lost.
+    let history: kyc_proto::CaseHistory = hub
+        .call(Method::GET, &routes::supervisor_case(&case.id), Some(&s), None::<&()>)
+        .await
+        .json();
+    let reveal = history.audit.iter().find(|r| r.seq == reveal_seq).unwrap();
+    let kyc_proto::AuditRecordKind::Client {
+        event: AuditEventKind::FieldRevealed { reason: shown, .. },
+        ..
+    } = &reveal.kind
+    else {
+        panic!("{:?}", reveal.kind)
+    };
+    assert_eq!(shown, reason);
+    assert!(reveal.detail_digest.is_some());
+    assert_eq!(history.decisions[0].verdict.as_ref().unwrap().note.as_deref(), Some(note));
+
+    // Nowhere on disk in any encoding, nowhere in the log.
+    hub.restart().await;
+    let report = kyc_scan::scan_dir(hub.dir.path(), &markers).unwrap();
+    assert!(report.is_clean(), "{report}");
+    let hits = kyc_scan::scan_bytes(captured_logs().as_bytes(), &markers);
+    assert!(hits.is_empty(), "markers in logs: {hits:?}");
+
+    // Retention removes the details; every link still verifies.
+    let admin = hub.login(ADMIN).await;
+    let purge: kyc_proto::PurgeReport =
+        hub.call(Method::POST, routes::ADMIN_PURGE, Some(&admin), None::<&()>).await.json();
+    assert_eq!(purge.cases_purged, 1);
+    let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
+    let (details, notes): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM audit_detail), \
+             (SELECT COUNT(*) FROM decisions WHERE verdict_note IS NOT NULL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((details, notes), (0, 0));
+    drop(conn);
+    let s = hub.login(SUPERVISOR).await;
+    let verify: kyc_proto::AuditVerifyReport =
+        hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
+    assert_eq!((verify.intact, verify.first_broken_seq), (true, None));
+    assert!(kyc_hub::ops::audit_verify(hub.dir.path()).unwrap().intact);
+    let history: kyc_proto::CaseHistory = hub
+        .call(Method::GET, &routes::supervisor_case(&case.id), Some(&s), None::<&()>)
+        .await
+        .json();
+    let reveal = history.audit.iter().find(|r| r.seq == reveal_seq).unwrap();
+    let kyc_proto::AuditRecordKind::Client {
+        event: AuditEventKind::FieldRevealed { reason: shown, .. },
+        ..
+    } = &reveal.kind
+    else {
+        panic!()
+    };
+    assert!(shown.is_empty(), "the purged reason is gone");
+    let report = kyc_scan::scan_dir(hub.dir.path(), &markers).unwrap();
+    assert!(report.is_clean(), "{report}");
 }

@@ -146,7 +146,10 @@ async fn query_history_verdicts_and_stats() {
         .iter()
         .map(|r| serde_json::to_value(&r.kind).unwrap()["type"].clone())
         .collect();
-    assert_eq!(kinds, ["case_created", "lease_granted", "decision_recorded", "verdict_given"]);
+    assert_eq!(
+        kinds,
+        ["case_created", "lease_granted", "decision_recorded", "verdict_given", "case_audited"]
+    );
     // A supervisor auditing may open the evidence; the hub records that.
     let m =
         hub.call(Method::GET, &routes::media(&history.media[0].id), Some(&s), None::<&()>).await;
@@ -289,4 +292,101 @@ fn a_supervisor_never_judges_their_own_decision() {
     let own = VerdictRequest { decision_id, verdict: VerdictKind::Agree, note: None };
     let err = store.give_verdict(&user.id, &own, now).unwrap_err();
     assert!(matches!(err, kyc_hub::store::StoreError::Forbidden(_)), "{err}");
+}
+
+#[tokio::test]
+async fn a_supervisor_opens_only_cases_theirs_to_handle_and_every_open_is_audited() {
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    let policy = Policy {
+        lease_secs: 600,
+        retention_days: 30,
+        four_eyes_outcomes: vec![OutcomeCode::Approve],
+    };
+    hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
+    hub.intake_many(&admin, 5, 95).await;
+    let r = hub.login(REVIEWER_A).await;
+    let s = hub.login(SUPERVISOR).await;
+    let me: kyc_proto::Me = hub.call(Method::GET, routes::ME, Some(&s), None::<&()>).await.json();
+    let grant = hub.lease(&r, 4).await;
+    let [awaiting, decided, escalated, leased] = [0, 1, 2, 3].map(|i| grant.cases[i].clone());
+    let reject = Outcome::Reject { reasons: vec![ReasonCode::Underage] };
+    let result = hub
+        .decide(
+            &r,
+            vec![
+                item("sv-awaiting", &awaiting.case, Outcome::Approve),
+                item("sv-decided", &decided.case, reject),
+                item("sv-escalated", &escalated.case, Outcome::Escalate),
+            ],
+        )
+        .await;
+    assert!(result.results.iter().all(|r| matches!(r.status, DecisionStatus::Accepted { .. })));
+    let open_case = {
+        let all: Vec<_> = grant.cases.iter().map(|c| c.case.id.clone()).collect();
+        // The fifth case was never leased.
+        let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
+        let id: String = conn
+            .query_row(
+                "SELECT id FROM cases WHERE state = 'open' AND id NOT IN (?1, ?2, ?3, ?4)",
+                rusqlite::params![
+                    all[0].as_str(),
+                    all[1].as_str(),
+                    all[2].as_str(),
+                    all[3].as_str()
+                ],
+                |r| r.get(0),
+            )
+            .unwrap();
+        kyc_model::CaseId::parse(&id).unwrap()
+    };
+    let get = |id: &kyc_model::CaseId| {
+        let path = routes::supervisor_case(id);
+        let (hub, s) = (&hub, s.clone());
+        async move { hub.call(Method::GET, &path, Some(&s), None::<&()>).await }
+    };
+
+    // In a reviewer's hands (leased) or waiting for one (open): neither payload nor evidence.
+    for id in [&leased.case.id, &open_case] {
+        get(id).await.expect_error(403, "forbidden");
+    }
+    hub.call(Method::GET, &routes::media(&leased.media[0].id), Some(&s), None::<&()>)
+        .await
+        .expect_error(403, "forbidden");
+    get(&kyc_model::CaseId::parse("c_nobody").unwrap()).await.expect_error(404, "not_found");
+
+    // Decided, awaiting confirmation, escalated: the supervisor's to handle, and each open
+    // is in the chain under the supervisor's id.
+    for c in [&awaiting, &decided, &escalated] {
+        let history: CaseHistory = get(&c.case.id).await.json();
+        assert_eq!(history.case.as_ref().map(|p| &p.id), Some(&c.case.id));
+        let last = history.audit.last().unwrap();
+        assert_eq!(last.kind, kyc_proto::AuditRecordKind::CaseAudited);
+        assert_eq!(last.actor.as_ref(), Some(&me.user));
+    }
+    let m =
+        hub.call(Method::GET, &routes::media(&escalated.media[0].id), Some(&s), None::<&()>).await;
+    assert_eq!(m.status, StatusCode::OK, "an escalation's evidence is the supervisor's too");
+    // An escalated case stays the supervisor's when a senior reviewer leases it again.
+    let b = hub.login(REVIEWER_B).await;
+    assert!(hub.lease(&b, 5).await.cases.iter().any(|c| c.case.id == escalated.case.id));
+    let history: CaseHistory = get(&escalated.case.id).await.json();
+    assert_eq!(history.state, CaseState::Leased);
+    let audited =
+        history.audit.iter().filter(|r| r.kind == kyc_proto::AuditRecordKind::CaseAudited).count();
+    assert_eq!(audited, 2, "two opens of this case, each recorded once");
+
+    // Refused opens recorded nothing; the chain holds.
+    let conn = rusqlite::Connection::open(hub.dir.path().join("hub.sqlite3")).unwrap();
+    let refused: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE kind LIKE '%case_audited%' AND case_id IN (?1, ?2)",
+            [leased.case.id.as_str(), open_case.as_str()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(refused, 0);
+    let report: kyc_proto::AuditVerifyReport =
+        hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
+    assert!(report.intact);
 }

@@ -46,6 +46,7 @@ async fn client_logs_error_codes_not_hub_messages_or_input() {
     let mut errors = Vec::new();
     let reveal = AuditBatch {
         events: vec![AuditEventIn {
+            idempotency_key: kyc_proto::IdempotencyKey::parse("k_error_logs_1").unwrap(),
             case_id: CaseId::parse("c_unknown").unwrap(),
             kind: AuditEventKind::FieldRevealed {
                 field: format!("applicant {}", MARKERS[0]),

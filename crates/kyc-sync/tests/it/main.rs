@@ -1,5 +1,6 @@
 //! kyc-sync against a real hub on a real loopback socket.
 
+mod audit_once;
 mod error_logs;
 mod faults;
 mod handling;
