@@ -262,7 +262,8 @@ mod tests {
     use serde_json::Value;
 
     /// Operations anyone may call without a token.
-    const PUBLIC: &[&str] = &["/healthz", "/openapi.json", "/api/v1/auth/login"];
+    const PUBLIC: &[&str] =
+        &["/healthz", "/openapi.json", "/api/v1/auth/prelogin", "/api/v1/auth/login"];
 
     #[test]
     fn openapi_operations_follow_the_conventions() {

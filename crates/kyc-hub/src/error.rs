@@ -185,6 +185,8 @@ pub mod rules {
     pub const POLICY_RULE: &str = "policy_rule";
     /// Account fields breaking their rules (handle syntax, password length).
     pub const ACCOUNT_RULE: &str = "account_rule";
+    /// A key-derivation spec cheaper than the hub accepts, or out of range.
+    pub const KDF_TOO_WEAK: &str = "kdf_too_weak";
 }
 
 /// 413 when the body limit layer refuses a body before any extractor runs.

@@ -14,6 +14,7 @@ mod leases;
 mod media;
 mod migration;
 mod openapi_fuzz;
+mod password;
 mod poison;
 mod privacy;
 mod restart;

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use kyc_model::CaseId;
 use kyc_proto::{AuditBatch, AuditEventIn, AuditEventKind, DecisionBatch};
-use kyc_sync::{ClientConfig, HubClient, SyncError};
+use kyc_sync::{HubClient, SyncError};
 
 use crate::support::*;
 
@@ -40,8 +40,8 @@ async fn client_logs_error_codes_not_hub_messages_or_input() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let hub = Hub::start().await;
-    let client = HubClient::new(ClientConfig::new(hub.url())).unwrap();
-    client.login(REVIEWER, &hub.password(REVIEWER)).await.unwrap();
+    let client = HubClient::new(client_config(&hub.url())).unwrap();
+    kyc_sync::sign_in(&client, REVIEWER, &hub.password(REVIEWER)).await.unwrap();
 
     let mut errors = Vec::new();
     let reveal = AuditBatch {

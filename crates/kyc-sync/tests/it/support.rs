@@ -205,11 +205,12 @@ pub fn workstation(url: &str, data_dir: &Path, options: SyncOptions) -> Arc<Work
     workstation_with(client_config(url), data_dir, options)
 }
 
-/// The client configuration tests use: short timeouts.
+/// The client configuration tests use: short timeouts, and the test hubs' cheap KDF accepted.
 pub fn client_config(url: &str) -> ClientConfig {
     let mut config = ClientConfig::new(url);
     config.request_timeout = Duration::from_secs(5);
     config.connect_timeout = Duration::from_secs(2);
+    config.kdf_floor = KdfParams::insecure_for_tests();
     config
 }
 
