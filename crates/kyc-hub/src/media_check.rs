@@ -125,9 +125,9 @@ mod tests {
     #[test]
     fn media_limits_are_the_wire_contracts() {
         let limits = limits();
-        assert_eq!(limits.max_bytes as u64, kyc_proto::limits::MAX_IMAGE_BYTES);
-        assert_eq!(limits.max_pixels as u64, kyc_proto::limits::MAX_IMAGE_PIXELS);
-        assert_eq!(limits.max_video_bytes as u64, kyc_proto::limits::MAX_VIDEO_BYTES);
+        assert_eq!(limits.max_bytes, kyc_proto::limits::MAX_IMAGE_BYTES);
+        assert_eq!(limits.max_pixels, kyc_proto::limits::MAX_IMAGE_PIXELS);
+        assert_eq!(limits.max_video_bytes, kyc_proto::limits::MAX_VIDEO_BYTES);
     }
 
     #[test]
