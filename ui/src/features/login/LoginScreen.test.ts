@@ -38,7 +38,7 @@ describe("LoginScreen", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await vi.waitFor(() => expect(screen.getByRole("alert")).toBeTruthy());
     expect(screen.getByRole("alert").textContent).toContain("Plain http://");
-    expect(invoke).toHaveBeenCalledWith("login", {
+    expect(invoke).toHaveBeenCalledWith("sign_in", {
       request: { hubUrl: "http://hub.example.org", user: "r1", password: "pw" },
     });
   });

@@ -1,0 +1,44 @@
+// What a decision needs before it can be sent, checked before the call so the reviewer is told
+// at once (Rust checks again and has the last word).
+import type { DecisionInput, Outcome, ReasonEntry } from "../../lib/ipc";
+import type { MessageKey } from "../../lib/i18n/index.svelte";
+
+export interface Draft {
+  outcome: Outcome | null;
+  reasons: string[];
+  documents: string[];
+  note: string;
+}
+
+export function emptyDraft(): Draft {
+  return { outcome: null, reasons: [], documents: [], note: "" };
+}
+
+/** Why the draft cannot be sent yet, or null. */
+export function draftProblem(draft: Draft): MessageKey | null {
+  if (!draft.outcome) return "decision.pickOutcome";
+  if (draft.outcome === "reject" && draft.reasons.length === 0) return "decision.needReason";
+  if (draft.outcome === "resubmit" && draft.documents.length === 0) return "decision.needDocument";
+  if (draft.note.length > 2000) return "decision.noteTooLong";
+  return null;
+}
+
+export function toInput(caseId: string, draft: Draft): DecisionInput {
+  const outcome = draft.outcome ?? "escalate";
+  return {
+    caseId,
+    outcome,
+    reasons: outcome === "reject" || outcome === "resubmit" ? draft.reasons : [],
+    documents: outcome === "resubmit" ? draft.documents : [],
+    note: draft.note.trim() ? draft.note.trim() : null,
+  };
+}
+
+/** The catalogue entries offered for an outcome (all of them when the entry names none). */
+export function reasonsFor(catalogue: readonly ReasonEntry[], outcome: Outcome): ReasonEntry[] {
+  return catalogue.filter((entry) => {
+    const applies = Array.isArray(entry.appliesTo) ? entry.appliesTo : [entry.appliesTo];
+    const named: string[] = applies.filter((a) => a === "reject" || a === "resubmit");
+    return named.length === 0 || named.includes(outcome);
+  });
+}
