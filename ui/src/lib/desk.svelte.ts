@@ -1,13 +1,24 @@
-// The desk as the UI sees it: the app's facts, the session phase Rust reports, and the notice
+// The desk as the UI sees it: the app's facts, the session state Rust reports, and the notice
 // the login screen shows after a sign-out or a revocation. Rust owns the state machine; this
 // module only mirrors what it says.
-import { ipc, type AppInfo, type DeskEvent, type DeskState, type PushOutcome } from "./ipc";
+import { ipc, type AppInfo, type DeskEvent, type DeskState } from "./ipc";
 
 export type LoginNotice =
   | { kind: "revoked" }
+  | { kind: "too_many_attempts" }
   | { kind: "wiped"; discarded: number };
 
-const SIGNED_OUT: DeskState = { phase: "signed_out", online: false, pendingPush: 0, idleLockSecs: 300 };
+export const SIGNED_OUT: DeskState = {
+  phase: "signed_out",
+  session: null,
+  online: false,
+  pendingPush: 0,
+  push: "stopped",
+  idleLockSecs: 300,
+  lockReason: null,
+  signedOutReason: null,
+  lang: "en",
+};
 
 interface DeskView {
   info: AppInfo | null;
@@ -15,7 +26,6 @@ interface DeskView {
   notice: LoginNotice | null;
   /** Bumped whenever the queue may have changed (pushes, pulls, renewals). */
   queueVersion: number;
-  lastOutcome: PushOutcome | null;
 }
 
 export const desk: DeskView = $state({
@@ -23,34 +33,22 @@ export const desk: DeskView = $state({
   state: SIGNED_OUT,
   notice: null,
   queueVersion: 0,
-  lastOutcome: null,
 });
+
+/** Takes a new state from Rust; a sign-out Rust did by itself (revocation) leaves a notice. */
+export function setDeskState(state: DeskState) {
+  const wasIn = desk.state.phase !== "signed_out";
+  desk.state = state;
+  if (state.phase === "signed_out" && wasIn) {
+    if (state.signedOutReason === "revoked") desk.notice = { kind: "revoked" };
+    else if (state.signedOutReason === "too_many_attempts") desk.notice = { kind: "too_many_attempts" };
+  }
+}
 
 /** Applies one event from Rust. Exported for tests. */
 export function applyEvent(event: DeskEvent) {
-  switch (event.type) {
-    case "state":
-      desk.state = event.state;
-      break;
-    case "push":
-      desk.state = { ...desk.state, pendingPush: event.pendingPush };
-      if (event.lastOutcome) desk.lastOutcome = event.lastOutcome;
-      desk.queueVersion += 1;
-      break;
-    case "online":
-      desk.state = { ...desk.state, online: event.online };
-      break;
-    case "queue_changed":
-      desk.queueVersion += 1;
-      break;
-    case "locked":
-      desk.state = { ...desk.state, phase: "locked", lockReason: event.reason };
-      break;
-    case "revoked":
-      desk.state = SIGNED_OUT;
-      desk.notice = { kind: "revoked" };
-      break;
-  }
+  if (event.type === "state") setDeskState(event.state);
+  else desk.queueVersion += 1;
 }
 
 /** Reads the app's facts and the desk state, and starts listening to Rust's events. */
@@ -58,20 +56,17 @@ export async function startDesk() {
   try {
     desk.info = await ipc.appInfo();
   } catch {
-    desk.info = { name: "KYC Desk", version: "", defaultHubUrl: null };
+    desk.info = { name: "KYC Desk", version: "", defaultHubUrl: null, demoAccounts: [], platform: "linux" };
   }
   try {
     desk.state = await ipc.deskState();
+    if (desk.state.signedOutReason === "revoked") desk.notice = { kind: "revoked" };
   } catch {
     desk.state = SIGNED_OUT;
   }
   ipc.subscribe(applyEvent).catch(() => {
     // Without events the UI still works from command results; status updates come late.
   });
-}
-
-export function setDeskState(state: DeskState) {
-  desk.state = state;
 }
 
 export function signedOut(notice: LoginNotice | null) {

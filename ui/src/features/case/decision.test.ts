@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { draftProblem, emptyDraft, reasonsFor, toInput } from "./decision";
+import { draftProblem, emptyDraft, outcomeCode, toInput } from "./decision";
 import { sortChecks } from "./checks";
 
 describe("decision draft", () => {
@@ -24,18 +24,14 @@ describe("decision draft", () => {
     });
   });
 
-  it("offers the reasons that apply to the outcome", () => {
-    const catalogue = [
-      { code: "R01", label: "a", appliesTo: ["reject", "resubmit"] },
-      { code: "R17", label: "b", appliesTo: ["reject"] },
-      { code: "R99", label: "c", appliesTo: [] },
-    ];
-    expect(reasonsFor(catalogue, "resubmit").map((r) => r.code)).toEqual(["R01", "R99"]);
-    expect(reasonsFor(catalogue, "reject").map((r) => r.code)).toEqual(["R01", "R17", "R99"]);
+  it("reads the hub's outcome words", () => {
+    expect(outcomeCode("request_resubmission")).toBe("resubmit");
+    expect(outcomeCode("approve")).toBe("approve");
+    expect(outcomeCode("bogus")).toBeNull();
   });
 
   it("lists failed checks first, then warnings", () => {
-    const c = (code: string, severity: "fail" | "warn" | "pass") => ({ code, severity, passed: severity === "pass", explanation: "" });
-    expect(sortChecks([c("a", "pass"), c("b", "fail"), c("c", "warn"), c("d", "fail")]).map((x) => x.code)).toEqual(["b", "d", "c", "a"]);
+    const c = (check: string, severity: "fail" | "warn" | "pass" | "not_applicable") => ({ check, key: check, severity, explanation: "", revealKey: null });
+    expect(sortChecks([c("n", "not_applicable"), c("a", "pass"), c("b", "fail"), c("c", "warn"), c("d", "fail")]).map((x) => x.check)).toEqual(["b", "d", "c", "a", "n"]);
   });
 });

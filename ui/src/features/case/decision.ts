@@ -1,6 +1,6 @@
 // What a decision needs before it can be sent, checked before the call so the reviewer is told
 // at once (Rust checks again and has the last word).
-import type { DecisionInput, Outcome, ReasonEntry } from "../../lib/ipc";
+import type { DecisionInput, OutcomeCode as Outcome, ReasonOption } from "../../lib/ipc";
 import type { MessageKey } from "../../lib/i18n/index.svelte";
 
 export interface Draft {
@@ -34,11 +34,15 @@ export function toInput(caseId: string, draft: Draft): DecisionInput {
   };
 }
 
-/** The catalogue entries offered for an outcome (all of them when the entry names none). */
-export function reasonsFor(catalogue: readonly ReasonEntry[], outcome: Outcome): ReasonEntry[] {
-  return catalogue.filter((entry) => {
-    const applies = Array.isArray(entry.appliesTo) ? entry.appliesTo : [entry.appliesTo];
-    const named: string[] = applies.filter((a) => a === "reject" || a === "resubmit");
-    return named.length === 0 || named.includes(outcome);
-  });
+/** The catalogue entries offered for an outcome: Rust's catalogue is one list for both. */
+export function reasonsFor(catalogue: readonly ReasonOption[], _outcome: Outcome): ReasonOption[] {
+  return [...catalogue];
+}
+
+/** The hub's wording of a decided outcome (`request_resubmission`) as the panel's code. */
+export function outcomeCode(outcome: string): Outcome | null {
+  if (outcome === "request_resubmission") return "resubmit";
+  return outcome === "approve" || outcome === "reject" || outcome === "resubmit" || outcome === "escalate"
+    ? outcome
+    : null;
 }

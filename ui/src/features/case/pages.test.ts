@@ -1,30 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { comparePair, pagesOf } from "./pages";
-import type { DocumentView } from "../../lib/ipc";
+import type { DocumentView, MediaRole } from "../../lib/ipc";
 
-const doc = (docId: string, kind: string, role: "image" | "video" | "portrait" | "face", contentType = "image/jpeg"): DocumentView => ({
-  docId,
+const doc = (index: number, kind: string, role: MediaRole, contentType = "image/jpeg"): DocumentView => ({
+  index,
   kind,
-  label: kind,
-  media: [{ mediaId: `m-${docId}`, contentType, role }],
+  subject: "applicant",
+  fields: [],
+  media: [{ mediaId: `m${index}`, contentType, role, variants: role === "video" ? ["original"] : ["display", "thumbnail"] }],
 });
 
 describe("viewer pages", () => {
   it("lists every medium of every document and spots videos", () => {
-    const pages = pagesOf([doc("d1", "id_card_front", "image"), doc("d2", "face_video", "video", "video/mp4")]);
+    const pages = pagesOf([doc(0, "id_card_front", "image"), doc(1, "face_video", "video", "video/mp4")]);
     expect(pages.map((p) => [p.media.mediaId, p.isVideo])).toEqual([
-      ["m-d1", false],
-      ["m-d2", true],
+      ["m0", false],
+      ["m1", true],
     ]);
   });
 
   it("compares the ID portrait with the face photo, else with the face video", () => {
-    const withPhoto = pagesOf([doc("d1", "id_card_front", "image"), doc("d2", "face_video", "video", "video/mp4"), doc("d3", "face_photo", "image")]);
-    expect(comparePair(withPhoto).portrait?.doc.docId).toBe("d1");
-    expect(comparePair(withPhoto).face?.doc.docId).toBe("d3");
-    const videoOnly = pagesOf([doc("d1", "passport", "image"), doc("d2", "face_video", "video", "video/mp4")]);
-    expect(comparePair(videoOnly).face?.doc.docId).toBe("d2");
-    const roles = pagesOf([doc("d1", "x", "portrait"), doc("d2", "y", "face")]);
-    expect(comparePair(roles)).toMatchObject({ portrait: { doc: { docId: "d1" } }, face: { doc: { docId: "d2" } } });
+    const withPhoto = pagesOf([doc(0, "id_card_front", "image"), doc(1, "face_video", "video", "video/mp4"), doc(2, "face_photo", "face")]);
+    expect(comparePair(withPhoto).portrait?.doc.index).toBe(0);
+    expect(comparePair(withPhoto).face?.doc.index).toBe(2);
+    const videoOnly = pagesOf([doc(0, "passport", "image"), doc(1, "face_video", "video", "video/mp4")]);
+    expect(comparePair(videoOnly).face?.doc.index).toBe(1);
+    expect(comparePair(pagesOf([doc(0, "business_licence", "image")]))).toEqual({ portrait: undefined, face: undefined });
   });
 });

@@ -1,9 +1,9 @@
 // The case's media as viewer pages, and the pair the compare view puts side by side.
-import type { DocumentView, MediaRef } from "../../lib/ipc";
+import type { DocumentView, MediaView } from "../../lib/ipc";
 
 export interface Page {
   doc: DocumentView;
-  media: MediaRef;
+  media: MediaView;
   isVideo: boolean;
 }
 
@@ -17,16 +17,14 @@ export function pagesOf(documents: readonly DocumentView[]): Page[] {
   );
 }
 
+/** Documents that carry the holder's portrait. */
 const PORTRAIT_DOCS = ["id_card_front", "passport", "home_visit_permit", "foreign_driving_licence"];
 
-/** ID portrait (left) and face image or face video (right), when the case has them. */
+/** ID portrait (left) and face image or, failing that, face video (right), when present. */
 export function comparePair(pages: readonly Page[]): { portrait?: Page; face?: Page } {
-  const portrait =
-    pages.find((p) => p.media.role === "portrait") ??
-    pages.find((p) => !p.isVideo && PORTRAIT_DOCS.includes(p.doc.kind));
+  const portrait = pages.find((p) => !p.isVideo && PORTRAIT_DOCS.includes(p.doc.kind));
   const face =
-    pages.find((p) => p.media.role === "face") ??
-    pages.find((p) => !p.isVideo && p.doc.kind === "face_photo") ??
+    pages.find((p) => !p.isVideo && (p.media.role === "face" || p.doc.kind === "face_photo")) ??
     pages.find((p) => p.isVideo);
   return { portrait, face };
 }

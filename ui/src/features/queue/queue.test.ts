@@ -2,27 +2,30 @@ import { describe, expect, it } from "vitest";
 import { filterQueue, kindsOf, leaseLeft, neighbour, nextReady } from "./queue";
 import type { QueueItem } from "../../lib/ipc";
 
-const item = (caseId: string, state: QueueItem["state"], kind = "id_card", lease = 10_000): QueueItem => ({
+const item = (caseId: string, state: QueueItem["state"], kind: QueueItem["kind"] = "individual_id_card", lease = 10_000): QueueItem => ({
   caseId,
   kind,
-  priority: 1,
+  priority: "normal",
   state,
+  stateDetail: null,
   leaseExpiresAt: lease,
+  undoUntil: null,
+  nMedia: 2,
 });
 
 describe("queue", () => {
   const items = [
     item("c1", "waiting_push"),
-    item("c2", "ready", "passport"),
-    item("c3", "ready", "id_card", 0),
+    item("c2", "ready", "individual_other_document"),
+    item("c3", "ready", "individual_id_card", 0),
     item("c4", "ready"),
   ];
 
   it("filters by kind and by state", () => {
-    expect(filterQueue(items, { kind: "passport", state: "" }).map((i) => i.caseId)).toEqual(["c2"]);
+    expect(filterQueue(items, { kind: "individual_other_document", state: "" }).map((i) => i.caseId)).toEqual(["c2"]);
     expect(filterQueue(items, { kind: "", state: "ready" }).map((i) => i.caseId)).toEqual(["c2", "c3", "c4"]);
-    expect(filterQueue(items, { kind: "id_card", state: "waiting_push" }).map((i) => i.caseId)).toEqual(["c1"]);
-    expect(kindsOf(items)).toEqual(["id_card", "passport"]);
+    expect(filterQueue(items, { kind: "individual_id_card", state: "waiting_push" }).map((i) => i.caseId)).toEqual(["c1"]);
+    expect(kindsOf(items)).toEqual(["individual_id_card", "individual_other_document"]);
   });
 
   it("opens the next ready case with a live lease, wrapping to the top", () => {

@@ -10,7 +10,6 @@ export const QUEUE_STATES: readonly QueueState[] = [
   "ready",
   "decided",
   "waiting_push",
-  "accepted",
   "conflict",
   "failed",
 ];

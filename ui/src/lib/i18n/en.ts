@@ -21,11 +21,12 @@ export const en = {
   "notice.wiped": "You are signed out. The case data on this computer has been deleted.",
   "notice.wipedDiscarded":
     "You are signed out. The case data on this computer has been deleted, with {n} decisions that were never delivered.",
+  "notice.tooManyAttempts":
+    "Too many wrong passwords: the case data on this computer has been deleted. Sign in online again.",
   "field.required": "{field} is required.",
 
   "error.invalid": "Please check the highlighted field.",
   "error.wrong_password": "The user name or password is not correct.",
-  "error.unauthorized": "The user name or password is not correct.",
   "error.locked": "Too many wrong passwords. Wait a moment and try again.",
   "error.offline": "You are offline. This needs the hub.",
   "error.hub_unreachable": "The hub cannot be reached. Check the address and your network.",
@@ -38,9 +39,12 @@ export const en = {
   "error.not_found": "This case is no longer on this computer.",
   "error.online_sign_in_required":
     "The first sign-in on this computer (or after a long time offline) needs the hub.",
-  "error.unavailable": "This is not available in this build yet.",
   "error.internal": "Something went wrong. The details are in the app's log.",
 
+  "error.forbidden": "Your role cannot do this.",
+  "error.wiped": "The case data on this computer was deleted meanwhile. Sign in again.",
+  "error.cancelled": "Cancelled.",
+  "error.rate_limited": "The hub asks to slow down. Try again in a moment.",
   "status.online": "Online",
   "status.offline": "Offline",
   "status.pending": "{n} waiting to push",
@@ -64,6 +68,7 @@ export const en = {
   "pull.progress": "{done} of {total} cases",
   "pull.done": "{pulled} cases pulled.",
   "pull.doneWithFailures": "{pulled} cases pulled, {failed} could not be pulled.",
+  "pull.cancelled": "Pull cancelled; {pulled} cases arrived.",
   "pull.offline": "Offline: you can work on the cases already pulled.",
 
   "state.ready": "Ready",
@@ -72,6 +77,15 @@ export const en = {
   "state.accepted": "Accepted",
   "state.conflict": "Conflict",
   "state.failed": "Failed",
+  "detail.lease_expired": "lease expired",
+  "detail.not_lease_holder": "not your lease",
+  "detail.already_decided": "already decided elsewhere",
+  "detail.case_purged": "case purged",
+  "detail.unknown_case": "unknown case",
+  "detail.key_reused": "duplicate decision",
+  "subject.applicant": "Applicant",
+  "subject.legal_representative": "Legal representative",
+  "subject.authorised_person": "Authorised person",
   "priority.normal": "Normal",
   "priority.high": "High",
   "role.reviewer": "Reviewer",
@@ -97,6 +111,7 @@ export const en = {
   "outcome.resubmit": "Resubmission",
   "outcome.escalate": "Escalate",
 
+  "outcome.request_resubmission": "Resubmission",
   "case.loading": "Opening the case…",
   "case.pick": "Pick a case in the queue, or press J.",
   "case.pullFirst": "Pull cases to start reviewing.",
@@ -147,6 +162,7 @@ export const en = {
   "checks.warn": "Warning",
   "checks.pass": "Passed",
 
+  "checks.not_applicable": "N/A",
   "decision.title": "Decision",
   "decision.outcome": "Outcome",
   "decision.pickOutcome": "Choose an outcome",
@@ -165,6 +181,10 @@ export const en = {
   "decision.consentMissing": "No consent record: this case cannot be approved.",
   "decision.consentRefused":
     "Approval refused: the applicant's consent is missing. Reject, request resubmission or escalate.",
+  "decision.conflictHelp":
+    "The hub did not take this decision. Nothing more can be done with it here: dismiss the case.",
+  "decision.failedHelp": "The hub found the decision invalid. Dismiss the case; a supervisor sees it.",
+  "decision.dismiss": "Dismiss the case",
   "undo.saved": "Decision saved. It is pushed to the hub shortly.",
   "undo.button": "Undo ({s} s)",
 

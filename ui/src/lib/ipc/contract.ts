@@ -1,11 +1,11 @@
-// The IPC types of the draft contract (IPC-CONTRACT.md) that `bindings.ts` does not carry yet.
-// Once the desk side regenerates `bindings.ts` with these types, this file shrinks to the
-// re-exports and then goes away; nothing else imports it directly (use `../ipc`).
+// The IPC types, mirrored by hand from crates/kyc-app/src/ipc.rs and error.rs while
+// `bindings.ts` is still the old generated file. Once `cargo xtask bindings` regenerates it
+// with these types, `index.ts` re-exports from `bindings.ts` and this file goes away; nothing
+// else imports it directly (use `../ipc`).
 
 export type ErrorCode =
   | "invalid"
   | "wrong_password"
-  | "unauthorized"
   | "locked"
   | "offline"
   | "hub_unreachable"
@@ -17,121 +17,124 @@ export type ErrorCode =
   | "integrity"
   | "not_found"
   | "online_sign_in_required"
-  | "unavailable"
+  | "forbidden"
+  | "wiped"
+  | "cancelled"
+  | "rate_limited"
   | "internal";
 
 export type AppError = { code: ErrorCode; message: string };
 
 export type Platform = "linux" | "windows" | "macos";
 export type Role = "reviewer" | "supervisor" | "admin";
-
-export type DemoAccount = { username: string; role: Role | string };
+export type DemoAccount = { username: string; role: Role };
 
 export type AppInfo = {
   name: string;
   version: string;
   defaultHubUrl: string | null;
-  demoAccounts?: DemoAccount[] | null;
-  platform?: Platform;
+  demoAccounts: DemoAccount[];
+  platform: Platform;
 };
 
 export type LoginRequest = { hubUrl: string; user: string; password: string };
-
-export type SessionInfo = { userId: string; username: string; role: Role };
+export type Session = { userId: string; username: string; role: Role };
 
 export type Phase = "signed_out" | "unlocked" | "locked";
+export type LockReason = "idle" | "manual";
+export type SignedOutReason = "signed_out" | "revoked" | "too_many_attempts";
+export type PushState = "idle" | "pushing" | "retrying" | "sign_in_required" | "stopped";
+export type Lang = "en" | "zh-CN";
 
 export type DeskState = {
   phase: Phase;
-  session?: SessionInfo | null;
+  session: Session | null;
   online: boolean;
   pendingPush: number;
+  push: PushState;
   idleLockSecs: number;
-  lockReason?: string | null;
+  lockReason: LockReason | null;
+  signedOutReason: SignedOutReason | null;
+  lang: Lang;
 };
 
-export type PushOutcome = {
-  caseId: string;
-  state: QueueState;
-  stateDetail?: string | null;
-};
+export type DeskEvent = { type: "state"; state: DeskState } | { type: "queue_changed" };
 
-export type DeskEvent =
-  | { type: "state"; state: DeskState }
-  | { type: "push"; pendingPush: number; lastOutcome?: PushOutcome | null }
-  | { type: "online"; online: boolean }
-  | { type: "queue_changed" }
-  | { type: "locked"; reason: string }
-  | { type: "revoked" };
+export type PullProgress = { done: number; total: number; bytes: number; bytesTotal: number };
+export type PullFailed = { caseId: string; reason: string };
+export type PullSummary = { pulled: number; failed: PullFailed[]; cancelled: boolean };
 
-export type PullProgress = { done: number; total: number; bytes: number };
-export type PullSummary = { pulled: number; failed: { caseId: string; reason: string }[] };
+export type QueueState = "ready" | "decided" | "waiting_push" | "conflict" | "failed";
 
-export type QueueState = "ready" | "decided" | "waiting_push" | "accepted" | "conflict" | "failed";
+export type CaseKindCode =
+  | "individual_id_card"
+  | "individual_bank_card"
+  | "individual_other_document"
+  | "enterprise_certificate"
+  | "enterprise_account";
 
 export type QueueItem = {
   caseId: string;
-  kind: string;
-  priority: "normal" | "high" | number;
+  kind: CaseKindCode;
+  priority: string;
   state: QueueState;
-  stateDetail?: string | null;
+  stateDetail: string | null;
   /** Unix milliseconds. */
   leaseExpiresAt: number;
+  /** Until when the decision can be undone (Unix ms), while in the undo window. */
+  undoUntil: number | null;
+  nMedia: number;
 };
 
-export type MaskedField = { key: string; label: string; masked: string; revealable: boolean };
+export type FieldView = { key: string; label: string; masked: string; revealable: boolean };
 
-export type MediaRole = "image" | "video" | "portrait" | "face";
-export type MediaRef = {
-  mediaId: string;
-  contentType: string;
-  width?: number | null;
-  height?: number | null;
-  role: MediaRole;
+export type MediaRole = "image" | "video" | "face";
+export type MediaView = { mediaId: string; contentType: string; variants: string[]; role: MediaRole };
+
+export type DocumentView = {
+  index: number;
+  kind: string;
+  subject: string;
+  fields: FieldView[];
+  media: MediaView[];
 };
-export type DocumentView = { docId: string; kind: string; label: string; media: MediaRef[] };
 
-export type CheckSeverity = "fail" | "warn" | "pass";
+export type CheckSeverity = "fail" | "warn" | "pass" | "not_applicable";
 export type CheckView = {
-  code: string;
-  passed: boolean;
+  check: string;
+  key: string;
   severity: CheckSeverity;
   explanation: string;
+  revealKey: string | null;
 };
 
-export type Outcome = "approve" | "reject" | "resubmit" | "escalate";
-
-export type DecisionView = {
-  outcome: Outcome;
-  reasons: string[];
-  documents: string[];
-  note?: string | null;
-  state: QueueState;
-  stateDetail?: string | null;
-};
+export type DecisionView = { outcome: string; reasons: string[]; documents: string[] };
 
 export type CaseView = {
   caseId: string;
-  kind: string;
-  priority: "normal" | "high" | number;
+  kind: CaseKindCode;
+  priority: string;
+  state: QueueState;
   leaseExpiresAt: number;
-  fields: MaskedField[];
+  fields: FieldView[];
   documents: DocumentView[];
   checks: CheckView[];
   consentGiven: boolean;
-  decision?: DecisionView | null;
+  resubmittable: string[];
+  decision: DecisionView | null;
+  watermark: string;
 };
 
-export type ReasonEntry = { code: string; label: string; appliesTo: string[] | string };
+export type OutcomeCode = "approve" | "reject" | "resubmit" | "escalate";
 
 export type DecisionInput = {
   caseId: string;
-  outcome: Outcome;
+  outcome: OutcomeCode;
   reasons: string[];
   documents: string[];
-  note?: string | null;
+  note: string | null;
 };
 
-export type SignOutReport = { wiped: boolean; discarded: number };
+export type ReasonOption = { code: string; label: string };
 
-export type Language = "en" | "zh-CN";
+export type SignOutReport = { wiped: boolean; discarded: number; released: number };

@@ -8,13 +8,13 @@ import type {
   DecisionInput,
   DeskEvent,
   DeskState,
-  Language,
+  Lang,
   LoginRequest,
   Platform,
   PullProgress,
   PullSummary,
   QueueItem,
-  ReasonEntry,
+  ReasonOption,
   SignOutReport,
 } from "./contract";
 
@@ -87,12 +87,14 @@ export const ipc = {
   closeCase: (caseId: string) => call<void>("close_case", { caseId }),
   reveal: (caseId: string, field: string, reason: string) =>
     call<string>("reveal", { caseId, field, reason }),
-  reasonCatalogue: () => call<ReasonEntry[]>("reason_catalogue"),
+  reasonCatalogue: () => call<ReasonOption[]>("reason_catalogue"),
   decide: (input: DecisionInput) => call<QueueItem>("decide", { input }),
   undoDecision: (caseId: string) => call<QueueItem>("undo_decision", { caseId }),
+  /** Acknowledges a conflict or failure (or gives up an undecided case): it leaves the desk. */
+  dismissCase: (caseId: string) => call<void>("dismiss_case", { caseId }),
   signOut: (discardConfirmation?: string) =>
-    call<SignOutReport>("sign_out", discardConfirmation ? { discardConfirmation } : {}),
-  setLanguage: (lang: Language) => call<void>("set_language", { lang }),
+    call<SignOutReport>("sign_out", { discardConfirmation: discardConfirmation ?? null }),
+  setLanguage: (lang: Lang) => call<void>("set_language", { lang }),
 };
 
 export { isAppError };
