@@ -15,7 +15,7 @@ export const en = {
   "login.privacy":
     "Case data is kept encrypted on this computer and deleted when you sign out.",
   "login.demoAccounts": "Demo accounts",
-  "login.demoHint": "Demo mode: pick an account, then enter its demo password.",
+  "login.demoHint": "Demo mode: pick an account and enter the password `cargo xtask demo` printed.",
   "notice.revoked":
     "Your account was revoked on the hub. The case data on this computer has been deleted.",
   "notice.wiped": "You are signed out. The case data on this computer has been deleted.",

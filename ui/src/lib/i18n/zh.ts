@@ -16,7 +16,7 @@ export const zh: Record<MessageKey, string> = {
   "login.submitting": "正在登录…",
   "login.privacy": "案件数据在本机加密保存，退出登录时即被删除。",
   "login.demoAccounts": "演示账号",
-  "login.demoHint": "演示模式：选择一个账号，再输入其演示密码。",
+  "login.demoHint": "演示模式：选择一个账号，并输入 `cargo xtask demo` 打印的密码。",
   "notice.revoked": "您的账号已在服务器上被停用，本机上的案件数据已删除。",
   "notice.wiped": "您已退出登录，本机上的案件数据已删除。",
   "notice.wipedDiscarded": "您已退出登录，本机上的案件数据已删除，其中包括 {n} 条未送达的审核结论。",
