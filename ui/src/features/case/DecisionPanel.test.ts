@@ -50,7 +50,7 @@ describe("DecisionPanel", () => {
     expect(ipc.decide).not.toHaveBeenCalled();
     await fireEvent.click(reasons[1]);
     await fireEvent.input(screen.getByTestId("decision-note"), { target: { value: " expired last year " } });
-    await fireEvent.click(screen.getByTestId("decision-submit"));
+    await fireEvent.keyDown(reasons[1], { key: "Enter" });
     expect(ipc.decide).toHaveBeenCalledWith({ caseId: "c1", outcome: "reject", reasons: ["R02"], documents: [], note: "expired last year" });
   });
 
