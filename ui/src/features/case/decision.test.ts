@@ -10,6 +10,8 @@ describe("decision draft", () => {
     expect(draftProblem({ ...emptyDraft(), outcome: "resubmit", reasons: ["R01"] })).toBe("decision.needDocument");
     expect(draftProblem({ ...emptyDraft(), outcome: "approve" })).toBeNull();
     expect(draftProblem({ ...emptyDraft(), outcome: "escalate" })).toBeNull();
+    expect(draftProblem({ ...emptyDraft(), outcome: "reject", reasons: ["R99"] })).toBe("decision.needNote");
+    expect(draftProblem({ ...emptyDraft(), outcome: "reject", reasons: ["R99"], note: "stamp missing" })).toBeNull();
   });
 
   it("sends only what the outcome uses, and no empty note", () => {

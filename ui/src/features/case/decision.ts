@@ -3,6 +3,9 @@
 import type { DecisionInput, OutcomeCode as Outcome, ReasonOption } from "../../lib/ipc";
 import type { MessageKey } from "../../lib/i18n/index.svelte";
 
+/** The catalogue's "other (see note)" reason: it needs a note. */
+export const OTHER_REASON = "R99";
+
 export interface Draft {
   outcome: Outcome | null;
   reasons: string[];
@@ -19,6 +22,7 @@ export function draftProblem(draft: Draft): MessageKey | null {
   if (!draft.outcome) return "decision.pickOutcome";
   if (draft.outcome === "reject" && draft.reasons.length === 0) return "decision.needReason";
   if (draft.outcome === "resubmit" && draft.documents.length === 0) return "decision.needDocument";
+  if (draft.reasons.includes(OTHER_REASON) && !draft.note.trim()) return "decision.needNote";
   if (draft.note.length > 2000) return "decision.noteTooLong";
   return null;
 }

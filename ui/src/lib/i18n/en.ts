@@ -171,6 +171,7 @@ export const en = {
   "decision.pickOutcome": "Choose an outcome",
   "decision.needReason": "Choose at least one reason.",
   "decision.needDocument": "Choose the documents to resubmit.",
+  "decision.needNote": "Reason “other” needs a note saying what is wrong.",
   "decision.noteTooLong": "The note is too long (2000 characters at most).",
   "decision.documents": "Documents to resubmit",
   "decision.reasons": "Reasons",

@@ -168,6 +168,7 @@ export const zh: Record<MessageKey, string> = {
   "decision.pickOutcome": "请选择结论",
   "decision.needReason": "请至少选择一项原因。",
   "decision.needDocument": "请选择需要补交的证件。",
+  "decision.needNote": "选择“其他”原因时请在备注中说明问题。",
   "decision.noteTooLong": "备注过长（最多 2000 个字符）。",
   "decision.documents": "需补交的证件",
   "decision.reasons": "原因",
