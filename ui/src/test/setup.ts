@@ -8,3 +8,15 @@ if (!("ResizeObserver" in globalThis)) {
   }
   (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver = ResizeObserverStub;
 }
+
+// jsdom has no PointerEvent; a MouseEvent with a pointer id is what the viewer reads.
+if (!("PointerEvent" in globalThis)) {
+  class PointerEventStub extends MouseEvent {
+    pointerId: number;
+    constructor(type: string, init: PointerEventInit = {}) {
+      super(type, init);
+      this.pointerId = init.pointerId ?? 0;
+    }
+  }
+  (globalThis as unknown as { PointerEvent: unknown }).PointerEvent = PointerEventStub;
+}
