@@ -87,6 +87,18 @@ describe("the desk", () => {
     expect(ipc.unlock).toHaveBeenCalledWith("pw");
   });
 
+  it("too many wrong passwords at the lock screen: the login screen says the data was deleted", async () => {
+    ipc.deskState.mockResolvedValueOnce(deskState({ phase: "locked", lockReason: "idle" }));
+    ipc.unlock.mockRejectedValue({ code: "wiped", message: "" });
+    render(App);
+    await vi.waitFor(() => screen.getByTestId("lock-screen"));
+    ipc.deskState.mockResolvedValue({ ...SIGNED_OUT, signedOutReason: "too_many_attempts" });
+    await fireEvent.input(screen.getByTestId("unlock-password"), { target: { value: "wrong" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    await vi.waitFor(() => screen.getByTestId("login-notice"));
+    expect(screen.getByTestId("login-notice").getAttribute("data-kind")).toBe("too_many_attempts");
+  });
+
   it("an idle lock from Rust takes the desk away too", async () => {
     render(App);
     await vi.waitFor(() => screen.getAllByTestId("queue-item"));
