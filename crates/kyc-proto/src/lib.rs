@@ -18,6 +18,7 @@ pub mod decision;
 pub mod error;
 pub mod intake;
 pub mod lease;
+pub mod range;
 pub mod routes;
 pub mod secret;
 pub mod supervisor;
