@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterQueue, kindsOf, leaseLeft, neighbour, nextReady } from "./queue";
+import { filterQueue, kindsOf, leaseLeft, neighbour, newlyAccepted, nextReady } from "./queue";
 import type { QueueItem } from "../../lib/ipc";
 
 const item = (caseId: string, state: QueueItem["state"], kind: QueueItem["kind"] = "individual_id_card", lease = 10_000): QueueItem => ({
@@ -46,5 +46,12 @@ describe("queue", () => {
     expect(leaseLeft(65_000, 0)).toBe("1:05");
     expect(leaseLeft(3_725_000, 0)).toBe("1:02:05");
     expect(leaseLeft(1_000, 1_000)).toBeNull();
+  });
+
+  it("takes a pushed case that left the queue as accepted by the hub", () => {
+    const before = [item("c1", "waiting_push"), item("c2", "ready"), item("c3", "decided"), item("c4", "conflict")];
+    const after = [item("c2", "ready")];
+    expect(newlyAccepted(before, after).map((i) => i.caseId)).toEqual(["c1", "c3"]);
+    expect(newlyAccepted(before, after, new Set(["c3"])).map((i) => i.caseId)).toEqual(["c1"]);
   });
 });

@@ -62,3 +62,22 @@ export function leaseLeft(expiresAt: number, now: number): string | null {
   const two = (n: number) => String(n).padStart(2, "0");
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }
+
+/**
+ * Cases the hub accepted: Rust drops a case from the queue once the hub took its decision, so
+ * a case that was waiting to push (or in the undo window) and is gone from the new list was
+ * accepted. `filter` keeps decided cases the reviewer dismissed out of it.
+ */
+export function newlyAccepted(
+  before: readonly QueueItem[],
+  after: readonly QueueItem[],
+  dismissed: ReadonlySet<string> = new Set(),
+): QueueItem[] {
+  const still = new Set(after.map((item) => item.caseId));
+  return before.filter(
+    (item) =>
+      (item.state === "waiting_push" || item.state === "decided") &&
+      !still.has(item.caseId) &&
+      !dismissed.has(item.caseId),
+  );
+}

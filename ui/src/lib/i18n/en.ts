@@ -65,6 +65,7 @@ export const en = {
   "queue.lease": "Lease",
   "queue.leaseExpired": "lease expired",
   "queue.noMoreReady": "No more ready cases. Pull more to go on.",
+  "queue.accepted": "Accepted by the hub ({n})",
   "pull.count": "Cases",
   "pull.button": "Pull",
   "pull.cancel": "Cancel",

@@ -62,6 +62,7 @@ export const zh: Record<MessageKey, string> = {
   "queue.lease": "领取期限",
   "queue.leaseExpired": "已过期",
   "queue.noMoreReady": "没有待审案件了，请继续领取。",
+  "queue.accepted": "服务器已接收（{n}）",
   "pull.count": "件数",
   "pull.button": "领取",
   "pull.cancel": "取消",
