@@ -99,6 +99,17 @@ describe("the desk", () => {
     expect(screen.getByTestId("login-notice").getAttribute("data-kind")).toBe("too_many_attempts");
   });
 
+  it("waiting to push until the hub answers, then accepted", async () => {
+    render(App);
+    await vi.waitFor(() => screen.getAllByTestId("queue-item"));
+    expect(screen.getAllByTestId("queue-item")[1].getAttribute("data-state")).toBe("waiting_push");
+    ipc.queue.mockResolvedValue([ITEMS[0], ITEMS[2]]);
+    applyEvent({ type: "queue_changed" });
+    await vi.waitFor(() => screen.getByTestId("accepted-item"));
+    expect(screen.getByTestId("accepted-item").getAttribute("data-case-id")).toBe("c2");
+    expect(screen.getByTestId("accepted-list").textContent).toContain("Accepted by the hub (1)");
+  });
+
   it("an idle lock from Rust takes the desk away too", async () => {
     render(App);
     await vi.waitFor(() => screen.getAllByTestId("queue-item"));
