@@ -16,9 +16,9 @@ import type {
   QueueItem,
   ReasonOption,
   SignOutReport,
-} from "./contract";
+} from "./bindings";
 
-export type * from "./contract";
+export type * from "./bindings";
 
 function isAppError(value: unknown): value is AppError {
   return typeof value === "object" && value !== null && "code" in value && "message" in value;
