@@ -419,7 +419,15 @@ impl Desk {
             while status.changed().await.is_ok() {
                 let s = *status.borrow_and_update();
                 let Some(desk) = desk.upgrade() else { return };
-                if s == PushStatus::Revoked {
+                // The loop reports `Revoked` and then `Stopped` at once; a watch may show only
+                // the last, so a stopped loop over a wiped vault is a revocation too.
+                let wiped = || {
+                    let inner = guard(&desk.inner);
+                    inner.active.as_ref().is_some_and(|a| {
+                        matches!(a.ws.vault().failed_unlocks(), Err(VaultError::Wiped))
+                    })
+                };
+                if s == PushStatus::Revoked || (s == PushStatus::Stopped && wiped()) {
                     desk.end_session(SignedOutReason::Revoked);
                     return;
                 }
