@@ -373,37 +373,38 @@ impl Desk {
         }
         let user = request.user.trim().to_owned();
         let result = session::sign_in(&self.config.session, hub, &user, &request.password).await;
-        let mut inner = guard(&self.inner);
-        inner.signing_in = false;
-        let opened = match result {
-            Ok(o) => o,
-            Err(e) => {
-                if e.code == ErrorCode::Revoked {
-                    inner.signed_out_reason = Some(SignedOutReason::Revoked);
+        {
+            let mut inner = guard(&self.inner);
+            inner.signing_in = false;
+            let opened = match result {
+                Ok(o) => o,
+                Err(e) => {
+                    if e.code == ErrorCode::Revoked {
+                        inner.signed_out_reason = Some(SignedOutReason::Revoked);
+                    }
+                    return Err(e);
                 }
-                return Err(e);
-            }
-        };
-        let push = opened.ws.spawn_push_loop();
-        let mut tasks = vec![self.watch_push(push.status())];
-        tasks.push(self.tick_task());
-        inner.signed_out_reason = None;
-        inner.active = Some(Active {
-            ws: opened.ws,
-            session: opened.session,
-            account_dir: opened.account_dir,
-            locked: None,
-            online: opened.online,
-            push_state: PushState::Idle,
-            push: Some(push),
-            tasks,
-            held: HashMap::new(),
-            clocks: HashMap::new(),
-            open: None,
-            last_activity: Instant::now(),
-            written: 0,
-        });
-        drop(inner);
+            };
+            let push = opened.ws.spawn_push_loop();
+            let mut tasks = vec![self.watch_push(push.status())];
+            tasks.push(self.tick_task());
+            inner.signed_out_reason = None;
+            inner.active = Some(Active {
+                ws: opened.ws,
+                session: opened.session,
+                account_dir: opened.account_dir,
+                locked: None,
+                online: opened.online,
+                push_state: PushState::Idle,
+                push: Some(push),
+                tasks,
+                held: HashMap::new(),
+                clocks: HashMap::new(),
+                open: None,
+                last_activity: Instant::now(),
+                written: 0,
+            });
+        }
         self.refresh_pending().await;
         let state = self.state();
         self.emit(DeskEvent::State { state: state.clone() });
