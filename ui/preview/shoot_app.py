@@ -40,7 +40,10 @@ def find(sid, css, timeout=20):
     deadline = time.time() + timeout
     while True:
         try:
-            return call("POST", f"/session/{sid}/element", {"using": "css selector", "value": css})[EL]
+            v = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": css})
+            if isinstance(v, dict) and "error" not in v and v:
+                return v.get(EL) or next(iter(v.values()))
+            raise RuntimeError(str(v))
         except RuntimeError:
             if time.time() > deadline: raise
             time.sleep(0.2)
@@ -55,10 +58,10 @@ def keys(sid, text):
         "for (const k of arguments[0]) document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true}));",
         "args": [list(text)]})
 def shot(sid, name):
-    call("POST", f"/session/{sid}/execute/async", {"script":
-        "const d = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => d()));", "args": []})
+    time.sleep(0.3)
     path = os.path.join(out, f"{name}.png")
-    open(path, "wb").write(base64.b64decode(call("GET", f"/session/{sid}/screenshot")))
+    png = base64.b64decode(call("GET", f"/session/{sid}/screenshot"))
+    open(path, "wb").write(png)
     print(path, flush=True)
 def js(sid, script):
     return call("POST", f"/session/{sid}/execute/sync", {"script": script, "args": []})
@@ -71,9 +74,9 @@ try:
                 "tauri:options": {"application": app}}}})["sessionId"]
     find(sid, "#sign-in")
     shot(sid, "app-login-en")
-    type_in(sid, "#user", "reviewer1")
+    print("step: fill", flush=True); type_in(sid, "#user", "reviewer1")
     type_in(sid, "#password", password)
-    click(sid, "#sign-in")
+    print("step: sign in", flush=True); click(sid, "#sign-in"); print("step: clicked", flush=True)
     find(sid, "[data-testid=pull-button]")
     type_in(sid, "[data-testid=pull-count]", "8")
     click(sid, "[data-testid=pull-button]")

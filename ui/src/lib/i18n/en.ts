@@ -153,6 +153,7 @@ export const en = {
   "field.address": "Address",
   "field.nationality": "Nationality",
   "field.document_number": "Document number",
+  "field.number": "Number",
   "field.expiry": "Valid until",
   "field.company_name": "Company name",
   "field.uscc": "Unified social credit code",

@@ -150,6 +150,7 @@ export const zh: Record<MessageKey, string> = {
   "field.address": "地址",
   "field.nationality": "国籍",
   "field.document_number": "证件号码",
+  "field.number": "号码",
   "field.expiry": "有效期至",
   "field.company_name": "企业名称",
   "field.uscc": "统一社会信用代码",
