@@ -212,6 +212,30 @@ pub fn run() {
     });
 }
 
+/// The commands `build_app` wires (kept equal to `build.rs`'s manifest and the capability by
+/// a test).
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "sign_in",
+    "unlock",
+    "lock",
+    "desk_state",
+    "activity",
+    "subscribe",
+    "pull",
+    "cancel_pull",
+    "queue",
+    "open_case",
+    "close_case",
+    "reveal",
+    "reason_catalogue",
+    "decide",
+    "undo_decision",
+    "dismiss_case",
+    "sign_out",
+    "set_language",
+];
+
 #[cfg(test)]
 mod tests {
     use kyc_app::{Desk, DeskConfig};
@@ -293,27 +317,3 @@ mod tests {
         }
     }
 }
-
-/// The commands `build_app` wires (kept equal to `build.rs`'s manifest and the capability by
-/// a test).
-pub const COMMANDS: &[&str] = &[
-    "app_info",
-    "sign_in",
-    "unlock",
-    "lock",
-    "desk_state",
-    "activity",
-    "subscribe",
-    "pull",
-    "cancel_pull",
-    "queue",
-    "open_case",
-    "close_case",
-    "reveal",
-    "reason_catalogue",
-    "decide",
-    "undo_decision",
-    "dismiss_case",
-    "sign_out",
-    "set_language",
-];
