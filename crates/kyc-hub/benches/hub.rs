@@ -14,7 +14,8 @@ use kyc_hub::ops;
 use kyc_model::{CaseKind, Decision, Outcome};
 use kyc_proto::{
     DecisionBatch, DecisionBatchResult, DecisionItem, DecisionStatus, IdempotencyKey, LeaseGrant,
-    LeaseRequest, LoginRequest, LoginResponse, Role, Secret, routes,
+    LeaseRequest, LoginRequest, LoginResponse, PreloginRequest, PreloginResponse, Role, Secret,
+    routes,
 };
 use rand::SeedableRng;
 
@@ -59,8 +60,19 @@ async fn reviewer(
     deadline: Instant,
 ) -> Outcomes {
     let client = reqwest::Client::new();
-    let login = LoginRequest { username, password: Secret::new(password) };
     let t = Instant::now();
+    let prelogin: PreloginResponse = client
+        .post(format!("{base}{}", routes::PRELOGIN))
+        .json(&PreloginRequest { username: username.clone() })
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let auth_key =
+        kyc_keys::derive(&Secret::new(password), &prelogin.kdf).unwrap().hub_auth_key().to_secret();
+    let login = LoginRequest { username, auth_key };
     let resp: LoginResponse = client
         .post(format!("{base}{}", routes::LOGIN))
         .json(&login)

@@ -16,17 +16,19 @@ use kyc_model::{CaseId, CaseState, MediaId, UserId};
 use kyc_proto::{
     AuditAck, AuditBatch, AuditEventKind, AuditRecordKind, AuditVerifyReport, CaseHistory,
     CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionPage,
-    DecisionQuery, DecisionResult, ErrorCode, Health, IntakeCase, IntakeResponse, LeaseGrant,
-    LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_TEXT_CHARS, MAX_DECISION_BATCH,
-    MAX_LEASE_BATCH, Me, OutcomeCode, Policy, PurgeReport, ReleaseRequest, ReleaseResponse,
-    RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest,
-    UserSummary, VerdictKind, VerdictRequest, VerdictResponse, routes,
+    DecisionQuery, DecisionResult, ErrorCode, Health, IntakeCase, IntakeResponse, KdfSpec,
+    LeaseGrant, LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_TEXT_CHARS,
+    MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, OutcomeCode, PasswordChangeRequest, Policy,
+    PreloginRequest, PreloginResponse, PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest,
+    RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest, UserSummary,
+    VaultRecoveryKey, VerdictKind, VerdictRequest, VerdictResponse, routes,
 };
 use serde::Serialize;
 
+use crate::auth::Credential;
 use crate::auth::{Caller, ClientAddr, LoginLimiter, account_revoked};
 use crate::config::{HubConfig, PasswordHashing, SessionTimes};
-use crate::crypto::{hash_password, new_token, verify_password};
+use crate::crypto::new_token;
 use crate::error::{AppError, payload_too_large};
 use crate::media::MediaFiles;
 use crate::store::{AuditEntry, Store, StoreError, UserChange, UserRow};
@@ -42,7 +44,7 @@ pub const MAX_AUDIT_BATCH: usize = 500;
 pub struct Settings {
     /// Session lifetimes.
     pub sessions: SessionTimes,
-    /// Hash cost for new passwords.
+    /// Key-derivation cost for new passwords and decoy prelogin answers.
     pub password_hashing: PasswordHashing,
     /// Body limit of ordinary endpoints.
     pub json_body_limit: usize,
@@ -56,9 +58,10 @@ struct Inner {
     settings: Settings,
     policy: RwLock<Policy>,
     limiter: Mutex<LoginLimiter>,
-    /// A hash to verify against when the username is unknown, so that timing does not tell
-    /// which accounts exist.
-    dummy_hash: String,
+    /// Address budget of prelogin, separate from login's so a sign-in spends one of each.
+    prelogin_limiter: Mutex<LoginLimiter>,
+    /// Key of the decoy prelogin answers for unknown usernames.
+    prelogin_secret: zeroize::Zeroizing<[u8; 32]>,
 }
 
 /// Shared state of the handlers.
@@ -81,8 +84,7 @@ impl AppState {
         config: &HubConfig,
     ) -> Result<Self, StoreError> {
         let policy = store.policy()?;
-        let dummy_hash = hash_password("not a real password", config.password_hashing)
-            .map_err(|e| StoreError::Backend(Box::new(e)))?;
+        let prelogin_secret = zeroize::Zeroizing::new(store.prelogin_secret()?);
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -95,7 +97,8 @@ impl AppState {
                 },
                 policy: RwLock::new(policy),
                 limiter: Mutex::new(LoginLimiter::new(config.login_limits)),
-                dummy_hash,
+                prelogin_limiter: Mutex::new(LoginLimiter::new(config.login_limits)),
+                prelogin_secret,
             }),
         })
     }
@@ -177,7 +180,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route(routes::HEALTHZ, get(healthz))
         .route(routes::OPENAPI, get(openapi_json))
+        .route(routes::PRELOGIN, post(prelogin))
         .route(routes::LOGIN, post(login))
+        .route(routes::PASSWORD, post(change_password))
+        .route(routes::VAULT_RECOVERY, axum::routing::put(put_vault_recovery))
+        .route(routes::VAULT_RECOVERY_RELEASE, post(release_vault_recovery))
         .route(routes::LOGOUT, post(logout))
         .route(routes::ME, get(me))
         .route(routes::INTAKE, post(intake).layer(DefaultBodyLimit::max(intake_limit)))
@@ -268,7 +275,8 @@ impl utoipa::Modify for BearerAuth {
 #[openapi(
     info(title = "KYC Desk hub", description = "Case server API for KYC Desk workstations."),
     paths(
-        healthz, openapi_json, login, logout, me, intake, lease, renew, release, media, decisions,
+        healthz, openapi_json, prelogin, login, change_password, put_vault_recovery,
+        release_vault_recovery, logout, me, intake, lease, renew, release, media, decisions,
         audit_events, audit_verify, supervisor_decisions, supervisor_case, supervisor_verdict,
         supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
         admin_set_policy, admin_purge
@@ -285,6 +293,52 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     <ApiDoc as utoipa::OpenApi>::openapi()
 }
 
+fn rate_limited() -> AppError {
+    AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        "too many login attempts; try again later",
+    )
+}
+
+/// Appends account events; a failure is logged, not returned: the sign-in itself succeeded or
+/// failed already, and refusing it for the audit's sake would lock everyone out on a full disk.
+async fn audit_account_events(state: &AppState, entries: Vec<AuditEntry>) {
+    if let Err(e) = state.blocking(move |s| s.append_audit(&entries, now_ms())).await {
+        tracing::error!(code = %e.body().code, "account event not appended to the audit chain");
+    }
+}
+
+fn account_entry(actor: Option<UserId>, kind: AuditRecordKind) -> AuditEntry {
+    AuditEntry { actor, case_id: None, kind }
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/prelogin", tag = "auth", request_body = PreloginRequest,
+    responses((status = 200, body = PreloginResponse), (status = 429, body = kyc_proto::ApiError)))]
+async fn prelogin(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    ApiJson(req): ApiJson<PreloginRequest>,
+) -> ApiResult<PreloginResponse> {
+    let admitted = state.inner.prelogin_limiter.lock().unwrap_or_else(|p| p.into_inner()).admit(
+        "",
+        addr.0,
+        Instant::now(),
+    );
+    if !admitted {
+        return Err(rate_limited());
+    }
+    let params = state.settings().password_hashing.kdf_params();
+    let decoy = || KdfSpec::decoy(&state.inner.prelogin_secret[..], &req.username, params);
+    if req.username.is_empty() || req.username.len() > 64 {
+        return Ok(ApiJson(PreloginResponse { kdf: decoy() }));
+    }
+    let username = req.username.clone();
+    let user = state.blocking(move |s| s.user_by_name(&username)).await?;
+    let kdf = user.and_then(|u| Credential::decode(&u.credential)).map_or_else(decoy, |c| c.kdf);
+    Ok(ApiJson(PreloginResponse { kdf }))
+}
+
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = kyc_proto::ApiError),
               (status = 429, body = kyc_proto::ApiError)))]
@@ -293,7 +347,7 @@ async fn login(
     addr: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<LoginResponse> {
-    if req.username.is_empty() || req.username.len() > 64 || req.password.expose().len() > 1024 {
+    if req.username.is_empty() || req.username.len() > 64 {
         return Err(AppError::unauthorized("wrong username or password"));
     }
     let admitted = state.inner.limiter.lock().unwrap_or_else(|p| p.into_inner()).admit(
@@ -302,51 +356,188 @@ async fn login(
         Instant::now(),
     );
     if !admitted {
-        return Err(AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            "too many login attempts; try again later",
-        ));
+        return Err(rate_limited());
     }
     let username = req.username.clone();
     let user = state.blocking(move |s| s.user_by_name(&username)).await?;
-    let stored = user.as_ref().map_or(state.inner.dummy_hash.clone(), |u| u.password_hash.clone());
-    let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(password.expose(), &stored))
-        .await
-        .map_err(|e| AppError::internal(&e))?
-        .map_err(|e| AppError::internal(&e))?;
+    let key = kyc_keys::AuthKey::from_secret(&req.auth_key).ok();
+    let credential = user.as_ref().and_then(|u| Credential::decode(&u.credential));
+    let ok = matches!((&key, &credential), (Some(key), Some(c)) if c.accepts(key));
     let user = match user {
-        Some(user) if ok => user,
-        _ => {
-            state
+        Some(user) if ok && !user.disabled => user,
+        Some(user) if ok => {
+            // The right password for a disabled account: tell the client to wipe.
+            let event = AuditRecordKind::SignInFailed { target: Some(user.id.clone()) };
+            audit_account_events(&state, vec![account_entry(None, event)]).await;
+            return Err(account_revoked());
+        }
+        user => {
+            let target = user.as_ref().map(|u| u.id.clone());
+            let locked = state
                 .inner
                 .limiter
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .failed(&req.username, Instant::now());
+            let mut events =
+                vec![account_entry(None, AuditRecordKind::SignInFailed { target: target.clone() })];
+            if locked {
+                events.push(account_entry(None, AuditRecordKind::SignInLockedOut { target }));
+            }
+            audit_account_events(&state, events).await;
             tracing::info!("login refused");
             return Err(AppError::unauthorized("wrong username or password"));
         }
     };
-    if user.disabled {
-        return Err(account_revoked());
-    }
     state.inner.limiter.lock().unwrap_or_else(|p| p.into_inner()).succeeded(&req.username);
+    let one_time = credential.is_some_and(|c| c.one_time);
+    let response = new_session(&state, &user, one_time).await?;
+    audit_account_events(
+        &state,
+        vec![account_entry(Some(user.id.clone()), AuditRecordKind::SignedIn)],
+    )
+    .await;
+    tracing::info!(user = %user.id, role = user.role.code(), "login");
+    Ok(ApiJson(response))
+}
+
+async fn new_session(
+    state: &AppState,
+    user: &UserRow,
+    password_change_required: bool,
+) -> Result<LoginResponse, AppError> {
     let (token, hash) = new_token();
     let now = now_ms();
     let sessions = state.settings().sessions;
     let expires_at = now + sessions.absolute.as_millis() as i64;
     let user_id = user.id.clone();
     state.blocking(move |s| s.create_session(&hash, &user_id, now, expires_at)).await?;
-    tracing::info!(user = %user.id, role = user.role.code(), "login");
-    Ok(ApiJson(LoginResponse {
+    Ok(LoginResponse {
         token: kyc_proto::Secret::new(token.as_str()),
-        user: user.id,
+        user: user.id.clone(),
         role: user.role,
         expires_at: from_ms(expires_at),
         idle_timeout_secs: sessions.idle.as_secs(),
-    }))
+        password_change_required,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth",
+    request_body = PasswordChangeRequest,
+    responses((status = 200, body = LoginResponse), (status = 400, body = kyc_proto::ApiError),
+              (status = 401, body = kyc_proto::ApiError), (status = 403, body = kyc_proto::ApiError),
+              (status = 429, body = kyc_proto::ApiError)))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<PasswordChangeRequest>,
+) -> ApiResult<LoginResponse> {
+    let floor = state.settings().password_hashing.kdf_params();
+    if !req.new_kdf.params().acceptable(&floor) {
+        return Err(AppError::invalid("new_kdf: parameters below the hub's or out of range"));
+    }
+    let new_key = kyc_keys::AuthKey::from_secret(&req.new_auth_key)
+        .map_err(|_| AppError::invalid("new_auth_key: 32 bytes of base64url"))?;
+    // Counted like a login: the current key is a password guess.
+    if !state.inner.limiter.lock().unwrap_or_else(|p| p.into_inner()).admit(
+        caller.user.as_str(),
+        None,
+        Instant::now(),
+    ) {
+        return Err(rate_limited());
+    }
+    let username = caller.username.clone();
+    let user = state
+        .blocking(move |s| s.user_by_name(&username))
+        .await?
+        .ok_or_else(|| AppError::unauthorized("unknown or expired session"))?;
+    let current = kyc_keys::AuthKey::from_secret(&req.current_auth_key).ok();
+    let accepted = matches!(
+        (Credential::decode(&user.credential), &current),
+        (Some(c), Some(k)) if c.accepts(k)
+    );
+    if !accepted {
+        state
+            .inner
+            .limiter
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .failed(caller.user.as_str(), Instant::now());
+        return Err(AppError::forbidden("the current password is wrong"));
+    }
+    let credential = Credential::from_auth_key(&new_key, req.new_kdf, false).encode();
+    let id = user.id.clone();
+    let user = state
+        .blocking(move |s| {
+            s.update_user(&id, &UserChange { disabled: None, credential: Some(credential) })
+        })
+        .await?;
+    let response = new_session(&state, &user, false).await?;
+    audit_account_events(
+        &state,
+        vec![account_entry(Some(user.id.clone()), AuditRecordKind::PasswordChanged)],
+    )
+    .await;
+    tracing::info!(user = %user.id, "password changed");
+    Ok(ApiJson(response))
+}
+
+/// A vault id from a path: the same opaque-id syntax as every other id.
+fn vault_id(raw: &str) -> Result<String, AppError> {
+    let ok = (1..=64).contains(&raw.len())
+        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok { Ok(raw.to_owned()) } else { Err(AppError::invalid("malformed id in path")) }
+}
+
+#[utoipa::path(put, path = "/api/v1/auth/vault-recovery/{vault_id}", tag = "auth",
+    params(("vault_id" = String, Path, description = "the workstation vault's opaque id")),
+    request_body = VaultRecoveryKey,
+    responses((status = 204), (status = 400, body = kyc_proto::ApiError),
+              (status = 401, body = kyc_proto::ApiError)))]
+async fn put_vault_recovery(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    ApiJson(req): ApiJson<VaultRecoveryKey>,
+) -> Result<StatusCode, AppError> {
+    let vault = vault_id(&raw)?;
+    let key = kyc_keys::RecoveryKey::from_secret(&req.recovery_key)
+        .map_err(|_| AppError::invalid("recovery_key: 32 bytes of base64url"))?;
+    let user = caller.user.clone();
+    state.blocking(move |s| s.put_vault_recovery(&user, &vault, key.as_bytes(), now_ms())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/vault-recovery/{vault_id}/release", tag = "auth",
+    params(("vault_id" = String, Path, description = "the workstation vault's opaque id")),
+    responses((status = 200, body = VaultRecoveryKey), (status = 404, body = kyc_proto::ApiError),
+              (status = 401, body = kyc_proto::ApiError)))]
+async fn release_vault_recovery(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<VaultRecoveryKey> {
+    let vault = vault_id(&raw)?;
+    let user = caller.user.clone();
+    let lookup = vault.clone();
+    // Keyed by (account, vault): another account's vault is simply not found.
+    let key = state
+        .blocking(move |s| s.release_vault_recovery(&user, &lookup, now_ms()))
+        .await?
+        .ok_or_else(|| AppError::not_found("no recovery key for this vault"))?;
+    let bytes: [u8; 32] =
+        key.as_slice().try_into().map_err(|_| AppError::internal(&"recovery key length"))?;
+    let key = kyc_keys::RecoveryKey::from_bytes(bytes);
+    audit_account_events(
+        &state,
+        vec![account_entry(
+            Some(caller.user.clone()),
+            AuditRecordKind::RecoveryKeyReleased { vault_id: vault },
+        )],
+    )
+    .await;
+    tracing::info!(user = %caller.user, "vault recovery key released");
+    Ok(ApiJson(VaultRecoveryKey { recovery_key: key.to_secret() }))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
@@ -354,6 +545,11 @@ async fn login(
 async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, AppError> {
     let hash = caller.token_hash.clone();
     state.blocking(move |s| s.delete_session(&hash)).await?;
+    audit_account_events(
+        &state,
+        vec![account_entry(Some(caller.user.clone()), AuditRecordKind::SignedOut)],
+    )
+    .await;
     tracing::info!(user = %caller.user, "logout");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -781,12 +977,19 @@ async fn admin_create_user(
     if req.password.expose().chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::invalid("password must have at least 12 characters"));
     }
-    let cost = state.settings().password_hashing;
+    let params = state.settings().password_hashing.kdf_params();
+    let actor = caller.user.clone();
     let user = state
         .with_media(move |s, _| {
-            let hash =
-                hash_password(req.password.expose(), cost).map_err(|e| AppError::internal(&e))?;
-            Ok(s.create_user(&req.username, req.role, &hash, now_ms())?)
+            // One derivation, as the client would do it, on the blocking pool.
+            let credential = Credential::from_password(&req.password, params, true)
+                .map_err(|e| AppError::internal(&e))?
+                .encode();
+            let user = s.create_user(&req.username, req.role, &credential, now_ms())?;
+            let event =
+                AuditRecordKind::AccountCreated { target: user.id.clone(), role: user.role };
+            s.append_audit(&[account_entry(Some(actor), event)], now_ms())?;
+            Ok(user)
         })
         .await?;
     tracing::info!(user = %user.id, role = user.role.code(), "account created");
@@ -807,16 +1010,34 @@ async fn admin_update_user(
     if req.password.as_ref().is_some_and(|p| p.expose().chars().count() < MIN_PASSWORD_CHARS) {
         return Err(AppError::invalid("password must have at least 12 characters"));
     }
-    let cost = state.settings().password_hashing;
+    let params = state.settings().password_hashing.kdf_params();
+    let actor = caller.user.clone();
     let user = state
         .with_media(move |s, _| {
-            let password_hash = match &req.password {
-                Some(p) => {
-                    Some(hash_password(p.expose(), cost).map_err(|e| AppError::internal(&e))?)
-                }
+            let credential = match &req.password {
+                Some(p) => Some(
+                    Credential::from_password(p, params, true)
+                        .map_err(|e| AppError::internal(&e))?
+                        .encode(),
+                ),
                 None => None,
             };
-            Ok(s.update_user(&id, &UserChange { disabled: req.disabled, password_hash })?)
+            let reset = credential.is_some();
+            let user = s.update_user(&id, &UserChange { disabled: req.disabled, credential })?;
+            let mut events = Vec::new();
+            if let Some(disabled) = req.disabled {
+                let event =
+                    AuditRecordKind::AccountDisabledChanged { target: id.clone(), disabled };
+                events.push(account_entry(Some(actor.clone()), event));
+            }
+            if reset {
+                let event = AuditRecordKind::PasswordReset { target: id.clone() };
+                events.push(account_entry(Some(actor), event));
+            }
+            if !events.is_empty() {
+                s.append_audit(&events, now_ms())?;
+            }
+            Ok(user)
         })
         .await?;
     tracing::info!(user = %user.id, disabled = user.disabled, "account changed");

@@ -1,5 +1,5 @@
-//! Who is calling: bearer-token sessions with idle and absolute expiry, role checks, and the
-//! login rate limiter.
+//! Who is calling: bearer-token sessions with idle and absolute expiry, role checks, the
+//! login rate limiter, and the stored credential (a verifier of the client-derived hub key).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -8,8 +8,12 @@ use std::time::{Duration, Instant};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use kyc_keys::{AuthKey, KdfParams, KdfSpec, KeyError, Salt, Secret};
 use kyc_model::UserId;
 use kyc_proto::{ErrorCode, Role};
+use serde::{Deserialize, Serialize};
 
 use crate::api::AppState;
 use crate::config::LoginLimits;
@@ -160,8 +164,9 @@ impl LoginLimiter {
         true
     }
 
-    /// Records a failed login for `username`.
-    pub fn failed(&mut self, username: &str, now: Instant) {
+    /// Records a failed login for `username`; `true` when this failure reached the
+    /// account's limit (the account is locked out from now on, for the window).
+    pub fn failed(&mut self, username: &str, now: Instant) -> bool {
         if self.failures.len() > MAX_TRACKED {
             let window = self.limits.window;
             self.failures.retain(|_, q| {
@@ -169,7 +174,10 @@ impl LoginLimiter {
                 !q.is_empty()
             });
         }
-        self.failures.entry(username.to_owned()).or_default().push_back(now);
+        let q = self.failures.entry(username.to_owned()).or_default();
+        prune(q, self.limits.window, now);
+        q.push_back(now);
+        q.len() == self.limits.failures_per_account as usize
     }
 
     /// Forgets failures after a successful login.
@@ -178,9 +186,93 @@ impl LoginLimiter {
     }
 }
 
+/// What the hub stores for an account's password (the `users.password_hash` column, as JSON):
+/// the client's key-derivation spec and a salted SHA-256 of the client's hub key. Neither the
+/// password nor the hub key is stored; guessing the password from this costs one Argon2id
+/// with the account's parameters per guess (256 MiB × 3 by default), as for the vault.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    /// Format version (2: client-derived keys; version 1 was a server-side PHC hash).
+    pub v: u8,
+    /// How the client derives the master key.
+    pub kdf: KdfSpec,
+    /// Salt of the verifier.
+    pub verifier_salt: Salt,
+    /// `AuthKey::verifier(verifier_salt)`, URL-safe base64.
+    pub verifier: String,
+    /// Set by an administrator (creation or reset): its owner should replace it.
+    #[serde(default)]
+    pub one_time: bool,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credential(***)")
+    }
+}
+
+impl Credential {
+    /// The credential for a hub key the client derived with `kdf`.
+    pub fn from_auth_key(key: &AuthKey, kdf: KdfSpec, one_time: bool) -> Credential {
+        let verifier_salt = Salt::random();
+        let verifier = URL_SAFE_NO_PAD.encode(key.verifier(&verifier_salt));
+        Credential { v: 2, kdf, verifier, verifier_salt, one_time }
+    }
+
+    /// The credential for a password set on the hub (command line, admin API, seed): derives
+    /// the master key once, here, exactly as a client would. Slow: call it off the runtime.
+    pub fn from_password(
+        password: &Secret,
+        params: KdfParams,
+        one_time: bool,
+    ) -> Result<Credential, KeyError> {
+        let kdf = KdfSpec::generate(params);
+        let key = kyc_keys::derive(password, &kdf)?.hub_auth_key();
+        Ok(Credential::from_auth_key(&key, kdf, one_time))
+    }
+
+    /// The stored text.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("a credential always serializes")
+    }
+
+    /// Reads a stored text; `None` for another format (such as a pre-v2 PHC hash, which no
+    /// client can sign in with any more: reset the password).
+    pub fn decode(stored: &str) -> Option<Credential> {
+        serde_json::from_str::<Credential>(stored).ok().filter(|c| c.v == 2)
+    }
+
+    /// Whether `key` is the account's hub key (constant-time comparison).
+    pub fn accepts(&self, key: &AuthKey) -> bool {
+        let Ok(bytes) = URL_SAFE_NO_PAD.decode(&self.verifier) else { return false };
+        let Ok(verifier) = <[u8; 32]>::try_from(bytes.as_slice()) else { return false };
+        key.matches(&self.verifier_salt, &verifier)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credential_accepts_only_the_derived_hub_key_and_holds_no_password() {
+        let password = Secret::new("correct horse battery");
+        let c =
+            Credential::from_password(&password, KdfParams::insecure_for_tests(), true).unwrap();
+        let right = kyc_keys::derive(&password, &c.kdf).unwrap().hub_auth_key();
+        let wrong = kyc_keys::derive(&Secret::new("correct horse battery!"), &c.kdf)
+            .unwrap()
+            .hub_auth_key();
+        let back = Credential::decode(&c.encode()).unwrap();
+        assert!(back.accepts(&right));
+        assert!(!back.accepts(&wrong));
+        assert!(back.one_time);
+        let stored = c.encode();
+        assert!(!stored.contains("correct horse"));
+        assert!(!stored.contains(right.to_secret().expose()));
+        assert!(Credential::decode("$argon2id$v=19$m=19456,t=2,p=1$abc$def").is_none());
+    }
 
     #[test]
     fn limits_failures_per_account_and_attempts_per_address() {
@@ -194,9 +286,9 @@ mod tests {
         let a = Some(IpAddr::from([127, 0, 0, 1]));
         let b = Some(IpAddr::from([127, 0, 0, 2]));
         assert!(l.admit("ann", a, t0));
-        l.failed("ann", t0);
+        assert!(!l.failed("ann", t0));
         assert!(l.admit("ann", a, t0));
-        l.failed("ann", t0);
+        assert!(l.failed("ann", t0), "the second failure reaches the limit");
         assert!(!l.admit("ann", b, t0), "third try on the account is refused from anywhere");
         assert!(l.admit("bob", a, t0));
         assert!(l.admit("bob", a, t0));

@@ -4,13 +4,26 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Argon2id cost for password hashes.
+/// Argon2id cost of the key derivation the hub hands to clients for new passwords (clients
+/// derive; the hub derives only when it sets a password itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PasswordHashing {
-    /// OWASP's recommended minimum (19 MiB, 2 passes): for real use.
+    /// The vault's cost, 256 MiB × 3 passes × 2 lanes ([`kyc_keys::KdfParams::DEFAULT`]): for
+    /// real use. A copy of the hub database is then as costly to attack as a vault.
     Production,
-    /// Minimal cost, for tests and benchmarks only: logins cost microseconds.
+    /// Minimal cost, for tests and benchmarks only: derivations cost microseconds. Clients
+    /// refuse it unless their floor was lowered too.
     Cheap,
+}
+
+impl PasswordHashing {
+    /// The Argon2id parameters.
+    pub fn kdf_params(self) -> kyc_keys::KdfParams {
+        match self {
+            PasswordHashing::Production => kyc_keys::KdfParams::DEFAULT,
+            PasswordHashing::Cheap => kyc_keys::KdfParams::insecure_for_tests(),
+        }
+    }
 }
 
 /// Session lifetimes.
@@ -63,7 +76,8 @@ pub struct HubConfig {
     pub listen: SocketAddr,
     /// TLS; required unless `listen` is a loopback address.
     pub tls: Option<TlsFiles>,
-    /// Password hashing cost for accounts created by this process.
+    /// Key-derivation cost handed to clients for passwords set from now on (and for the decoy
+    /// answer to unknown usernames).
     pub password_hashing: PasswordHashing,
     /// Session lifetimes.
     pub sessions: SessionTimes,

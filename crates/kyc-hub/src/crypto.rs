@@ -1,4 +1,5 @@
-//! The hub key, media sealing, digests, session tokens and password hashes.
+//! The hub key, media sealing, digests and session tokens. Password credentials are in
+//! [`crate::auth::Credential`].
 
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
@@ -7,15 +8,10 @@ use std::path::Path;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
-
-use crate::config::PasswordHashing;
 
 /// Name of the key file inside the data directory.
 pub const KEY_FILE: &str = "hub.key";
@@ -35,8 +31,8 @@ pub enum CryptoError {
     /// A sealed object failed authentication (tampered, truncated, or another key).
     #[error("sealed data failed authentication")]
     Integrity,
-    /// Password hashing failed (bad parameters or a malformed stored hash).
-    #[error("password hashing failed")]
+    /// Deriving a password's key failed (parameters out of range).
+    #[error("password key derivation failed")]
     PasswordHash,
 }
 
@@ -201,30 +197,6 @@ pub fn random_password() -> Zeroizing<String> {
     )
 }
 
-fn argon2(cost: PasswordHashing) -> Result<Argon2<'static>, CryptoError> {
-    let params = match cost {
-        // OWASP Password Storage Cheat Sheet minimum for Argon2id.
-        PasswordHashing::Production => Params::new(19 * 1024, 2, 1, None),
-        PasswordHashing::Cheap => Params::new(8, 1, 1, None),
-    }
-    .map_err(|_| CryptoError::PasswordHash)?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
-
-/// Hashes a password to a PHC string (Argon2id, random salt, parameters inside).
-pub fn hash_password(password: &str, cost: PasswordHashing) -> Result<String, CryptoError> {
-    argon2(cost)?
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|_| CryptoError::PasswordHash)
-}
-
-/// Checks a password against a stored PHC string (its own parameters are used).
-pub fn verify_password(password: &str, stored: &str) -> Result<bool, CryptoError> {
-    let parsed = PasswordHash::new(stored).map_err(|_| CryptoError::PasswordHash)?;
-    Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,11 +220,7 @@ mod tests {
     }
 
     #[test]
-    fn passwords_verify_and_tokens_are_distinct() {
-        let stored = hash_password("correct horse", PasswordHashing::Cheap).unwrap();
-        assert!(stored.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse", &stored).unwrap());
-        assert!(!verify_password("wrong horse", &stored).unwrap());
+    fn tokens_are_distinct() {
         let (a, ha) = new_token();
         let (b, _) = new_token();
         assert_ne!(*a, *b);

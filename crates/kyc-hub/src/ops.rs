@@ -11,12 +11,13 @@ use kyc_model::{Case, MediaId, UserId};
 use kyc_proto::{AuditVerifyReport, MediaManifest, PurgeReport, Role};
 use zeroize::Zeroizing;
 
+use crate::auth::Credential;
 use crate::config::PasswordHashing;
-use crate::crypto::{CryptoError, HubKey, hash_password, random_password, sha256_hex};
+use crate::crypto::{CryptoError, HubKey, random_password, sha256_hex};
 use crate::error::AppError;
 use crate::media::{MediaError, MediaFiles};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{NewMedia, Store, StoreError, UserChange};
+use crate::store::{AuditEntry, NewMedia, Store, StoreError, UserChange};
 use crate::time_util::{Millis, from_ms, now_ms};
 
 /// Why an operation failed.
@@ -188,7 +189,21 @@ impl std::fmt::Debug for CreatedAccount {
     }
 }
 
-/// Creates an account with a generated password.
+fn credential_for(password: &str, cost: PasswordHashing) -> Result<String, OpsError> {
+    let password = kyc_keys::Secret::new(password);
+    Credential::from_password(&password, cost.kdf_params(), true)
+        .map(|c| c.encode())
+        .map_err(|_| OpsError::Crypto(CryptoError::PasswordHash))
+}
+
+fn audit_admin_event(store: &dyn Store, kind: kyc_proto::AuditRecordKind) -> Result<(), OpsError> {
+    // The command line has no account: the actor is the hub itself.
+    Ok(store.append_audit(&[AuditEntry { actor: None, case_id: None, kind }], now_ms())?)
+}
+
+/// Creates an account with a generated password (one Argon2id with `cost`'s parameters: the
+/// credential is what a client deriving the same password would prove). The password is
+/// marked as set by an administrator, so the workstation asks its owner to replace it.
 pub fn add_user_with(
     store: &dyn Store,
     username: &str,
@@ -196,8 +211,10 @@ pub fn add_user_with(
     cost: PasswordHashing,
 ) -> Result<CreatedAccount, OpsError> {
     let password = random_password();
-    let hash = hash_password(&password, cost)?;
-    let user = store.create_user(username, role, &hash, now_ms())?;
+    let credential = credential_for(&password, cost)?;
+    let user = store.create_user(username, role, &credential, now_ms())?;
+    let event = kyc_proto::AuditRecordKind::AccountCreated { target: user.id.clone(), role };
+    audit_admin_event(store, event)?;
     Ok(CreatedAccount { id: user.id, username: user.username, role, password })
 }
 
@@ -211,17 +228,37 @@ pub fn add_user(dir: &Path, username: &str, role: Role) -> Result<CreatedAccount
 pub fn disable_user(dir: &Path, username: &str) -> Result<UserId, OpsError> {
     let (store, _) = open_data_dir(dir)?;
     let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
-    store.update_user(&user.id, &UserChange { disabled: Some(true), password_hash: None })?;
+    store.update_user(&user.id, &UserChange { disabled: Some(true), credential: None })?;
+    let event = kyc_proto::AuditRecordKind::AccountDisabledChanged {
+        target: user.id.clone(),
+        disabled: true,
+    };
+    audit_admin_event(store.as_ref(), event)?;
     Ok(user.id)
 }
 
-/// `kyc-hub user reset-password`: a new generated password; existing sessions die.
+/// `kyc-hub user reset-password`: a new generated password (production key-derivation cost);
+/// existing sessions die. The account's next online sign-in recovers its vaults through their
+/// recovery keys.
 pub fn reset_password(dir: &Path, username: &str) -> Result<Zeroizing<String>, OpsError> {
+    reset_password_with(dir, username, PasswordHashing::Production)
+}
+
+/// [`reset_password`] with a chosen key-derivation cost (tests use the cheap one).
+pub fn reset_password_with(
+    dir: &Path,
+    username: &str,
+    cost: PasswordHashing,
+) -> Result<Zeroizing<String>, OpsError> {
     let (store, _) = open_data_dir(dir)?;
     let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
     let password = random_password();
-    let hash = hash_password(&password, PasswordHashing::Production)?;
-    store.update_user(&user.id, &UserChange { disabled: None, password_hash: Some(hash) })?;
+    let credential = credential_for(&password, cost)?;
+    store.update_user(&user.id, &UserChange { disabled: None, credential: Some(credential) })?;
+    audit_admin_event(
+        store.as_ref(),
+        kyc_proto::AuditRecordKind::PasswordReset { target: user.id },
+    )?;
     Ok(password)
 }
 

@@ -124,6 +124,52 @@ pub enum AuditRecordKind {
     },
     /// Retention purged the case's media and personal fields.
     CasePurged,
+    /// An account signed in (the actor).
+    SignedIn,
+    /// A sign-in was refused: wrong credentials, or a disabled account. `target` is the
+    /// account when the name exists (never the name itself).
+    SignInFailed {
+        /// The account tried, if it exists.
+        #[schema(value_type = Option<String>)]
+        target: Option<UserId>,
+    },
+    /// Failed sign-ins reached the limit: the account is locked out for the limiter's window.
+    SignInLockedOut {
+        /// The account, if it exists.
+        #[schema(value_type = Option<String>)]
+        target: Option<UserId>,
+    },
+    /// The actor ended their session.
+    SignedOut,
+    /// The actor changed their own password.
+    PasswordChanged,
+    /// An administrator (the actor; none for the command line) set a new password.
+    PasswordReset {
+        /// The account.
+        #[schema(value_type = String)]
+        target: UserId,
+    },
+    /// The hub released a vault's recovery key to its account (the actor).
+    RecoveryKeyReleased {
+        /// The vault (an opaque random id made by the workstation).
+        vault_id: String,
+    },
+    /// An administrator (the actor; none for the command line) created an account.
+    AccountCreated {
+        /// The new account.
+        #[schema(value_type = String)]
+        target: UserId,
+        /// Its role.
+        role: crate::Role,
+    },
+    /// An administrator disabled (`disabled: true`) or enabled an account.
+    AccountDisabledChanged {
+        /// The account.
+        #[schema(value_type = String)]
+        target: UserId,
+        /// The new state.
+        disabled: bool,
+    },
 }
 
 /// Result of verifying the chain.

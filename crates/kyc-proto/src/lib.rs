@@ -28,7 +28,10 @@ pub use audit::{
     AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditRecord, AuditRecordKind,
     AuditVerifyReport, MAX_AUDIT_TEXT_CHARS,
 };
-pub use auth::{LoginRequest, LoginResponse, Me, Role};
+pub use auth::{
+    KdfSpec, LoginRequest, LoginResponse, Me, PasswordChangeRequest, PreloginRequest,
+    PreloginResponse, Role, VaultRecoveryKey,
+};
 pub use decision::{
     ConflictReason, DecisionBatch, DecisionBatchResult, DecisionItem, DecisionResult,
     DecisionStatus, IdempotencyKey, MAX_DECISION_BATCH,

@@ -8,6 +8,19 @@ pub const HEALTHZ: &str = "/healthz";
 /// `GET`: the OpenAPI 3.1 document, no authentication.
 pub const OPENAPI: &str = "/openapi.json";
 
+/// `POST` [`crate::PreloginRequest`] → [`crate::PreloginResponse`]: the key-derivation spec
+/// to use before [`LOGIN`] (rate-limited like login).
+pub const PRELOGIN: &str = "/api/v1/auth/prelogin";
+/// `POST` [`crate::PasswordChangeRequest`] → [`crate::LoginResponse`] (any signed-in account):
+/// change one's own password; every session of the account ends, the answer is a new one.
+pub const PASSWORD: &str = "/api/v1/auth/password";
+/// `PUT` [`crate::VaultRecoveryKey`] → 204: deposit the recovery key of one of the caller's
+/// vaults (replacing an earlier one of that vault).
+pub const VAULT_RECOVERY: &str = "/api/v1/auth/vault-recovery/{vault_id}";
+/// `POST` (no body) → [`crate::VaultRecoveryKey`]: release the caller's recovery key of that
+/// vault (audited); 404 for another account's vault.
+pub const VAULT_RECOVERY_RELEASE: &str = "/api/v1/auth/vault-recovery/{vault_id}/release";
+
 /// `POST` [`crate::LoginRequest`] → [`crate::LoginResponse`].
 pub const LOGIN: &str = "/api/v1/auth/login";
 /// `POST` (no body) → 204; the token is dead at once.
@@ -70,4 +83,14 @@ pub fn supervisor_case(id: &CaseId) -> String {
 /// The path of one account.
 pub fn admin_user(id: &UserId) -> String {
     ADMIN_USER.replace("{user_id}", id.as_str())
+}
+
+/// The path of one vault's recovery key (`vault_id` is an opaque id).
+pub fn vault_recovery(vault_id: &str) -> String {
+    VAULT_RECOVERY.replace("{vault_id}", vault_id)
+}
+
+/// The path that releases one vault's recovery key.
+pub fn vault_recovery_release(vault_id: &str) -> String {
+    VAULT_RECOVERY_RELEASE.replace("{vault_id}", vault_id)
 }

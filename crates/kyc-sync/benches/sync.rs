@@ -98,7 +98,11 @@ fn main() {
         let options = SyncOptions::default();
         let concurrency = options.media_concurrency;
 
-        let client = HubClient::new(ClientConfig::new(hub.base_url())).unwrap();
+        let config = ClientConfig {
+            kdf_floor: KdfParams::insecure_for_tests(),
+            ..ClientConfig::new(hub.base_url())
+        };
+        let client = HubClient::new(config.clone()).unwrap();
         client.login("reviewer1", &password).await.unwrap();
         let (base_1, bytes) = baseline(&client, concurrency).await;
         assert_eq!(bytes, media_bytes);
@@ -108,7 +112,7 @@ fn main() {
             Vault::create(&data.path().join("vault"), &Password::new("bench"), KdfParams::insecure_for_tests())
                 .unwrap();
         let ws = Arc::new(Workstation::new(
-            HubClient::new(ClientConfig::new(hub.base_url())).unwrap(),
+            HubClient::new(config).unwrap(),
             Arc::new(vault),
             data.path(),
             options,

@@ -5,11 +5,13 @@ use std::net::IpAddr;
 use std::sync::{Once, PoisonError, RwLock};
 use std::time::Duration;
 
+use kyc_keys::{AuthKey, KdfParams, KdfSpec, RecoveryKey};
 use kyc_model::CaseId;
 use kyc_proto::{
-    ApiError, AuditAck, AuditBatch, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, LeaseGrant,
-    LeaseRequest, LoginRequest, LoginResponse, Me, MediaManifest, ReleaseRequest, ReleaseResponse,
-    RenewRequest, RenewResponse, Secret, routes,
+    ApiError, AuditAck, AuditBatch, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, ErrorCode,
+    LeaseGrant, LeaseRequest, LoginRequest, LoginResponse, Me, MediaManifest,
+    PasswordChangeRequest, PreloginRequest, PreloginResponse, ReleaseRequest, ReleaseResponse,
+    RenewRequest, RenewResponse, Secret, VaultRecoveryKey, routes,
 };
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
@@ -31,6 +33,10 @@ pub struct ClientConfig {
     pub min_media_rate: u64,
     /// Extra trusted root certificates (PEM), for a hub with a private CA.
     pub extra_roots_pem: Vec<Vec<u8>>,
+    /// The cheapest key derivation this client accepts from a hub's prelogin answer (the
+    /// vault is keyed with it): production cost by default, so a hostile or misconfigured hub
+    /// cannot weaken the vault. Tests lower it to `KdfParams::insecure_for_tests()`.
+    pub kdf_floor: KdfParams,
 }
 
 impl ClientConfig {
@@ -42,6 +48,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             min_media_rate: 50_000,
             extra_roots_pem: Vec::new(),
+            kdf_floor: KdfParams::DEFAULT,
         }
     }
 }
@@ -196,19 +203,97 @@ impl HubClient {
         serde_json::from_slice(&bytes).map_err(|_| SyncError::Protocol { what: "response body" })
     }
 
-    /// Signs in; the token is kept for later calls.
+    /// The cheapest key derivation this client accepts (see [`ClientConfig::kdf_floor`]).
+    pub fn kdf_floor(&self) -> KdfParams {
+        self.config.kdf_floor
+    }
+
+    fn keep_token(&self, login: &LoginResponse) {
+        *self.token.write().unwrap_or_else(PoisonError::into_inner) = Some(login.token.clone());
+    }
+
+    /// Asks how to derive the account's keys. Does not check the answer against the floor
+    /// ([`crate::sign_in`] does).
+    pub async fn prelogin(&self, username: &str) -> Result<KdfSpec, SyncError> {
+        let body = PreloginRequest { username: username.to_owned() };
+        let resp = self.send(self.http.post(self.url(routes::PRELOGIN)).json(&body)).await?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
+        let answer: PreloginResponse = serde_json::from_slice(&bytes)
+            .map_err(|_| SyncError::Protocol { what: "prelogin response" })?;
+        Ok(answer.kdf)
+    }
+
+    /// Signs in with an already derived hub key; the token is kept for later calls.
+    pub async fn login_with_key(
+        &self,
+        username: &str,
+        auth_key: &AuthKey,
+    ) -> Result<LoginResponse, SyncError> {
+        let body = LoginRequest { username: username.to_owned(), auth_key: auth_key.to_secret() };
+        let resp = self.send(self.http.post(self.url(routes::LOGIN)).json(&body)).await?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
+        let login: LoginResponse = serde_json::from_slice(&bytes)
+            .map_err(|_| SyncError::Protocol { what: "login response" })?;
+        self.keep_token(&login);
+        Ok(login)
+    }
+
+    /// Signs in with a password: prelogin, one key derivation off the async runtime, login.
+    /// The token is kept for later calls. [`crate::sign_in`] also returns the derived keys.
     pub async fn login(
         &self,
         username: &str,
         password: &Secret,
     ) -> Result<LoginResponse, SyncError> {
-        let body = LoginRequest { username: username.to_owned(), password: password.clone() };
-        let resp = self.send(self.http.post(self.url(routes::LOGIN)).json(&body)).await?;
-        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
-        let login: LoginResponse = serde_json::from_slice(&bytes)
-            .map_err(|_| SyncError::Protocol { what: "login response" })?;
-        *self.token.write().unwrap_or_else(PoisonError::into_inner) = Some(login.token.clone());
+        Ok(crate::sign_in(self, username, password).await?.login().clone())
+    }
+
+    /// The hub half of a password change: proves the current key, sets the new one. Every
+    /// session of the account ends; the new session's token is kept. [`crate::change_password`]
+    /// also re-keys the vault.
+    pub async fn change_password(
+        &self,
+        current: &AuthKey,
+        new: &AuthKey,
+        new_kdf: KdfSpec,
+    ) -> Result<LoginResponse, SyncError> {
+        let body = PasswordChangeRequest {
+            current_auth_key: current.to_secret(),
+            new_auth_key: new.to_secret(),
+            new_kdf,
+        };
+        let login: LoginResponse = self.call(Method::POST, routes::PASSWORD, Some(&body)).await?;
+        self.keep_token(&login);
         Ok(login)
+    }
+
+    /// Deposits (replacing) the recovery key of vault `vault_id` with the hub, for this account.
+    pub async fn put_recovery_key(
+        &self,
+        vault_id: &str,
+        key: &RecoveryKey,
+    ) -> Result<(), SyncError> {
+        let token = self.token()?;
+        let body = VaultRecoveryKey { recovery_key: key.to_secret() };
+        let req = self
+            .http
+            .put(self.url(&routes::vault_recovery(vault_id)))
+            .bearer_auth(token.expose())
+            .json(&body);
+        self.send(req).await.map(|_| ())
+    }
+
+    /// Has the hub release this account's recovery key of vault `vault_id` (audited there).
+    pub async fn release_recovery_key(&self, vault_id: &str) -> Result<RecoveryKey, SyncError> {
+        let path = routes::vault_recovery_release(vault_id);
+        let answer: VaultRecoveryKey = match self.call::<(), _>(Method::POST, &path, None).await {
+            Err(SyncError::Hub { code: ErrorCode::NotFound }) => {
+                return Err(SyncError::RecoveryUnavailable);
+            }
+            other => other?,
+        };
+        RecoveryKey::from_secret(&answer.recovery_key)
+            .map_err(|_| SyncError::Protocol { what: "recovery key" })
     }
 
     /// Ends the session on the hub and forgets the token (forgotten even if the hub is

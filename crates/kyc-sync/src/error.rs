@@ -78,6 +78,14 @@ pub enum SyncError {
     /// The typed confirmation for discarding decisions did not match.
     #[error("the confirmation text does not match; nothing was discarded")]
     ConfirmationMismatch,
+    /// The hub's prelogin answer asks for a key derivation below this workstation's floor
+    /// (or beyond its upper bounds): refused, so a hostile hub cannot weaken the vault.
+    #[error("the hub's key-derivation parameters are below this workstation's floor")]
+    UnacceptableKdf,
+    /// The vault cannot be opened with this password and the hub holds no recovery key for it
+    /// (for this account). The vault is left as it is.
+    #[error("the vault cannot be recovered: the hub holds no recovery key for it")]
+    RecoveryUnavailable,
     /// The pull was cancelled.
     #[error("cancelled")]
     Cancelled,

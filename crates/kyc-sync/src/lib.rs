@@ -4,6 +4,8 @@
 //!
 //! - [`HubClient`]: the HTTP API over rustls (plain HTTP only to loopback), a timeout on every
 //!   call, hub errors as [`SyncError`].
+//! - [`sign_in`], [`open_vault_online`], [`unlock_offline`], [`change_password`]: one
+//!   Argon2id per sign-in on the client, the vault keyed from it, recovery after a reset.
 //! - [`Workstation`]: the client and the vault together. [`Workstation::login`],
 //!   [`Workstation::pull`] (progress on a `watch` channel, cancellable),
 //!   [`Workstation::push_now`], [`Workstation::spawn_push_loop`] (background push with
@@ -21,6 +23,7 @@ mod client;
 mod error;
 mod pull;
 mod push;
+mod signin;
 pub mod state;
 mod workstation;
 
@@ -28,6 +31,10 @@ pub use client::{ClientConfig, HubClient, check_base_url};
 pub use error::SyncError;
 pub use pull::{FailedCase, PullFailure, PullProgress, PullReport, PullTimings};
 pub use push::{PushLoop, PushReport, PushStatus};
+pub use signin::{
+    SignedIn, change_password, derive_master_key, open_vault_online, sign_in, unlock_offline,
+    unlock_vault_online,
+};
 pub use tokio_util::sync::CancellationToken;
 pub use workstation::{
     Backoff, DISCARD_CONFIRMATION, LogoutReport, PushHook, PushPoint, RenewReport, Session,

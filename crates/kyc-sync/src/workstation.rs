@@ -151,6 +151,8 @@ pub struct Workstation {
     pub(crate) state: StateFile,
     pub(crate) options: SyncOptions,
     pub(crate) session: Mutex<Option<Session>>,
+    /// The keys of the current sign-in (for a password change).
+    pub(crate) signed_in: Mutex<Option<crate::SignedIn>>,
     pub(crate) push_lock: tokio::sync::Mutex<()>,
 }
 
@@ -175,6 +177,7 @@ impl Workstation {
             state: StateFile::new(data_dir),
             options,
             session: Mutex::new(None),
+            signed_in: Mutex::new(None),
             push_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -194,13 +197,22 @@ impl Workstation {
         self.session.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Signs in. A revoked account wipes the vault. Then reports discards recorded at an
-    /// earlier logout of this account to the hub (kept for later if the hub refuses for a
-    /// transient reason).
+    /// Signs in ([`crate::sign_in`]: prelogin, one derivation, login) and opens the vault
+    /// with the derived key ([`crate::unlock_vault_online`]: recovers it after a password
+    /// reset or after too many failed offline unlocks). A revoked account wipes the vault.
+    /// Then reports discards recorded at an earlier logout of this account to the hub (kept
+    /// for later if the hub refuses for a transient reason).
     pub async fn login(&self, username: &str, password: &Secret) -> Result<Session, SyncError> {
-        let login = self.guard(self.client.login(username, password).await)?;
-        let session = Session { user: login.user, role: login.role, expires_at: login.expires_at };
+        let signed_in = self.guard(crate::sign_in(&self.client, username, password).await)?;
+        match self.guard(crate::unlock_vault_online(&self.vault, &signed_in, &self.client).await) {
+            // A vault wiped at logout or revocation has nothing to open; the app makes a new
+            // one with `open_vault_online`.
+            Ok(()) | Err(SyncError::Vault(kyc_vault::VaultError::Wiped)) => {}
+            Err(e) => return Err(e),
+        }
+        let session = signed_in.session();
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(session.clone());
+        *self.signed_in.lock().unwrap_or_else(PoisonError::into_inner) = Some(signed_in);
         let user = session.user.clone();
         self.state.update(|s| s.account = Some(user))?;
         if let Err(e) = self.deliver_discard_notices(&session.user).await {
@@ -210,6 +222,36 @@ impl Workstation {
             }
         }
         Ok(session)
+    }
+
+    /// Unlocks the vault offline ([`crate::unlock_offline`]).
+    pub async fn unlock_offline(&self, password: &Secret) -> Result<(), SyncError> {
+        crate::unlock_offline(&self.vault, password).await
+    }
+
+    /// Changes the signed-in account's password, hub and vault ([`crate::change_password`]).
+    pub async fn change_password(&self, current: &Secret, new: &Secret) -> Result<(), SyncError> {
+        let previous = self
+            .signed_in
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .ok_or(SyncError::Unauthorized)?;
+        let result =
+            crate::change_password(&self.client, &previous, &self.vault, current, new).await;
+        let result = self.guard(result);
+        let keep = match result {
+            Ok(next) => {
+                *self.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(next.session());
+                next
+            }
+            Err(e) => {
+                *self.signed_in.lock().unwrap_or_else(PoisonError::into_inner) = Some(previous);
+                return Err(e);
+            }
+        };
+        *self.signed_in.lock().unwrap_or_else(PoisonError::into_inner) = Some(keep);
+        Ok(())
     }
 
     /// Checks the session with the hub.
@@ -237,6 +279,7 @@ impl Workstation {
             s.account = None;
         });
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.signed_in.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// Renews the leases of every case still open on this workstation (ready, or decided and
@@ -371,6 +414,7 @@ impl Workstation {
             s.account = None;
         })?;
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.signed_in.lock().unwrap_or_else(PoisonError::into_inner) = None;
         Ok(report)
     }
 

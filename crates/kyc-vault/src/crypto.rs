@@ -1,5 +1,6 @@
 //! Sealing: AES-256-GCM with random 96-bit nonces and associated data binding each ciphertext
-//! to where it is stored; the Argon2id key-encryption key that wraps the data key.
+//! to where it is stored; wrapping the data key under the password-derived key (kyc-keys) and
+//! under the recovery key.
 //!
 //! Everything cipher-specific is in this module, behind [`DataKey::seal_into`] and
 //! [`DataKey::open_into`]: swapping in a faster backend (ring's AES-GCM is ≈ 2.5 × faster on
@@ -14,7 +15,7 @@ use aes_gcm::{Aes256Gcm, Key, Nonce, Tag};
 use rand::RngCore;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::error::VaultError;
+use kyc_keys::{KdfSpec, MasterKey, RecoveryKey, WrapKey};
 
 /// Version of the sealed-cell format, part of every ciphertext's associated data so a future
 /// format can never be confused with this one.
@@ -28,79 +29,16 @@ pub const SEAL_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
 /// messages share a nonce is about q²/2⁹⁷; NIST SP 800-38D caps random-nonce GCM at 2³² messages
 /// per key (collision chance ≈ 2⁻³³). A ≈ 64 KiB chunk is one message, so the cap is 256 TiB of
 /// media per vault: a workstation never gets near it, and if it did the vault refuses to seal
-/// ([`VaultError::KeyExhausted`]) instead of weakening.
+/// ([`crate::VaultError::KeyExhausted`]) instead of weakening.
 pub const MAX_MESSAGES_PER_KEY: u64 = 1 << 32;
 
-/// A password, zeroized when dropped and never printed.
-pub struct Password(Zeroizing<String>);
+/// A password: the workspace's one secret wrapper ([`kyc_keys::Secret`]), zeroized when dropped
+/// and never printed.
+pub type Password = kyc_keys::Secret;
 
-impl Password {
-    /// Wraps a password typed by the reviewer.
-    pub fn new(password: impl Into<String>) -> Password {
-        Password(Zeroizing::new(password.into()))
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-}
-
-impl From<String> for Password {
-    fn from(s: String) -> Password {
-        Password::new(s)
-    }
-}
-
-impl From<&str> for Password {
-    fn from(s: &str) -> Password {
-        Password::new(s)
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(<redacted>)")
-    }
-}
-
-/// Argon2id cost parameters, stored in the vault beside the salt so a vault created with
-/// other parameters still unlocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KdfParams {
-    /// Memory in KiB.
-    pub memory_kib: u32,
-    /// Passes over the memory.
-    pub iterations: u32,
-    /// Lanes (threads with argon2's `parallel` feature).
-    pub parallelism: u32,
-}
-
-impl KdfParams {
-    /// Production default: 256 MiB, 3 passes, 2 lanes. On this 2-core machine unlock takes
-    /// ≈ 0.5 s (see the vault benchmark); OWASP's minimum for Argon2id is 19 MiB × 2 passes,
-    /// so this is well above it while staying within the 0.3–1.5 s unlock budget.
-    pub const DEFAULT: KdfParams =
-        KdfParams { memory_kib: 256 * 1024, iterations: 3, parallelism: 2 };
-
-    /// Parameters that derive in well under a millisecond. They protect nothing: for tests
-    /// only, and named so nobody mistakes them for anything else.
-    pub fn insecure_for_tests() -> KdfParams {
-        KdfParams { memory_kib: 64, iterations: 1, parallelism: 1 }
-    }
-
-    fn argon2(self) -> Result<argon2::Argon2<'static>, VaultError> {
-        let params =
-            argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
-                .map_err(|_| VaultError::KdfParams)?;
-        Ok(argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
-    }
-}
-
-impl Default for KdfParams {
-    fn default() -> KdfParams {
-        KdfParams::DEFAULT
-    }
-}
+/// Argon2id cost parameters ([`kyc_keys::KdfParams`]), stored in the vault beside the salt so a
+/// vault created with other parameters still unlocks.
+pub type KdfParams = kyc_keys::KdfParams;
 
 /// Where a ciphertext lives. Its encoding is the associated data: a cell moved to another
 /// table, column, row, chunk position or format version no longer authenticates.
@@ -147,6 +85,8 @@ impl Ad<'_> {
 /// feature), never printed.
 pub(crate) struct DataKey {
     cipher: Aes256Gcm,
+    /// The raw key, kept to wrap it again (password change, recovery).
+    raw: Zeroizing<[u8; 32]>,
 }
 
 impl fmt::Debug for DataKey {
@@ -155,7 +95,7 @@ impl fmt::Debug for DataKey {
     }
 }
 
-/// Authentication failed. Callers turn it into [`VaultError::Integrity`] naming the row.
+/// Authentication failed. Callers turn it into [`crate::VaultError::Integrity`] naming the row.
 #[derive(Debug)]
 pub(crate) struct OpenFailed;
 
@@ -164,7 +104,12 @@ impl DataKey {
         let mut key = Key::<Aes256Gcm>::from(*bytes);
         let cipher = Aes256Gcm::new(&key);
         key.zeroize();
-        DataKey { cipher }
+        DataKey { cipher, raw: Zeroizing::new(*bytes) }
+    }
+
+    /// The raw key bytes, to wrap them.
+    pub(crate) fn raw(&self) -> &[u8; 32] {
+        &self.raw
     }
 
     /// A fresh random key and its raw bytes (for wrapping).
@@ -232,61 +177,74 @@ impl DataKey {
     }
 }
 
-/// The data key wrapped under the password: what the keyring row stores.
+/// The data key wrapped under the password-derived key: what the keyring row stores.
 pub(crate) struct WrappedKey {
-    pub params: KdfParams,
-    pub salt: [u8; 32],
+    pub spec: KdfSpec,
+    /// 1: the key-encryption key is Argon2id's output itself (vaults made before kyc-keys);
+    /// 2: it is [`kyc_keys::MasterKey::vault_wrap_key`].
+    pub scheme: u32,
     pub sealed: Vec<u8>,
 }
 
-fn wrap_ad(params: KdfParams, salt: &[u8]) -> Vec<u8> {
+/// The key scheme every new wrap uses.
+pub(crate) const KEY_SCHEME: u32 = 2;
+
+fn wrap_ad(spec: &KdfSpec) -> Vec<u8> {
     // Parameters and salt are bound too: editing them yields a different key anyway, but
     // binding makes the failure certain rather than a consequence.
     let mut ad = Ad { table: "keyring", column: "wrapped_key", row: "1", chunk: None }.encode();
-    for v in [params.memory_kib, params.iterations, params.parallelism] {
+    for v in [spec.memory_kib, spec.iterations, spec.parallelism] {
         ad.extend_from_slice(&v.to_be_bytes());
     }
-    ad.extend_from_slice(salt);
+    ad.extend_from_slice(&spec.salt.0);
     ad
 }
 
-fn derive_kek(password: &Password, salt: &[u8], params: KdfParams) -> Result<DataKey, VaultError> {
-    let mut kek = Zeroizing::new([0u8; 32]);
-    params
-        .argon2()?
-        .hash_password_into(password.as_bytes(), salt, kek.as_mut())
-        .map_err(|_| VaultError::KdfParams)?;
-    Ok(DataKey::from_bytes(&kek))
+fn recovery_ad() -> Vec<u8> {
+    Ad { table: "keyring", column: "recovery_wrapped_key", row: "1", chunk: None }.encode()
 }
 
-/// Wraps `raw` under a key derived from `password` with a fresh salt.
-pub(crate) fn wrap(
-    raw: &[u8; 32],
-    password: &Password,
-    params: KdfParams,
-) -> Result<WrappedKey, VaultError> {
-    let mut salt = [0u8; 32];
-    rand::rng().fill_bytes(&mut salt);
-    let kek = derive_kek(password, &salt, params)?;
-    let sealed = kek.seal(&wrap_ad(params, &salt), raw);
-    Ok(WrappedKey { params, salt, sealed })
+/// The associated data of the recovery key sealed under the data key.
+pub(crate) fn recovery_key_ad() -> Vec<u8> {
+    Ad { table: "keyring", column: "recovery_key", row: "1", chunk: None }.encode()
 }
 
-/// Derives the key-encryption key (the slow part) and unwraps the data key. `Ok(None)` means
-/// the password is wrong (or the keyring row was altered: the two cannot be told apart).
-pub(crate) fn unwrap(
-    wrapped: &WrappedKey,
-    password: &Password,
-) -> Result<Option<DataKey>, VaultError> {
-    let kek = derive_kek(password, &wrapped.salt, wrapped.params)?;
-    match kek.open(&wrap_ad(wrapped.params, &wrapped.salt), &wrapped.sealed) {
+/// Wraps `raw` under the vault wrap key derived with `spec`.
+pub(crate) fn wrap(raw: &[u8; 32], kek: &WrapKey, spec: KdfSpec) -> WrappedKey {
+    let sealed = DataKey::from_bytes(kek.as_bytes()).seal(&wrap_ad(&spec), raw);
+    WrappedKey { spec, scheme: KEY_SCHEME, sealed }
+}
+
+/// Wraps `raw` under the recovery key.
+pub(crate) fn wrap_recovery(raw: &[u8; 32], recovery: &RecoveryKey) -> Vec<u8> {
+    DataKey::from_bytes(recovery.as_bytes()).seal(&recovery_ad(), raw)
+}
+
+fn open_raw(kek: &[u8; 32], ad: &[u8], sealed: &[u8]) -> Option<DataKey> {
+    match DataKey::from_bytes(kek).open(ad, sealed) {
         Ok(raw) if raw.len() == 32 => {
             let mut bytes = Zeroizing::new([0u8; 32]);
             bytes.copy_from_slice(&raw);
-            Ok(Some(DataKey::from_bytes(&bytes)))
+            Some(DataKey::from_bytes(&bytes))
         }
-        _ => Ok(None),
+        _ => None,
     }
+}
+
+/// The key-encryption key of a wrapped key for a master key, by the wrap's scheme.
+pub(crate) fn kek_for(master: &MasterKey, scheme: u32) -> WrapKey {
+    if scheme == 1 { WrapKey::from_bytes(*master.as_bytes()) } else { master.vault_wrap_key() }
+}
+
+/// Unwraps the data key. `None` means the key is wrong (or the keyring row was altered: the
+/// two cannot be told apart).
+pub(crate) fn unwrap(wrapped: &WrappedKey, kek: &WrapKey) -> Option<DataKey> {
+    open_raw(kek.as_bytes(), &wrap_ad(&wrapped.spec), &wrapped.sealed)
+}
+
+/// Unwraps the data key with the recovery key.
+pub(crate) fn unwrap_recovery(sealed: &[u8], recovery: &RecoveryKey) -> Option<DataKey> {
+    open_raw(recovery.as_bytes(), &recovery_ad(), sealed)
 }
 
 #[cfg(test)]
@@ -333,12 +291,19 @@ mod tests {
     }
 
     #[test]
-    fn wrap_unwrap_with_right_and_wrong_password() {
+    fn wrap_unwrap_with_right_and_wrong_key() {
         let (_, raw) = DataKey::generate();
-        let params = KdfParams::insecure_for_tests();
-        let wrapped = wrap(&raw, &Password::new("correct horse"), params).unwrap();
-        assert!(unwrap(&wrapped, &Password::new("correct horse")).unwrap().is_some());
-        assert!(unwrap(&wrapped, &Password::new("correct hors")).unwrap().is_none());
+        let spec = KdfSpec::generate(KdfParams::insecure_for_tests());
+        let master = kyc_keys::derive(&Password::new("correct horse"), &spec).unwrap();
+        let wrapped = wrap(&raw, &master.vault_wrap_key(), spec);
+        assert!(unwrap(&wrapped, &kek_for(&master, KEY_SCHEME)).is_some());
+        let wrong = kyc_keys::derive(&Password::new("correct hors"), &spec).unwrap();
+        assert!(unwrap(&wrapped, &kek_for(&wrong, KEY_SCHEME)).is_none());
+        assert!(unwrap(&wrapped, &kek_for(&master, 1)).is_none(), "schemes differ");
+        let recovery = RecoveryKey::generate();
+        let sealed = wrap_recovery(&raw, &recovery);
+        assert_eq!(unwrap_recovery(&sealed, &recovery).unwrap().raw(), &*raw);
+        assert!(unwrap_recovery(&sealed, &RecoveryKey::generate()).is_none());
         assert!(format!("{:?}", Password::new("correct horse")).find("horse").is_none());
     }
 }

@@ -13,12 +13,20 @@ pub enum VaultError {
     #[error("the vault is locked")]
     Locked,
     /// The password did not unwrap the data key. The attempt was counted.
-    #[error("wrong password ({attempts_left} attempts left before the vault wipes itself)")]
+    #[error("wrong password ({attempts_left} attempts left before offline unlock stops)")]
     WrongPassword {
-        /// Failed attempts that remain before the automatic wipe.
+        /// Failed attempts that remain before offline unlock is refused.
         attempts_left: u32,
     },
-    /// The vault has been wiped (by logout, by too many failed unlocks, or by another handle).
+    /// Too many failed offline unlocks: the vault no longer tries passwords (nothing is
+    /// wiped). Sign in online: once the hub accepts the password it releases the vault's
+    /// recovery key, which opens the vault and resets the count.
+    #[error("too many failed unlocks; sign in online to open the vault")]
+    OnlineSignInRequired,
+    /// The recovery key did not unwrap the data key (another vault's, or a stale one).
+    #[error("the recovery key does not open this vault")]
+    RecoveryKeyRejected,
+    /// The vault has been wiped (by logout, by a revoked account, or by another handle).
     /// Everything in it is gone; log in and pull again.
     #[error("the vault has been wiped")]
     Wiped,

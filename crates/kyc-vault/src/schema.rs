@@ -1,7 +1,8 @@
 //! The database file: connection settings, the schema and its forward migrations.
 //!
 //! Plain columns hold only random opaque ids, state enums, sizes, counters and timestamps;
-//! every column named `payload`, `sealed`, `wrapped_key` or `outcome_detail` holds a sealed
+//! every column named `payload`, `sealed`, `wrapped_key`, `recovery_wrapped_key`,
+//! `recovery_key` or `outcome_detail` holds a sealed
 //! cell (`nonce ‖ ciphertext ‖ tag`). The threat model in ARCHITECTURE.md lists what each column reveals.
 
 use std::path::Path;
@@ -12,7 +13,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use crate::error::VaultError;
 
 /// Newest schema this build writes.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// `MIGRATIONS[i]` upgrades a database from version `i` to `i + 1`. Version 0 is an empty file.
 /// Each runs in the same transaction as the version update, so a crash leaves either version.
@@ -75,6 +76,16 @@ const MIGRATIONS: &[&str] = &[
          payload BLOB NOT NULL,
          outcome_detail BLOB);
      CREATE INDEX outbox_by_case ON outbox (case_id);",
+    // 1 → 2: keys derived with kyc-keys, and the recovery key held by the hub.
+    // key_scheme 1: wrapped under Argon2id's output directly (files written before kyc-keys);
+    // key_scheme 2: wrapped under HKDF(Argon2id output, "vault wrap"), with the hub's salt.
+    // recovery_wrapped_key: the data key wrapped under the random recovery key R;
+    // recovery_key: R sealed under the data key (to deposit it again with the hub).
+    "ALTER TABLE keyring ADD COLUMN key_scheme INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE keyring ADD COLUMN vault_id TEXT;
+     ALTER TABLE keyring ADD COLUMN recovery_wrapped_key BLOB;
+     ALTER TABLE keyring ADD COLUMN recovery_key BLOB;
+     UPDATE keyring SET vault_id = lower(hex(randomblob(16))) WHERE vault_id IS NULL;",
 ];
 
 /// File names inside the vault directory. Everything the vault creates is named here, so a

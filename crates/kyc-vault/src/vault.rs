@@ -12,6 +12,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+use kyc_keys::{KdfSpec, MasterKey, RecoveryKey, Salt, WrapKey};
+
 use crate::crypto::{self, Ad, ChunkAd, DataKey, KdfParams, MAX_MESSAGES_PER_KEY, Password};
 use crate::error::VaultError;
 use crate::media::{
@@ -23,7 +25,8 @@ use crate::outbox::{
 };
 use crate::schema::{self, DB_COMPANIONS, DB_FILE, LOCK_FILE};
 
-/// Failed unlocks after which the vault wipes itself.
+/// Failed offline unlocks after which the vault stops trying passwords until an online
+/// sign-in recovers it (it never wipes itself: unpushed decisions must survive typos).
 pub const DEFAULT_MAX_UNLOCK_ATTEMPTS: u32 = 10;
 
 /// Idle reader connections kept open for reuse.
@@ -145,8 +148,25 @@ impl Vault {
     }
 
     /// Creates a vault in `dir` (created if missing) with a fresh random data key wrapped under
-    /// `password`. Returns it unlocked.
+    /// `password` (a fresh salt, these Argon2id parameters) and under a fresh recovery key that
+    /// nobody else holds. Returns it unlocked. Derives the key on this thread (slow with
+    /// production parameters). Workstations create vaults with [`Vault::create_with_keys`].
     pub fn create(dir: &Path, password: &Password, params: KdfParams) -> Result<Vault, VaultError> {
+        let spec = KdfSpec::generate(params);
+        let master = kyc_keys::derive(password, &spec).map_err(|_| VaultError::KdfParams)?;
+        Vault::create_with_keys(dir, &spec, &master.vault_wrap_key(), &RecoveryKey::generate())
+    }
+
+    /// Creates a vault in `dir` (created if missing) with a fresh random data key wrapped
+    /// under `wrap_key` (derived from the password with `spec`, which is stored beside it for
+    /// offline unlock) and under `recovery` (the key the hub holds for this vault). Returns it
+    /// unlocked.
+    pub fn create_with_keys(
+        dir: &Path,
+        spec: &KdfSpec,
+        wrap_key: &WrapKey,
+        recovery: &RecoveryKey,
+    ) -> Result<Vault, VaultError> {
         fs::create_dir_all(dir)?;
         let lock_file = acquire_lock_file(dir)?;
         if Vault::exists(dir) {
@@ -155,26 +175,34 @@ impl Vault {
         let db = dir.join(DB_FILE);
         let result = (|| {
             let (key, raw) = DataKey::generate();
-            let wrapped = crypto::wrap(&raw, password, params)?;
+            let wrapped = crypto::wrap(&raw, wrap_key, *spec);
+            let recovery_wrapped = crypto::wrap_recovery(&raw, recovery);
+            let recovery_sealed = key.seal(&crypto::recovery_key_ad(), recovery.as_bytes());
+            let vault_id = new_vault_id();
             let mut conn = schema::create_db(&db)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             schema::migrate(&tx)?;
             tx.execute(
                 "INSERT INTO keyring (id, kdf_memory_kib, kdf_iterations, kdf_parallelism, salt,
-                 wrapped_key) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                 wrapped_key, key_scheme, vault_id, recovery_wrapped_key, recovery_key)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
-                    params.memory_kib,
-                    params.iterations,
-                    params.parallelism,
-                    &wrapped.salt[..],
-                    wrapped.sealed
+                    spec.memory_kib,
+                    spec.iterations,
+                    spec.parallelism,
+                    &spec.salt.0[..],
+                    wrapped.sealed,
+                    wrapped.scheme,
+                    vault_id,
+                    recovery_wrapped,
+                    recovery_sealed
                 ],
             )?;
             tx.execute(
                 "INSERT INTO unlock_guard (id, failed_attempts, max_attempts) VALUES (1, 0, ?1)",
                 [DEFAULT_MAX_UNLOCK_ATTEMPTS],
             )?;
-            tx.execute("INSERT INTO key_usage (id, messages_sealed) VALUES (1, 1)", [])?;
+            tx.execute("INSERT INTO key_usage (id, messages_sealed) VALUES (1, 2)", [])?;
             tx.commit()?;
             Ok((conn, key))
         })();
@@ -290,12 +318,50 @@ impl Vault {
         })
     }
 
-    /// Unwraps the data key with `password`. The attempt is counted durably (fsync) before the
-    /// slow key derivation starts, so killing the process mid-attempt still counts it; a
-    /// success resets the count. When the count reaches the limit the vault wipes itself and
-    /// returns [`VaultError::Wiped`]. If the vault is already unlocked this returns `Ok` at
-    /// once without checking `password` (callers show the unlock screen only when locked).
+    /// The key-derivation spec stored beside the wrapped key (plain: salt and cost), to derive
+    /// the wrap key from a password offline. Works while locked.
+    pub fn kdf_spec(&self) -> Result<KdfSpec, VaultError> {
+        let state = self.read_state();
+        not_wiped(&state)?;
+        self.read(|tx| Ok(read_keyring(tx)?.spec))
+    }
+
+    /// This vault's opaque random id (plain), under which the hub holds its recovery key.
+    pub fn vault_id(&self) -> Result<String, VaultError> {
+        let state = self.read_state();
+        not_wiped(&state)?;
+        self.read(|tx| {
+            let id: Option<String> =
+                tx.query_row("SELECT vault_id FROM keyring WHERE id = 1", [], |r| r.get(0))?;
+            id.ok_or_else(|| bad_plain("keyring", "1"))
+        })
+    }
+
+    /// Unwraps the data key with `password`, deriving the key with the stored spec on this
+    /// thread (slow: call it from a blocking task). The attempt is counted durably (fsync)
+    /// before the slow key derivation starts, so killing the process mid-attempt still counts
+    /// it; a success resets the count. Once the count has reached the limit, nothing is tried
+    /// and nothing is wiped: [`VaultError::OnlineSignInRequired`] until [`Vault::recover`]
+    /// (after an online sign-in) resets it. If the vault is already unlocked this returns `Ok`
+    /// at once without checking `password` (callers show the unlock screen only when locked).
     pub fn unlock(&self, password: &Password) -> Result<(), VaultError> {
+        self.unlock_counted(|wrapped| {
+            let master =
+                kyc_keys::derive(password, &wrapped.spec).map_err(|_| VaultError::KdfParams)?;
+            Ok(crypto::kek_for(&master, wrapped.scheme))
+        })
+    }
+
+    /// Like [`Vault::unlock`] with a wrap key already derived with [`Vault::kdf_spec`] (a
+    /// sign-in derived it once for the hub and the vault). Counted like a password.
+    pub fn unlock_with_key(&self, master: &MasterKey) -> Result<(), VaultError> {
+        self.unlock_counted(|wrapped| Ok(crypto::kek_for(master, wrapped.scheme)))
+    }
+
+    fn unlock_counted(
+        &self,
+        kek: impl FnOnce(&crypto::WrappedKey) -> Result<WrapKey, VaultError>,
+    ) -> Result<(), VaultError> {
         let (wrapped, failed_before, max) = {
             let state = self.read_state();
             match *state {
@@ -309,68 +375,29 @@ impl Vault {
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
+                if failed >= max {
+                    // Nothing is counted or tried (the transaction rolls back).
+                    return Err(VaultError::OnlineSignInRequired);
+                }
                 tx.execute(
                     "UPDATE unlock_guard SET failed_attempts = failed_attempts + 1 WHERE id = 1",
                     [],
                 )?;
-                let wrapped = tx
-                    .query_row(
-                        "SELECT kdf_memory_kib, kdf_iterations, kdf_parallelism, salt, wrapped_key
-                         FROM keyring WHERE id = 1",
-                        [],
-                        |r| {
-                            let salt: Vec<u8> = r.get(3)?;
-                            Ok((
-                                KdfParams {
-                                    memory_kib: r.get(0)?,
-                                    iterations: r.get(1)?,
-                                    parallelism: r.get(2)?,
-                                },
-                                salt,
-                                r.get::<_, Vec<u8>>(4)?,
-                            ))
-                        },
-                    )
-                    .optional()?;
-                let Some((params, salt, sealed)) = wrapped else {
-                    return Err(bad_plain("keyring", "1"));
-                };
-                let salt: [u8; 32] = salt.try_into().map_err(|_| bad_plain("keyring", "1"))?;
-                Ok((crypto::WrappedKey { params, salt, sealed }, failed, max))
+                Ok((read_keyring(tx)?, failed, max))
             })?
         };
-        if failed_before >= max {
-            // Attempts made by processes that were killed before they could wipe.
-            self.wipe()?;
-            return Err(VaultError::Wiped);
-        }
         // The slow part runs without holding any lock: other threads keep reading plain
         // columns, and lock() or wipe() are not delayed by it.
-        match crypto::unwrap(&wrapped, password)? {
-            Some(key) => {
-                let state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-                let mut state = state;
-                match *state {
-                    KeyState::Wiped => return Err(VaultError::Wiped),
-                    KeyState::Unlocked(_) | KeyState::Locked => {
-                        *state = KeyState::Unlocked(Box::new(key))
-                    }
-                }
-                drop(state);
-                let state = self.read_state();
-                if matches!(*state, KeyState::Wiped) {
-                    return Err(VaultError::Wiped);
-                }
-                self.write(|tx| {
-                    tx.execute("UPDATE unlock_guard SET failed_attempts = 0 WHERE id = 1", [])?;
-                    Ok(())
-                })
-            }
+        let kek = kek(&wrapped)?;
+        match crypto::unwrap(&wrapped, &kek) {
+            Some(key) => self.install_key(key, |tx| {
+                tx.execute("UPDATE unlock_guard SET failed_attempts = 0 WHERE id = 1", [])?;
+                Ok(())
+            }),
             None => {
                 let failed = failed_before + 1;
                 if failed >= max {
-                    self.wipe()?;
-                    Err(VaultError::Wiped)
+                    Err(VaultError::OnlineSignInRequired)
                 } else {
                     Err(VaultError::WrongPassword { attempts_left: max - failed })
                 }
@@ -378,7 +405,106 @@ impl Vault {
         }
     }
 
-    /// Sets how many failed unlocks wipe the vault (default 10, minimum 1).
+    /// Puts `key` in memory and runs `persist` in a write transaction (unless wiped meanwhile).
+    fn install_key(
+        &self,
+        key: DataKey,
+        persist: impl FnOnce(&Transaction<'_>) -> Result<(), VaultError>,
+    ) -> Result<(), VaultError> {
+        {
+            let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+            if matches!(*state, KeyState::Wiped) {
+                return Err(VaultError::Wiped);
+            }
+            *state = KeyState::Unlocked(Box::new(key));
+        }
+        let state = self.read_state();
+        if matches!(*state, KeyState::Wiped) {
+            return Err(VaultError::Wiped);
+        }
+        self.write(persist)
+    }
+
+    /// Opens the vault with its recovery key (released by the hub to the signed-in account
+    /// after it accepted the password) and re-keys it: the data key is wrapped again under
+    /// `wrap_key` (derived with `spec`, the account's current one) and under a fresh recovery
+    /// key `next_recovery` (deposit it with the hub next), and the failed-unlock count is
+    /// reset. Works locked or unlocked, also after the failed-unlock limit. Nothing else in the
+    /// vault changes: decisions not yet pushed stay.
+    pub fn recover(
+        &self,
+        recovery: &RecoveryKey,
+        spec: &KdfSpec,
+        wrap_key: &WrapKey,
+        next_recovery: &RecoveryKey,
+    ) -> Result<(), VaultError> {
+        let sealed = {
+            let state = self.read_state();
+            not_wiped(&state)?;
+            self.read(|tx| {
+                let sealed: Option<Vec<u8>> = tx.query_row(
+                    "SELECT recovery_wrapped_key FROM keyring WHERE id = 1",
+                    [],
+                    |r| r.get(0),
+                )?;
+                Ok(sealed)
+            })?
+        };
+        let key = sealed
+            .and_then(|sealed| crypto::unwrap_recovery(&sealed, recovery))
+            .ok_or(VaultError::RecoveryKeyRejected)?;
+        let raw = Zeroizing::new(*key.raw());
+        let wrapped = crypto::wrap(&raw, wrap_key, *spec);
+        let recovery_wrapped = crypto::wrap_recovery(&raw, next_recovery);
+        let recovery_sealed = key.seal(&crypto::recovery_key_ad(), next_recovery.as_bytes());
+        self.install_key(key, |tx| {
+            reserve_messages(tx, 1)?;
+            write_keyring(tx, spec, &wrapped, Some((&recovery_wrapped[..], &recovery_sealed[..])))?;
+            tx.execute("UPDATE unlock_guard SET failed_attempts = 0 WHERE id = 1", [])?;
+            Ok(())
+        })
+    }
+
+    /// Wraps the data key again under a new password's key (the reviewer changed it; the
+    /// hub already accepted the new one). Needs the vault unlocked. The recovery key stays.
+    pub fn rekey(&self, spec: &KdfSpec, wrap_key: &WrapKey) -> Result<(), VaultError> {
+        let state = self.read_state();
+        let key = key_of(&state)?;
+        let wrapped = crypto::wrap(key.raw(), wrap_key, *spec);
+        self.write(|tx| write_keyring(tx, spec, &wrapped, None))
+    }
+
+    /// The vault's recovery key, to deposit it with the hub (again: depositing is idempotent).
+    /// Needs the vault unlocked. A vault made before recovery keys existed gets one now.
+    pub fn recovery_key(&self) -> Result<RecoveryKey, VaultError> {
+        let state = self.read_state();
+        let key = key_of(&state)?;
+        let ad = crypto::recovery_key_ad();
+        self.write(|tx| {
+            let sealed: Option<Vec<u8>> =
+                tx.query_row("SELECT recovery_key FROM keyring WHERE id = 1", [], |r| r.get(0))?;
+            if let Some(sealed) = sealed {
+                let opened = key
+                    .open(&ad, &sealed)
+                    .ok()
+                    .and_then(|raw| <[u8; 32]>::try_from(raw.as_slice()).ok())
+                    .ok_or_else(|| VaultError::Integrity { table: "keyring", row: "1".into() })?;
+                return Ok(RecoveryKey::from_bytes(opened));
+            }
+            let recovery = RecoveryKey::generate();
+            reserve_messages(tx, 1)?;
+            tx.execute(
+                "UPDATE keyring SET recovery_wrapped_key = ?1, recovery_key = ?2 WHERE id = 1",
+                params![
+                    crypto::wrap_recovery(key.raw(), &recovery),
+                    key.seal(&ad, recovery.as_bytes())
+                ],
+            )?;
+            Ok(recovery)
+        })
+    }
+
+    /// Sets after how many failed unlocks offline unlock stops (default 10, minimum 1).
     pub fn set_max_unlock_attempts(&self, max: u32) -> Result<(), VaultError> {
         let state = self.read_state();
         if matches!(*state, KeyState::Wiped) {
@@ -859,6 +985,66 @@ fn not_wiped(state: &RwLockReadGuard<'_, KeyState>) -> Result<(), VaultError> {
     }
 }
 
+fn new_vault_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn read_keyring(tx: &Transaction<'_>) -> Result<crypto::WrappedKey, VaultError> {
+    let row = tx
+        .query_row(
+            "SELECT kdf_memory_kib, kdf_iterations, kdf_parallelism, salt, wrapped_key, key_scheme
+             FROM keyring WHERE id = 1",
+            [],
+            |r| {
+                let params = KdfParams {
+                    memory_kib: r.get(0)?,
+                    iterations: r.get(1)?,
+                    parallelism: r.get(2)?,
+                };
+                Ok((params, r.get::<_, Vec<u8>>(3)?, r.get::<_, Vec<u8>>(4)?, r.get::<_, u32>(5)?))
+            },
+        )
+        .optional()?;
+    let Some((params, salt, sealed, scheme)) = row else {
+        return Err(bad_plain("keyring", "1"));
+    };
+    let salt: [u8; 32] = salt.try_into().map_err(|_| bad_plain("keyring", "1"))?;
+    if !matches!(scheme, 1 | crypto::KEY_SCHEME) {
+        return Err(bad_plain("keyring", "1"));
+    }
+    Ok(crypto::WrappedKey { spec: KdfSpec::with_salt(params, Salt(salt)), scheme, sealed })
+}
+
+/// Replaces the wrapped key (and, when given, the recovery wraps) in the keyring row.
+fn write_keyring(
+    tx: &Transaction<'_>,
+    spec: &KdfSpec,
+    wrapped: &crypto::WrappedKey,
+    recovery: Option<(&[u8], &[u8])>,
+) -> Result<(), VaultError> {
+    tx.execute(
+        "UPDATE keyring SET kdf_memory_kib = ?1, kdf_iterations = ?2, kdf_parallelism = ?3,
+         salt = ?4, wrapped_key = ?5, key_scheme = ?6 WHERE id = 1",
+        params![
+            spec.memory_kib,
+            spec.iterations,
+            spec.parallelism,
+            &spec.salt.0[..],
+            wrapped.sealed,
+            wrapped.scheme
+        ],
+    )?;
+    if let Some((recovery_wrapped, recovery_sealed)) = recovery {
+        tx.execute(
+            "UPDATE keyring SET recovery_wrapped_key = ?1, recovery_key = ?2 WHERE id = 1",
+            params![recovery_wrapped, recovery_sealed],
+        )?;
+    }
+    Ok(())
+}
+
 /// Counts `n` messages against the data key's limit, in the transaction that persists them.
 /// Ciphertexts of a rolled-back transaction are never stored, so only persisted messages need
 /// counting for the nonce-collision bound.
@@ -1129,6 +1315,12 @@ fn shred_key(conn: &Connection) -> Result<(), VaultError> {
         "UPDATE keyring SET salt = zeroblob(length(salt)), wrapped_key = zeroblob(length(wrapped_key))",
         [],
     )?;
+    // Absent in a file of schema 1 (wipe_dir does not migrate): best effort.
+    let _ = conn.execute(
+        "UPDATE keyring SET recovery_wrapped_key = zeroblob(coalesce(length(recovery_wrapped_key), 0)),
+         recovery_key = zeroblob(coalesce(length(recovery_key), 0))",
+        [],
+    );
     conn.execute("DELETE FROM keyring", [])?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())

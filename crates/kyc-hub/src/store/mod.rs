@@ -50,8 +50,9 @@ pub struct UserRow {
     pub username: String,
     /// Role.
     pub role: Role,
-    /// PHC string.
-    pub password_hash: String,
+    /// The stored credential ([`crate::auth::Credential`] as JSON: KDF spec and a verifier
+    /// of the client's hub key; never a password).
+    pub credential: String,
     /// Disabled accounts cannot sign in.
     pub disabled: bool,
     /// Creation time.
@@ -70,8 +71,8 @@ impl std::fmt::Debug for UserRow {
 pub struct UserChange {
     /// Disable (revokes every session as `account_disabled`) or enable.
     pub disabled: Option<bool>,
-    /// New password hash (revokes every session).
-    pub password_hash: Option<String>,
+    /// New credential (revokes every session).
+    pub credential: Option<String>,
 }
 
 /// Why a session was revoked.
@@ -158,7 +159,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         username: &str,
         role: Role,
-        password_hash: &str,
+        credential: &str,
         now: Millis,
     ) -> Result<UserRow, StoreError>;
     /// An account by handle.
@@ -167,6 +168,28 @@ pub trait Store: Send + Sync + 'static {
     fn list_users(&self) -> Result<Vec<UserRow>, StoreError>;
     /// Changes an account; disabling or a new password revokes its sessions.
     fn update_user(&self, id: &UserId, change: &UserChange) -> Result<UserRow, StoreError>;
+    /// The hub's secret for decoy prelogin answers (32 random bytes, made on first use and
+    /// kept, so the decoy for a name stays the same across restarts).
+    fn prelogin_secret(&self) -> Result<[u8; 32], StoreError>;
+
+    /// Stores (replacing) the recovery key of `user`'s vault `vault_id`, sealed under the hub
+    /// key and bound to the account and vault.
+    fn put_vault_recovery(
+        &self,
+        user: &UserId,
+        vault_id: &str,
+        recovery_key: &[u8],
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    /// The recovery key of `user`'s vault `vault_id`, opened; marks it released (the client
+    /// replaces it with a fresh one once it has re-wrapped the vault). `None` when this account
+    /// deposited none for that vault.
+    fn release_vault_recovery(
+        &self,
+        user: &UserId,
+        vault_id: &str,
+        now: Millis,
+    ) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, StoreError>;
 
     /// Stores a session under its token hash; also drops long-dead sessions.
     fn create_session(

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS users (
     id TEXT PRIMARY KEY,
     username TEXT NOT NULL UNIQUE,
     role TEXT NOT NULL,
+    -- The credential (auth::Credential as JSON: KDF spec, verifier of the client's hub key);
+    -- the column keeps its old name, it never holds a password or a hash of one.
     password_hash TEXT NOT NULL,
     disabled INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL
@@ -51,6 +53,20 @@ CREATE TABLE IF NOT EXISTS sessions (
     revoked TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);
+-- Recovery keys of workstation vaults, sealed under the hub key (bound to account and vault).
+CREATE TABLE IF NOT EXISTS vault_recovery (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    vault_id TEXT NOT NULL,
+    sealed_key BLOB NOT NULL,
+    deposited_at INTEGER NOT NULL,
+    released_at INTEGER,
+    PRIMARY KEY (user_id, vault_id)
+) WITHOUT ROWID;
+-- Random secrets of the hub that are not keys to data (the decoy-prelogin secret).
+CREATE TABLE IF NOT EXISTS hub_secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS policy (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     json TEXT NOT NULL
@@ -244,7 +260,7 @@ fn user_row(raw: (String, String, String, String, bool, i64)) -> Result<UserRow,
         id: parse_id(&raw.0, "user id")?,
         username: raw.1,
         role: Role::from_code(&raw.2).ok_or(StoreError::Corrupt("role"))?,
-        password_hash: raw.3,
+        credential: raw.3,
         disabled: raw.4,
         created_at: raw.5,
     })
@@ -424,14 +440,14 @@ impl Store for SqliteStore {
         &self,
         username: &str,
         role: Role,
-        password_hash: &str,
+        credential: &str,
         now: Millis,
     ) -> Result<UserRow, StoreError> {
         let id = UserId::random();
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO users (id, username, role, password_hash, disabled, created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-                params![id.as_str(), username, role.code(), password_hash, now],
+                params![id.as_str(), username, role.code(), credential, now],
             )
             .map_err(|e| if is_constraint(&e) { StoreError::Conflict("username taken") } else { e.into() })?;
             load_user(tx, &id)
@@ -472,8 +488,8 @@ impl Store for SqliteStore {
                     )?;
                 }
             }
-            if let Some(hash) = &change.password_hash {
-                tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id.as_str(), hash])?;
+            if let Some(credential) = &change.credential {
+                tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id.as_str(), credential])?;
                 tx.execute(
                     "UPDATE sessions SET revoked = 'password_reset' WHERE user_id = ?1 AND revoked IS NULL",
                     [id.as_str()],
@@ -481,6 +497,81 @@ impl Store for SqliteStore {
             }
             load_user(tx, id)
         })
+    }
+
+    fn prelogin_secret(&self) -> Result<[u8; 32], StoreError> {
+        self.write(|tx| {
+            let stored: Option<Vec<u8>> = tx
+                .query_row("SELECT value FROM hub_secrets WHERE name = 'prelogin'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(bytes) = stored {
+                return bytes.try_into().map_err(|_| StoreError::Corrupt("prelogin secret"));
+            }
+            let mut secret = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+            tx.execute(
+                "INSERT INTO hub_secrets (name, value) VALUES ('prelogin', ?1)",
+                [&secret[..]],
+            )?;
+            Ok(secret)
+        })
+    }
+
+    fn put_vault_recovery(
+        &self,
+        user: &UserId,
+        vault_id: &str,
+        recovery_key: &[u8],
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let row = format!("{}/{vault_id}", user.as_str());
+        let sealed = self
+            .key
+            .seal_value("vault_recovery.sealed_key", &row, recovery_key)
+            .map_err(|_| StoreError::Corrupt("recovery key sealing"))?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO vault_recovery (user_id, vault_id, sealed_key, deposited_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (user_id, vault_id) DO UPDATE SET sealed_key = excluded.sealed_key, \
+                 deposited_at = excluded.deposited_at, released_at = NULL",
+                params![user.as_str(), vault_id, sealed, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn release_vault_recovery(
+        &self,
+        user: &UserId,
+        vault_id: &str,
+        now: Millis,
+    ) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, StoreError> {
+        let row = format!("{}/{vault_id}", user.as_str());
+        let sealed: Option<Vec<u8>> = self.write(|tx| {
+            let sealed = tx
+                .query_row(
+                    "SELECT sealed_key FROM vault_recovery WHERE user_id = ?1 AND vault_id = ?2",
+                    params![user.as_str(), vault_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if sealed.is_some() {
+                tx.execute(
+                    "UPDATE vault_recovery SET released_at = ?3 WHERE user_id = ?1 AND vault_id = ?2",
+                    params![user.as_str(), vault_id, now],
+                )?;
+            }
+            Ok(sealed)
+        })?;
+        sealed
+            .map(|sealed| {
+                self.key
+                    .open_value("vault_recovery.sealed_key", &row, &sealed)
+                    .map_err(|_| StoreError::Corrupt("recovery key"))
+            })
+            .transpose()
     }
 
     fn create_session(

@@ -10,6 +10,7 @@ mod decisions;
 mod input;
 mod leases;
 mod media;
+mod password;
 mod privacy;
 mod restart;
 mod seed;

@@ -39,5 +39,9 @@ async fn a_restarted_hub_keeps_cases_leases_sessions_decisions_media_and_the_cha
     let report: kyc_proto::AuditVerifyReport =
         hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
     assert!(report.intact);
-    assert_eq!(report.records, 3 + 3 + 1, "3 intakes, 3 lease grants, 1 decision");
+    assert_eq!(
+        report.records,
+        3 + 3 + 1 + 5 + 3,
+        "3 intakes, 3 lease grants, 1 decision; 5 accounts created at seeding, 3 sign-ins"
+    );
 }

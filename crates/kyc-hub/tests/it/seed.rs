@@ -5,7 +5,10 @@ use std::collections::HashSet;
 use kyc_hub::config::{HubConfig, PasswordHashing};
 use kyc_hub::ops;
 use kyc_model::CaseKind;
-use kyc_proto::{LeaseGrant, LeaseRequest, LoginRequest, LoginResponse, Secret, routes};
+use kyc_proto::{
+    LeaseGrant, LeaseRequest, LoginRequest, LoginResponse, PreloginRequest, PreloginResponse,
+    Secret, routes,
+};
 use sha2::{Digest, Sha256};
 
 use crate::support::init;
@@ -26,11 +29,21 @@ async fn seeded_cases_cover_every_kind_and_their_media_download_intact() {
     let client = reqwest::Client::new();
     let base = hub.base_url();
     let reviewer = &report.accounts[0];
+    let prelogin: PreloginResponse = client
+        .post(format!("{base}{}", routes::PRELOGIN))
+        .json(&PreloginRequest { username: reviewer.username.clone() })
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let master = kyc_keys::derive(&Secret::new(reviewer.password.as_str()), &prelogin.kdf).unwrap();
     let login: LoginResponse = client
         .post(format!("{base}{}", routes::LOGIN))
         .json(&LoginRequest {
             username: reviewer.username.clone(),
-            password: Secret::new(reviewer.password.as_str()),
+            auth_key: master.hub_auth_key().to_secret(),
         })
         .send()
         .await

@@ -169,8 +169,32 @@ impl TestHub {
         Answer { status, headers, body }
     }
 
+    /// `POST prelogin` for `user`.
+    pub async fn prelogin_raw(&self, user: &str) -> Answer {
+        let req = kyc_proto::PreloginRequest { username: user.into() };
+        self.call(Method::POST, routes::PRELOGIN, None, Some(&req)).await
+    }
+
+    /// The account's key-derivation spec, as a client asks for it before login.
+    pub async fn prelogin(&self, user: &str) -> kyc_proto::KdfSpec {
+        let answer = self.prelogin_raw(user).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
+        answer.json::<kyc_proto::PreloginResponse>().kdf
+    }
+
+    /// The hub key a client derives from `password` with `spec` (Argon2id, then HKDF).
+    pub fn auth_key(spec: &kyc_proto::KdfSpec, password: &str) -> Secret {
+        kyc_keys::derive(&Secret::new(password), spec).unwrap().hub_auth_key().to_secret()
+    }
+
+    /// Signs in as a client does: prelogin, derive, login. A refused prelogin is the answer.
     pub async fn login_raw(&self, user: &str, password: &str) -> Answer {
-        let req = LoginRequest { username: user.into(), password: Secret::new(password) };
+        let pre = self.prelogin_raw(user).await;
+        if pre.status != StatusCode::OK {
+            return pre;
+        }
+        let spec = pre.json::<kyc_proto::PreloginResponse>().kdf;
+        let req = LoginRequest { username: user.into(), auth_key: Self::auth_key(&spec, password) };
         self.call(Method::POST, routes::LOGIN, None, Some(&req)).await
     }
 

@@ -5,6 +5,7 @@ mod kill_points;
 mod leases;
 mod logout;
 mod offline;
+mod password;
 mod proxy;
 mod round_trip;
 mod support;

@@ -197,6 +197,7 @@ pub fn workstation(url: &str, data_dir: &Path, options: SyncOptions) -> Arc<Work
     let mut config = ClientConfig::new(url);
     config.request_timeout = Duration::from_secs(5);
     config.connect_timeout = Duration::from_secs(2);
+    config.kdf_floor = KdfParams::insecure_for_tests();
     let client = HubClient::new(config).unwrap();
     Arc::new(Workstation::new(client, Arc::new(vault), data_dir, options))
 }

@@ -1,8 +1,9 @@
-//! Create, open, unlock, lock, failed-unlock counting, versions, wipe.
+//! Create, open, unlock, lock, failed-unlock counting and its limit, recovery, re-keying,
+//! versions, wipe.
 
 use std::sync::Arc;
 
-use kyc_vault::{KdfParams, Password, Variant, Vault, VaultError};
+use kyc_vault::{KdfParams, KdfSpec, Password, RecoveryKey, Variant, Vault, VaultError};
 
 use crate::support::{new_vault, password, put, sample};
 
@@ -59,7 +60,7 @@ fn every_personal_data_call_is_locked_after_lock() {
 }
 
 #[test]
-fn too_many_failed_unlocks_wipe_the_vault() {
+fn too_many_failed_unlocks_stop_offline_unlock_but_never_wipe() {
     let t = new_vault();
     put(&t.vault, &sample(0));
     drop(t.vault);
@@ -68,11 +69,14 @@ fn too_many_failed_unlocks_wipe_the_vault() {
     let wrong = Password::new("nope");
     assert!(matches!(vault.unlock(&wrong), Err(VaultError::WrongPassword { attempts_left: 2 })));
     assert!(matches!(vault.unlock(&wrong), Err(VaultError::WrongPassword { attempts_left: 1 })));
-    assert!(matches!(vault.unlock(&wrong), Err(VaultError::Wiped)));
-    assert!(!t.dir.exists(), "the wipe removes the directory it owned");
-    assert!(matches!(vault.unlock(&password()), Err(VaultError::Wiped)));
-    assert!(matches!(vault.list_cases(), Err(VaultError::Wiped)));
-    assert!(matches!(Vault::open(&t.dir), Err(VaultError::NotFound)));
+    assert!(matches!(vault.unlock(&wrong), Err(VaultError::OnlineSignInRequired)));
+    // Past the limit not even the right password is tried, and nothing is gone.
+    assert!(matches!(vault.unlock(&password()), Err(VaultError::OnlineSignInRequired)));
+    assert_eq!(vault.failed_unlocks().unwrap(), 3, "refusals are not counted again");
+    assert_eq!(vault.list_cases().unwrap().len(), 1);
+    drop(vault);
+    let vault = Vault::open(&t.dir).unwrap();
+    assert!(matches!(vault.unlock(&password()), Err(VaultError::OnlineSignInRequired)));
 }
 
 #[test]
@@ -86,8 +90,65 @@ fn the_default_limit_is_ten_attempts() {
             Err(VaultError::WrongPassword { attempts_left }) if attempts_left == left
         ));
     }
-    assert!(matches!(t.vault.unlock(&wrong), Err(VaultError::Wiped)));
-    assert!(!t.dir.exists());
+    assert!(matches!(t.vault.unlock(&wrong), Err(VaultError::OnlineSignInRequired)));
+    assert!(t.dir.exists());
+}
+
+#[test]
+fn the_recovery_key_opens_the_vault_past_the_limit_rekeys_it_and_is_replaced() {
+    let t = new_vault();
+    let s = sample(0);
+    put(&t.vault, &s);
+    let recovery = t.vault.recovery_key().unwrap();
+    let vault_id = t.vault.vault_id().unwrap();
+    t.vault.set_max_unlock_attempts(1).unwrap();
+    t.vault.lock();
+    assert!(matches!(
+        t.vault.unlock(&Password::new("nope")),
+        Err(VaultError::OnlineSignInRequired)
+    ));
+    // What an online sign-in does after an administrator reset the password.
+    let new_password = Password::new("set by the administrator");
+    let spec = KdfSpec::generate(KdfParams::insecure_for_tests());
+    let wrap = kyc_keys::derive(&new_password, &spec).unwrap().vault_wrap_key();
+    let next = RecoveryKey::generate();
+    assert!(matches!(
+        t.vault.recover(&RecoveryKey::generate(), &spec, &wrap, &next),
+        Err(VaultError::RecoveryKeyRejected)
+    ));
+    t.vault.recover(&recovery, &spec, &wrap, &next).unwrap();
+    assert!(t.vault.is_unlocked());
+    assert_eq!(t.vault.failed_unlocks().unwrap(), 0);
+    assert_eq!(t.vault.case(&s.case.id).unwrap(), s.case, "nothing in the vault changed");
+    assert_eq!(t.vault.vault_id().unwrap(), vault_id);
+    assert_eq!(t.vault.kdf_spec().unwrap(), spec);
+    assert_eq!(t.vault.recovery_key().unwrap().as_bytes(), next.as_bytes());
+    t.vault.lock();
+    // The old password and the used recovery key no longer open it; the new ones do.
+    t.vault.set_max_unlock_attempts(10).unwrap();
+    assert!(matches!(t.vault.unlock(&password()), Err(VaultError::WrongPassword { .. })));
+    let wrap_again = kyc_keys::derive(&new_password, &spec).unwrap().vault_wrap_key();
+    assert!(matches!(
+        t.vault.recover(&recovery, &spec, &wrap_again, &RecoveryKey::generate()),
+        Err(VaultError::RecoveryKeyRejected)
+    ));
+    t.vault.unlock(&new_password).unwrap();
+}
+
+#[test]
+fn rekey_moves_the_vault_to_a_new_password() {
+    let t = new_vault();
+    let new_password = Password::new("my new password");
+    let spec = KdfSpec::generate(KdfParams::insecure_for_tests());
+    let master = kyc_keys::derive(&new_password, &spec).unwrap();
+    t.vault.rekey(&spec, &master.vault_wrap_key()).unwrap();
+    t.vault.lock();
+    assert!(matches!(t.vault.unlock(&password()), Err(VaultError::WrongPassword { .. })));
+    t.vault.unlock_with_key(&master).unwrap();
+    t.vault.lock();
+    t.vault.unlock(&new_password).unwrap();
+    t.vault.lock();
+    assert!(matches!(t.vault.rekey(&spec, &master.vault_wrap_key()), Err(VaultError::Locked)));
 }
 
 #[test]
@@ -118,7 +179,7 @@ fn a_vault_from_a_newer_version_is_refused_untouched() {
     let before = std::fs::read(&db).unwrap();
     assert!(matches!(
         Vault::open(&t.dir),
-        Err(VaultError::NewerVersion { found: 99, supported: 1 })
+        Err(VaultError::NewerVersion { found: 99, supported: 2 })
     ));
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }

@@ -108,6 +108,8 @@ fn no_error_message_carries_personal_data() {
         VaultError::OutboxEntryNotFound,
         VaultError::KeyExhausted,
         VaultError::KdfParams,
+        VaultError::OnlineSignInRequired,
+        VaultError::RecoveryKeyRejected,
         VaultError::Io(std::io::Error::other("disk full")),
     ]);
     let mut text = String::new();
