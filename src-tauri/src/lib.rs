@@ -8,7 +8,7 @@ use kyc_app::ipc::{
     CaseView, DecisionInput, DeskEvent, DeskState, Lang, PullProgress, PullSummary, QueueItem,
     ReasonOption, SignOutReport,
 };
-use kyc_app::{AppError, AppInfo, Desk, DeskConfig, LoginRequest, Password};
+use kyc_app::{AppError, AppInfo, Desk, DeskConfig, LoginRequest, Secret};
 use tauri::http::{Request, Response};
 use tauri::ipc::Channel;
 use tauri::{Builder, Manager, Runtime, State, UriSchemeContext, UriSchemeResponder};
@@ -29,7 +29,7 @@ async fn sign_in(desk: State<'_, Arc<Desk>>, request: LoginRequest) -> Result<De
 }
 
 #[tauri::command]
-async fn unlock(desk: State<'_, Arc<Desk>>, password: Password) -> Result<DeskState, AppError> {
+async fn unlock(desk: State<'_, Arc<Desk>>, password: Secret) -> Result<DeskState, AppError> {
     desk.unlock(password).await
 }
 

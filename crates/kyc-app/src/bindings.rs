@@ -22,7 +22,6 @@ pub fn typescript() -> String {
         Platform::decl(&cfg),
         DemoAccount::decl(&cfg),
         AppInfo::decl(&cfg),
-        Password::decl(&cfg),
         LoginRequest::decl(&cfg),
         Role::decl(&cfg),
         Session::decl(&cfg),

@@ -25,12 +25,13 @@ use tokio::task::JoinHandle;
 use crate::error::{AppError, ErrorCode};
 use crate::ipc::{
     CaseView, DecisionInput, DecisionView, DeskEvent, DeskState, Lang, LockReason, LoginRequest,
-    OutcomeCode, Password, Phase, PullFailed, PullProgress, PullSummary, PushState, QueueItem,
-    QueueState, ReasonOption, Session, SignOutReport, SignedOutReason,
+    OutcomeCode, Phase, PullFailed, PullProgress, PullSummary, PushState, QueueItem, QueueState,
+    ReasonOption, Session, SignOutReport, SignedOutReason,
 };
 use crate::mask::{self, StoredMedia};
 use crate::media::MediaResponse;
 use crate::session::{self, SessionConfig};
+use kyc_proto::Secret;
 
 /// Receives desk events (the shell wraps a `tauri::ipc::Channel`).
 pub type EventSink = Arc<dyn Fn(DeskEvent) + Send + Sync>;
@@ -551,7 +552,7 @@ impl Desk {
 
     /// Unlocks with the password (offline too; the vault's failed-unlock limit applies). When
     /// the hub session is gone, signs in again with the same password before pushing.
-    pub async fn unlock(&self, password: Password) -> Result<DeskState, AppError> {
+    pub async fn unlock(&self, password: Secret) -> Result<DeskState, AppError> {
         let (ws, user) = {
             let inner = guard(&self.inner);
             let a = inner

@@ -22,7 +22,8 @@ pub enum ErrorCode {
     Offline,
     /// The hub could not be reached or failed.
     HubUnreachable,
-    /// The hub address is not allowed (plain `http://` to a host that is not loopback).
+    /// The hub address is not allowed (plain `http://` to a host that is not loopback), or the
+    /// hub asks for weaker password protection than the desk accepts.
     InsecureHub,
     /// The account was revoked; the vault has been wiped.
     Revoked,
@@ -42,7 +43,7 @@ pub enum ErrorCode {
     OnlineSignInRequired,
     /// The account's role cannot use this (a supervisor pulling cases).
     Forbidden,
-    /// The vault was wiped meanwhile (sign-out elsewhere, too many wrong passwords).
+    /// The vault was wiped meanwhile (sign-out elsewhere, a revoked account).
     Wiped,
     /// The operation was cancelled.
     Cancelled,
@@ -88,9 +89,15 @@ impl From<VaultError> for AppError {
             VaultError::WrongPassword { attempts_left } => (
                 C::WrongPassword,
                 format!(
-                    "Wrong password. {attempts_left} attempts left before the local cases are \
-                     wiped."
+                    "Wrong password. {attempts_left} attempts left before this desk can only be \
+                     opened online."
                 ),
+            ),
+            VaultError::OnlineSignInRequired => (
+                C::OnlineSignInRequired,
+                "Too many wrong passwords: connect to the hub and sign in to open the local \
+                 cases (nothing was deleted)."
+                    .into(),
             ),
             VaultError::Wiped => {
                 (C::Wiped, "The local cases were wiped; sign in again to pull.".into())
@@ -187,6 +194,16 @@ impl From<SyncError> for AppError {
                 (C::Invalid, "The confirmation text does not match; nothing was discarded.".into())
             }
             SyncError::Cancelled => (C::Cancelled, "Cancelled.".into()),
+            SyncError::RecoveryUnavailable => (
+                C::Internal,
+                "The hub accepted the password but holds no key to open the local cases; ask an \
+                 administrator."
+                    .into(),
+            ),
+            SyncError::UnacceptableKdf => (
+                C::InsecureHub,
+                "The hub asks for weaker password protection than this desk accepts.".into(),
+            ),
             other => {
                 tracing::error!(error = %other, "sync error");
                 (C::Internal, "Talking to the hub failed; see the app's log.".into())
@@ -209,6 +226,7 @@ mod tests {
             (VaultError::Locked, ErrorCode::Locked),
             (VaultError::WrongPassword { attempts_left: 3 }, ErrorCode::WrongPassword),
             (VaultError::Wiped, ErrorCode::Wiped),
+            (VaultError::OnlineSignInRequired, ErrorCode::OnlineSignInRequired),
             (VaultError::InUse, ErrorCode::InUse),
             (VaultError::CaseNotFound(case.clone()), ErrorCode::NotFound),
             (VaultError::Integrity { table: "cases", row: "x".into() }, ErrorCode::Integrity),
@@ -238,6 +256,8 @@ mod tests {
                 ErrorCode::PendingDecisions,
             ),
             (SyncError::Cancelled, ErrorCode::Cancelled),
+            (SyncError::UnacceptableKdf, ErrorCode::InsecureHub),
+            (SyncError::Vault(VaultError::OnlineSignInRequired), ErrorCode::OnlineSignInRequired),
             (SyncError::Vault(VaultError::Locked), ErrorCode::Locked),
         ];
         for (e, code) in sync {

@@ -4,11 +4,9 @@
 //! values only masked (see [`crate::mask`]) — except the one value [`crate::Desk::reveal`]
 //! returns. Times are Unix milliseconds (`number` in TypeScript).
 
-use std::fmt;
-
+use kyc_proto::Secret;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Facts about the running app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -63,30 +61,6 @@ impl Platform {
     }
 }
 
-/// A password on its way from a form to the hub and the vault. Zeroed on drop and never
-/// printed.
-#[derive(Clone, Deserialize, TS, Zeroize, ZeroizeOnDrop)]
-#[ts(type = "string")]
-pub struct Password(String);
-
-impl Password {
-    /// Wraps a password.
-    pub fn new(s: impl Into<String>) -> Self {
-        Password(s.into())
-    }
-
-    /// The password's characters, for the key derivation or the login request only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(***)")
-    }
-}
-
 /// What the login form sends.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -95,8 +69,9 @@ pub struct LoginRequest {
     pub hub_url: String,
     /// Account name.
     pub user: String,
-    /// Password.
-    pub password: Password,
+    /// Password: a `Secret`, zeroed on drop and never printed.
+    #[ts(type = "string")]
+    pub password: Secret,
 }
 
 /// An account's role on the hub.

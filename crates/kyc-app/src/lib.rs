@@ -25,7 +25,8 @@ pub mod session;
 
 pub use desk::{Desk, DeskConfig, EventSink, ProgressSink};
 pub use error::{AppError, ErrorCode};
-pub use ipc::{AppInfo, LoginRequest, Password, Session};
+pub use ipc::{AppInfo, LoginRequest, Session};
+pub use kyc_proto::Secret;
 pub use media::MediaResponse;
 
 /// Environment variable naming the hub the login screen offers first (demo and debug builds

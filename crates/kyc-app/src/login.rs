@@ -61,7 +61,7 @@ pub fn validate(request: &LoginRequest) -> Result<Url, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ipc::Password;
+    use kyc_proto::Secret;
 
     fn check_url(input: &str, expect: Result<(), ErrorCode>) {
         let got = parse_hub_url(input).map(|_| ()).map_err(|e| e.code);
@@ -91,7 +91,7 @@ mod tests {
         LoginRequest {
             hub_url: "http://127.0.0.1:1".into(),
             user: user.into(),
-            password: Password::new(password),
+            password: Secret::new(password),
         }
     }
 

@@ -1,16 +1,17 @@
 //! Signing in and unlocking: the one place that knows the password protocol between the hub
 //! and the vault. Everything else in the desk gets an open, unlocked [`Workstation`] from here.
 //!
-//! Today's protocol (kyc-sync's `Workstation::login`, kyc-vault's password-wrapped key): the
-//! same password signs in to the hub and unwraps the vault. Issue 9 item 4 replaces it with a
-//! client-side Argon2id derivation (`kyc_sync::sign_in`, `open_vault_online`,
-//! `unlock_offline`); that swap happens in this module only.
+//! The protocol (kyc-sync's `sign_in`, `open_vault_online`, `unlock_vault_online`,
+//! `unlock_offline`): one Argon2id derivation per sign-in, with the hub's spec for the
+//! account; the derived hub key signs in, the derived wrap key opens the vault. After an
+//! administrator's reset, or after the vault's failed-unlock limit, an online sign-in has the
+//! hub release the vault's recovery key, which opens the old vault with everything in it.
 //!
 //! Rules kept whatever the protocol:
 //! - a vault is created only after the hub accepted the credentials, never keyed to a
 //!   password the hub refused;
 //! - a later sign-in unlocks the existing vault, and works offline (the hub unreachable) with
-//!   the password alone;
+//!   the password alone, until the vault's failed-unlock limit; then only online;
 //! - each account has its own directory, named by a hash of hub address and account name —
 //!   never the user name in a path — so another account's vault and pending decisions are
 //!   never touched.
@@ -20,13 +21,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kyc_proto::Secret;
-use kyc_sync::{ClientConfig, HubClient, SyncError, SyncOptions, Workstation};
+use kyc_sync::state::StateFile;
+use kyc_sync::{ClientConfig, HubClient, SignedIn, SyncError, SyncOptions, Workstation};
 use kyc_vault::{KdfParams, Vault, VaultError};
 use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::error::{AppError, ErrorCode};
-use crate::ipc::{Password, Role, Session};
+use crate::ipc::{Role, Session};
 
 /// Directory (under the app's data directory) holding one directory per account.
 pub const ACCOUNTS_DIR: &str = "accounts";
@@ -38,7 +40,8 @@ pub const VAULT_DIR: &str = "vault";
 pub struct SessionConfig {
     /// The app's data directory (`app_data_dir()` in the shell).
     pub data_dir: PathBuf,
-    /// Argon2id parameters for a new vault.
+    /// The cheapest Argon2id parameters this desk accepts from the hub's prelogin answer
+    /// (the hub chooses the account's parameters; a hostile hub cannot go below this).
     pub kdf: KdfParams,
     /// Pull and push tuning.
     pub sync: SyncOptions,
@@ -115,13 +118,50 @@ fn login_error(e: SyncError) -> AppError {
     }
 }
 
-/// Signs in: online when the hub answers, offline (unlock with the password) when it does not
-/// and this account already has a vault here.
+fn is_vault(e: &SyncError, wanted: fn(&VaultError) -> bool) -> bool {
+    matches!(e, SyncError::Vault(v) if wanted(v))
+}
+
+/// Wipes the account's vault after the hub said the account is revoked (sign-in before a
+/// workstation exists; the workstation's own calls wipe through kyc-sync).
+async fn wipe_revoked(account: &Path) {
+    let (dir, state) = (account.join(VAULT_DIR), StateFile::new(account));
+    let result = blocking(move || {
+        Vault::wipe_dir(&dir)?;
+        state
+            .update(|s| {
+                s.pulling.clear();
+                s.account = None;
+            })
+            .map_err(|e| match e {
+                SyncError::Vault(v) => v,
+                _ => VaultError::Wiped,
+            })?;
+        Ok(())
+    })
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "wipe after revocation failed");
+    }
+}
+
+fn session_of(signed_in: &SignedIn, user: &str) -> Result<Session, AppError> {
+    let login = signed_in.login();
+    Ok(Session {
+        user_id: login.user.to_string(),
+        username: user.to_owned(),
+        role: role_of(login.role)?,
+    })
+}
+
+/// Signs in: online when the hub answers (one derivation; the vault is created only now, or
+/// opened with the derived key, or recovered after a password reset), offline (unlock with
+/// the password) when it does not and this account already has a vault here.
 pub async fn sign_in(
     config: &SessionConfig,
     hub: Url,
     user: &str,
-    password: &Password,
+    password: &Secret,
 ) -> Result<Opened, AppError> {
     let account = account_dir(&config.data_dir, &hub, user);
     let vault_dir = account.join(VAULT_DIR);
@@ -132,87 +172,90 @@ pub async fn sign_in(
     let mut client_config = ClientConfig::new(hub.as_str().trim_end_matches('/'));
     client_config.connect_timeout = config.connect_timeout;
     client_config.request_timeout = config.request_timeout;
+    client_config.kdf_floor = config.kdf;
     let client = HubClient::new(client_config)?;
-    let secret = Secret::new(password.expose());
-    let vault_password = || kyc_vault::Password::new(password.expose());
 
-    if !Vault::exists(&vault_dir) {
-        // First sign-in of this account here: the hub must accept the password before a vault
-        // is keyed to it.
-        let login = client.login(user, &secret).await.map_err(login_error)?;
-        role_of(login.role)?;
-        let (dir, pw, kdf) = (vault_dir.clone(), vault_password(), config.kdf);
-        let vault = blocking(move || Vault::create(&dir, &pw, kdf)).await?;
-        let ws = Arc::new(Workstation::new(client, Arc::new(vault), &account, config.sync.clone()));
-        // `Workstation::login` records the session and delivers discard notices; with today's
-        // API that is a second sign-in (the lead's protocol swap makes it one).
-        let s = ws.login(user, &secret).await.map_err(login_error)?;
-        let session = Session {
-            user_id: s.user.to_string(),
-            username: user.to_owned(),
-            role: role_of(s.role)?,
-        };
-        return Ok(Opened { ws, session, online: true, account_dir: account });
-    }
-
-    let dir = vault_dir.clone();
-    let vault = Arc::new(blocking(move || Vault::open(&dir)).await?);
-    let ws = Arc::new(Workstation::new(client, vault.clone(), &account, config.sync.clone()));
-    match ws.login(user, &secret).await {
-        Ok(s) => {
-            let pw = vault_password();
-            let v = vault.clone();
-            blocking(move || v.unlock(&pw)).await?;
-            let session = Session {
-                user_id: s.user.to_string(),
-                username: user.to_owned(),
-                role: role_of(s.role)?,
-            };
+    match kyc_sync::sign_in(&client, user, password).await {
+        Ok(signed_in) => {
+            let session = session_of(&signed_in, user)?;
+            let vault = kyc_sync::open_vault_online(&vault_dir, &signed_in, &client).await?;
+            let ws =
+                Arc::new(Workstation::new(client, Arc::new(vault), &account, config.sync.clone()));
+            ws.adopt(signed_in).await?;
             Ok(Opened { ws, session, online: true, account_dir: account })
         }
-        Err(e) if e.is_transient() => {
+        Err(e) if e.is_transient() && Vault::exists(&vault_dir) => {
             // Offline: the vault's password check is the sign-in.
-            let pw = vault_password();
-            let v = vault.clone();
-            blocking(move || v.unlock(&pw)).await?;
-            let state = kyc_sync::state::StateFile::new(&account).load()?;
+            let dir = vault_dir.clone();
+            let vault = Arc::new(blocking(move || Vault::open(&dir)).await?);
+            kyc_sync::unlock_offline(&vault, password).await?;
+            let state = StateFile::new(&account).load()?;
             let user_id = state.account.map(|u| u.to_string()).ok_or_else(|| {
                 AppError::new(
                     ErrorCode::Offline,
                     "The hub cannot be reached; sign in online first.",
                 )
             })?;
+            let ws = Arc::new(Workstation::new(client, vault, &account, config.sync.clone()));
             // Only reviewers hold cases offline; the role is confirmed at the next online
             // sign-in.
             let session = Session { user_id, username: user.to_owned(), role: Role::Reviewer };
             Ok(Opened { ws, session, online: false, account_dir: account })
         }
+        Err(SyncError::AccountRevoked) => {
+            wipe_revoked(&account).await;
+            Err(SyncError::AccountRevoked.into())
+        }
         Err(e) => Err(login_error(e)),
     }
 }
 
-/// Unlocks a locked desk with the password (offline too), then, when the hub session is gone
-/// (expired, or the sign-in was offline), signs in to the hub again with the same password
-/// before anything is pushed. Returns whether the hub session is live.
+/// Unlocks a locked desk with the password. With a live hub session the vault is tried
+/// offline first; when the hub session is gone (expired, or the sign-in was offline), or the
+/// vault refuses the password (an administrator reset it, or the failed-unlock limit was
+/// reached), the desk signs in again online — one derivation — which opens (recovers) the
+/// vault before anything is pushed. Returns whether the hub session is live.
 pub async fn unlock(
     ws: &Arc<Workstation>,
     user: &str,
-    password: &Password,
+    password: &Secret,
 ) -> Result<bool, AppError> {
     let vault = ws.vault().clone();
-    if !vault.is_unlocked() {
-        let pw = kyc_vault::Password::new(password.expose());
-        blocking(move || vault.unlock(&pw)).await?;
-    }
+    let mut refused = None;
     if ws.client().is_signed_in() {
-        return Ok(true);
+        if vault.is_unlocked() {
+            return Ok(true);
+        }
+        match kyc_sync::unlock_offline(&vault, password).await {
+            Ok(()) => return Ok(true),
+            Err(e)
+                if is_vault(&e, |v| {
+                    matches!(v, VaultError::WrongPassword { .. } | VaultError::OnlineSignInRequired)
+                }) =>
+            {
+                refused = Some(e);
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
-    match ws.login(user, &Secret::new(password.expose())).await {
+    match ws.login(user, password).await {
         Ok(_) => Ok(true),
         Err(SyncError::AccountRevoked) => Err(SyncError::AccountRevoked.into()),
         Err(e) => {
-            tracing::info!(error = %e, "sign-in again after unlock failed; working offline");
-            Ok(false)
+            if let Some(refused) = refused {
+                // The hub did not open it either: the vault's answer is the one to show.
+                tracing::info!(error = %e, "online sign-in after a refused unlock failed");
+                return Err(refused.into());
+            }
+            if vault.is_unlocked() {
+                tracing::info!(error = %e, "sign-in again after unlock failed; working offline");
+                return Ok(false);
+            }
+            if e.is_transient() {
+                kyc_sync::unlock_offline(&vault, password).await?;
+                return Ok(false);
+            }
+            Err(login_error(e))
         }
     }
 }

@@ -3,11 +3,10 @@
 use std::sync::{Arc, Mutex};
 
 use kyc_app::ipc::{
-    CaseView, DecisionInput, MediaRole, OutcomeCode, Password, Phase, QueueState, Role,
-    SignedOutReason,
+    CaseView, DecisionInput, MediaRole, OutcomeCode, Phase, QueueState, Role, SignedOutReason,
 };
 use kyc_app::session::{ACCOUNTS_DIR, VAULT_DIR};
-use kyc_app::{Desk, ErrorCode};
+use kyc_app::{Desk, ErrorCode, Secret};
 
 use crate::support::*;
 
@@ -184,9 +183,9 @@ async fn reviewer_path_sign_in_pull_open_reveal_decide_push_lock_sign_out() {
     let state = desk.lock().await.unwrap();
     assert_eq!(state.phase, Phase::Locked);
     assert_eq!(desk.media(format!("/{}/display", image.media_id), None).await.status, 404);
-    let err = desk.unlock(Password::new("not the password")).await.unwrap_err();
+    let err = desk.unlock(Secret::new("not the password")).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::WrongPassword);
-    let state = desk.unlock(Password::new(hub.password(REVIEWER))).await.unwrap();
+    let state = desk.unlock(Secret::new(hub.password(REVIEWER))).await.unwrap();
     assert_eq!(state.phase, Phase::Unlocked);
 
     // Sign out: the vault directory is gone.
@@ -242,10 +241,10 @@ async fn offline_decisions_are_pushed_exactly_once_when_the_hub_returns() {
 
     // Lock and unlock offline; then the hub returns and unlocking signs in again.
     desk.lock().await.unwrap();
-    desk.unlock(Password::new(hub.password(REVIEWER))).await.unwrap();
+    desk.unlock(Secret::new(hub.password(REVIEWER))).await.unwrap();
     hub.start_again().await;
     desk.lock().await.unwrap();
-    let state = desk.unlock(Password::new(hub.password(REVIEWER))).await.unwrap();
+    let state = desk.unlock(Secret::new(hub.password(REVIEWER))).await.unwrap();
     assert!(state.online);
     wait_queue_len(&desk, 0, 20).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -264,7 +263,7 @@ async fn vault_is_created_only_after_the_hub_accepts_and_accounts_are_separate()
 
     let a = desk(data.path());
     let mut wrong = login(&hub, REVIEWER);
-    wrong.password = Password::new("wrong password");
+    wrong.password = Secret::new("wrong password");
     let err = a.sign_in(wrong).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::WrongPassword);
     assert!(account_dirs(data.path()).iter().all(|d| !d.join(VAULT_DIR).exists()));
@@ -337,4 +336,58 @@ async fn the_desk_locks_itself_when_idle_and_activity_keeps_it_open() {
     assert_eq!(desk.state().phase, Phase::Unlocked, "activity keeps it unlocked");
     eventually(5, "the idle lock", || desk.state().phase == Phase::Locked).await;
     assert_eq!(desk.state().lock_reason, Some(kyc_app::ipc::LockReason::Idle));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_an_admin_password_reset_signing_in_opens_the_old_vault_with_its_pending_decision() {
+    let synth = synth();
+    let cases: Vec<kyc_model::Case> = synth.iter().take(1).map(|s| s.case.clone()).collect();
+    let mut hub = Hub::start(&cases, synth).await;
+    let data = tempfile::tempdir().unwrap();
+    let desk1 = desk(data.path());
+    desk1.sign_in(login(&hub, REVIEWER)).await.unwrap();
+    assert_eq!(desk1.pull(1, Arc::new(|_| {})).await.unwrap().pulled, 1);
+    let id = desk1.queue().await.unwrap()[0].case_id.clone();
+    // Decided offline: the decision waits in this vault only.
+    hub.stop().await;
+    let mut d = decision(&id, OutcomeCode::Reject);
+    d.reasons = vec!["R02".into()];
+    desk1.open_case(&id).await.unwrap();
+    desk1.decide(d).await.unwrap();
+    eventually(5, "decision written to the outbox", || desk1.state().pending_push == 1).await;
+    desk1.shutdown().await;
+    drop(desk1);
+
+    // The reviewer forgot the password; an administrator resets it.
+    let reset = kyc_hub::ops::reset_password_with(
+        hub.dir.path(),
+        REVIEWER,
+        kyc_hub::config::PasswordHashing::Cheap,
+    )
+    .unwrap();
+    let mut with_reset = login(&hub, REVIEWER);
+    with_reset.password = Secret::new(reset.as_str());
+    // Offline the vault knows nothing of the reset: refused, and nothing is lost.
+    let desk = desk(data.path());
+    let err = desk.sign_in(with_reset.clone()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::WrongPassword, "{err:?}");
+
+    hub.start_again().await;
+    let err = desk.sign_in(login(&hub, REVIEWER)).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::WrongPassword, "the old password no longer signs in");
+    let state = desk.sign_in(with_reset.clone()).await.unwrap();
+    assert_eq!(state.phase, Phase::Unlocked);
+    assert!(state.online);
+    assert_eq!(account_dirs(data.path()).len(), 1, "the old vault, not a new one");
+    // The pending decision came through the reset and is pushed exactly once.
+    wait_queue_len(&desk, 0, 20).await;
+    let decided = hub.decisions();
+    assert_eq!(decided.len(), 1);
+    assert_eq!(decided[0].0, id);
+
+    // The vault is re-keyed: the new password now unlocks it offline.
+    hub.stop().await;
+    desk.lock().await.unwrap();
+    desk.unlock(Secret::new(reset.as_str())).await.unwrap();
+    assert_eq!(desk.state().phase, Phase::Unlocked);
 }

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use kyc_app::ipc::{DeskEvent, LoginRequest, Password};
+use kyc_app::Secret;
+use kyc_app::ipc::{DeskEvent, LoginRequest};
 use kyc_app::{Desk, DeskConfig};
 use kyc_hub::config::{HubConfig, PasswordHashing};
 use kyc_hub::{RunningHub, ops};
@@ -148,7 +149,7 @@ pub fn login(hub: &Hub, user: &str) -> LoginRequest {
     LoginRequest {
         hub_url: hub.url(),
         user: user.into(),
-        password: Password::new(hub.password(user)),
+        password: Secret::new(hub.password(user)),
     }
 }
 

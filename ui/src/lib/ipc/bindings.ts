@@ -49,8 +49,6 @@ demoAccounts: Array<DemoAccount>,
  */
 platform: Platform, };
 
-export type Password = string;
-
 export type LoginRequest = { 
 /**
  * Hub address, e.g. `https://hub.example.org` or `http://127.0.0.1:8443`.
@@ -61,9 +59,9 @@ hubUrl: string,
  */
 user: string, 
 /**
- * Password.
+ * Password: a `Secret`, zeroed on drop and never printed.
  */
-password: Password, };
+password: string, };
 
 export type Role = "reviewer" | "supervisor" | "admin";
 
