@@ -391,3 +391,36 @@ async fn after_an_admin_password_reset_signing_in_opens_the_old_vault_with_its_p
     desk.unlock(Secret::new(reset.as_str())).await.unwrap();
     assert_eq!(desk.state().phase, Phase::Unlocked);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_failed_unlock_limit_only_an_online_unlock_opens_the_desk_and_nothing_is_lost() {
+    let synth = synth();
+    let cases: Vec<kyc_model::Case> =
+        synth.iter().skip(1).take(1).map(|s| s.case.clone()).collect();
+    let mut hub = Hub::start(&cases, synth).await;
+    let data = tempfile::tempdir().unwrap();
+    let desk = desk(data.path());
+    desk.sign_in(login(&hub, REVIEWER)).await.unwrap();
+    assert_eq!(desk.pull(1, Arc::new(|_| {})).await.unwrap().pulled, 1);
+    hub.stop().await;
+    desk.lock().await.unwrap();
+
+    let mut codes = Vec::new();
+    for _ in 0..=kyc_vault::DEFAULT_MAX_UNLOCK_ATTEMPTS {
+        codes.push(desk.unlock(Secret::new("not the password")).await.unwrap_err().code);
+    }
+    // The last counted failure already stops offline unlock; later tries are refused alike.
+    let limit = kyc_vault::DEFAULT_MAX_UNLOCK_ATTEMPTS as usize;
+    assert!(codes[..limit - 1].iter().all(|c| *c == ErrorCode::WrongPassword), "{codes:?}");
+    assert!(codes[limit - 1..].iter().all(|c| *c == ErrorCode::OnlineSignInRequired), "{codes:?}");
+    // Offline even the right password no longer opens it; nothing was wiped.
+    let err = desk.unlock(Secret::new(hub.password(REVIEWER))).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::OnlineSignInRequired);
+    assert_eq!(desk.state().phase, Phase::Locked);
+
+    hub.start_again().await;
+    let state = desk.unlock(Secret::new(hub.password(REVIEWER))).await.unwrap();
+    assert_eq!(state.phase, Phase::Unlocked);
+    assert!(state.online);
+    assert_eq!(desk.queue().await.unwrap().len(), 1, "the pulled case is still here");
+}
