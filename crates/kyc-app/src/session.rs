@@ -125,23 +125,16 @@ fn is_vault(e: &SyncError, wanted: fn(&VaultError) -> bool) -> bool {
 /// Wipes the account's vault after the hub said the account is revoked (sign-in before a
 /// workstation exists; the workstation's own calls wipe through kyc-sync).
 async fn wipe_revoked(account: &Path) {
-    let (dir, state) = (account.join(VAULT_DIR), StateFile::new(account));
-    let result = blocking(move || {
-        Vault::wipe_dir(&dir)?;
-        state
-            .update(|s| {
-                s.pulling.clear();
-                s.account = None;
-            })
-            .map_err(|e| match e {
-                SyncError::Vault(v) => v,
-                _ => VaultError::Wiped,
-            })?;
-        Ok(())
-    })
-    .await;
-    if let Err(e) = result {
+    let dir = account.join(VAULT_DIR);
+    if let Err(e) = blocking(move || Vault::wipe_dir(&dir)).await {
         tracing::error!(error = %e, "wipe after revocation failed");
+    }
+    let cleared = StateFile::new(account).update(|s| {
+        s.pulling.clear();
+        s.account = None;
+    });
+    if let Err(e) = cleared {
+        tracing::error!(error = %e, "sync state not cleared after revocation");
     }
 }
 
