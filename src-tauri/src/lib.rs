@@ -1,11 +1,24 @@
-//! The Tauri shell of KYC Desk: windows, the command wiring and (later) the `media://`
-//! protocol. Every command is a one-line delegation to `kyc_app`, where the behaviour lives
-//! and is tested without a window.
+//! The Tauri shell of KYC Desk: the window, the command wiring and the `media://` scheme.
+//! Every command is a one-line delegation to `kyc_app::Desk`, where the behaviour lives and is
+//! tested without a window.
 
 #![deny(unsafe_code)]
 
-use kyc_app::{AppError, AppInfo, LoginRequest, Session};
-use tauri::{Builder, Runtime};
+use std::sync::Arc;
+
+use kyc_app::ipc::{
+    CaseView, DecisionInput, DeskEvent, DeskState, Lang, PullProgress, PullSummary, QueueItem,
+    ReasonOption, SignOutReport,
+};
+use kyc_app::{AppError, AppInfo, Desk, DeskConfig, LoginRequest, Secret};
+use tauri::http::{Request, Response};
+use tauri::ipc::Channel;
+use tauri::{Builder, Manager, Runtime, State, UriSchemeContext, UriSchemeResponder};
+
+/// The label of the one window allowed to call commands and load media.
+pub const MAIN_WINDOW: &str = "main";
+/// The custom scheme serving decrypted media from the vault.
+pub const MEDIA_SCHEME: &str = "media";
 
 #[tauri::command]
 fn app_info() -> AppInfo {
@@ -13,22 +26,222 @@ fn app_info() -> AppInfo {
 }
 
 #[tauri::command]
-fn login(request: LoginRequest) -> Result<Session, AppError> {
-    kyc_app::login::login(&request)
+async fn sign_in(desk: State<'_, Arc<Desk>>, request: LoginRequest) -> Result<DeskState, AppError> {
+    desk.sign_in(request).await
 }
 
-/// Wires commands and plugins onto a builder; tests pass `tauri::test::mock_builder()`.
+#[tauri::command]
+async fn unlock(desk: State<'_, Arc<Desk>>, password: Secret) -> Result<DeskState, AppError> {
+    desk.unlock(password).await
+}
+
+#[tauri::command]
+async fn lock(desk: State<'_, Arc<Desk>>) -> Result<DeskState, AppError> {
+    desk.lock().await
+}
+
+#[tauri::command]
+fn desk_state(desk: State<'_, Arc<Desk>>) -> DeskState {
+    desk.state()
+}
+
+#[tauri::command]
+fn activity(desk: State<'_, Arc<Desk>>) {
+    desk.activity()
+}
+
+#[tauri::command]
+fn subscribe(desk: State<'_, Arc<Desk>>, events: Channel<DeskEvent>) {
+    desk.subscribe(Arc::new(move |event| {
+        let _ = events.send(event);
+    }))
+}
+
+#[tauri::command]
+async fn pull(
+    desk: State<'_, Arc<Desk>>,
+    max_cases: u32,
+    progress: Channel<PullProgress>,
+) -> Result<PullSummary, AppError> {
+    desk.pull(
+        max_cases,
+        Arc::new(move |p| {
+            let _ = progress.send(p);
+        }),
+    )
+    .await
+}
+
+#[tauri::command]
+fn cancel_pull(desk: State<'_, Arc<Desk>>) {
+    desk.cancel_pull()
+}
+
+#[tauri::command]
+async fn queue(desk: State<'_, Arc<Desk>>) -> Result<Vec<QueueItem>, AppError> {
+    desk.queue().await
+}
+
+#[tauri::command]
+async fn open_case(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<CaseView, AppError> {
+    desk.open_case(&case_id).await
+}
+
+#[tauri::command]
+fn close_case(desk: State<'_, Arc<Desk>>, case_id: String) {
+    desk.close_case(&case_id)
+}
+
+#[tauri::command]
+async fn reveal(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+    field: String,
+    reason: String,
+) -> Result<String, AppError> {
+    desk.reveal(&case_id, &field, &reason).await
+}
+
+#[tauri::command]
+fn reason_catalogue(desk: State<'_, Arc<Desk>>) -> Vec<ReasonOption> {
+    desk.reason_catalogue()
+}
+
+#[tauri::command]
+async fn decide(desk: State<'_, Arc<Desk>>, input: DecisionInput) -> Result<QueueItem, AppError> {
+    desk.decide(input).await
+}
+
+#[tauri::command]
+async fn undo_decision(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<QueueItem, AppError> {
+    desk.undo_decision(&case_id).await
+}
+
+#[tauri::command]
+async fn dismiss_case(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<(), AppError> {
+    desk.dismiss_case(&case_id).await
+}
+
+#[tauri::command]
+async fn sign_out(
+    desk: State<'_, Arc<Desk>>,
+    discard_confirmation: Option<String>,
+) -> Result<SignOutReport, AppError> {
+    desk.sign_out(discard_confirmation).await
+}
+
+#[tauri::command]
+async fn set_language(desk: State<'_, Arc<Desk>>, lang: Lang) -> Result<(), AppError> {
+    desk.set_language(lang).await
+}
+
+/// Answers a `media://` request: only for the main window's webview, one call into the desk.
+fn media_protocol<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let desk = ctx.app_handle().try_state::<Arc<Desk>>().map(|d| d.inner().clone());
+    let allowed = ctx.webview_label() == MAIN_WINDOW;
+    let path = request.uri().path().to_owned();
+    let range = request
+        .headers()
+        .get(tauri::http::header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    tauri::async_runtime::spawn(async move {
+        let answer = match desk {
+            Some(desk) if allowed => desk.media(path, range).await,
+            _ => kyc_app::MediaResponse::not_found(),
+        };
+        let mut response = Response::builder().status(answer.status);
+        for (name, value) in &answer.headers {
+            response = response.header(*name, value);
+        }
+        let response = response.body(answer.body).unwrap_or_else(|_| {
+            Response::builder().status(500).body(Vec::new()).expect("a bare 500 is valid")
+        });
+        responder.respond(response);
+    });
+}
+
+/// Wires commands and the media scheme onto a builder; tests pass `tauri::test::mock_builder()`
+/// and manage their own desk.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![app_info, login])
+    builder.register_asynchronous_uri_scheme_protocol(MEDIA_SCHEME, media_protocol).invoke_handler(
+        tauri::generate_handler![
+            app_info,
+            sign_in,
+            unlock,
+            lock,
+            desk_state,
+            activity,
+            subscribe,
+            pull,
+            cancel_pull,
+            queue,
+            open_case,
+            close_case,
+            reveal,
+            reason_catalogue,
+            decide,
+            undo_decision,
+            dismiss_case,
+            sign_out,
+            set_language
+        ],
+    )
 }
 
 /// Runs the desktop app.
 pub fn run() {
-    build_app(Builder::default()).run(tauri::generate_context!()).expect("the app failed to start");
+    let app = build_app(Builder::default())
+        .setup(|app| {
+            let data_dir = app.path().app_data_dir()?;
+            app.manage(Desk::new(DeskConfig::new(data_dir)));
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("the app failed to start");
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(desk) = handle.try_state::<Arc<Desk>>()
+        {
+            // Decisions still in their undo window are written before the process ends.
+            let desk = desk.inner().clone();
+            tauri::async_runtime::block_on(async move { desk.shutdown().await });
+        }
+    });
 }
+
+/// The commands `build_app` wires (kept equal to `build.rs`'s manifest and the capability by
+/// a test).
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "sign_in",
+    "unlock",
+    "lock",
+    "desk_state",
+    "activity",
+    "subscribe",
+    "pull",
+    "cancel_pull",
+    "queue",
+    "open_case",
+    "close_case",
+    "reveal",
+    "reason_catalogue",
+    "decide",
+    "undo_decision",
+    "dismiss_case",
+    "sign_out",
+    "set_language",
+];
 
 #[cfg(test)]
 mod tests {
+    use kyc_app::{Desk, DeskConfig};
+    use tauri::Manager;
     use tauri::ipc::{CallbackFn, InvokeBody};
     use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
     use tauri::webview::InvokeRequest;
@@ -37,7 +250,9 @@ mod tests {
         command: &str,
         args: serde_json::Value,
     ) -> Result<serde_json::Value, serde_json::Value> {
+        let dir = tempfile::tempdir().unwrap();
         let app = super::build_app(mock_builder()).build(mock_context(noop_assets())).unwrap();
+        app.manage(Desk::new(DeskConfig::new(dir.path().to_owned())));
         let webview =
             tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         let request = InvokeRequest {
@@ -59,8 +274,48 @@ mod tests {
 
         let args = serde_json::json!({ "request": {
             "hubUrl": "http://hub.example.org", "user": "r1", "password": "pw" } });
-        let err = invoke("login", args).unwrap_err();
+        let err = invoke("sign_in", args).unwrap_err();
         assert_eq!(err["code"], "insecure_hub");
         assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+        let state = invoke("desk_state", serde_json::json!({})).unwrap();
+        assert_eq!(state["phase"], "signed_out");
+
+        for (command, args) in [
+            ("queue", serde_json::json!({})),
+            ("open_case", serde_json::json!({ "caseId": "c-1" })),
+            (
+                "reveal",
+                serde_json::json!({ "caseId": "c-1", "field": "applicant.name", "reason": "check" }),
+            ),
+            ("sign_out", serde_json::json!({})),
+        ] {
+            let err = invoke(command, args).unwrap_err();
+            assert_eq!(err["code"], "online_sign_in_required", "{command}");
+        }
+        assert!(invoke("reason_catalogue", serde_json::json!({})).unwrap().as_array().is_some());
+    }
+
+    #[test]
+    fn capability_grants_exactly_the_wired_commands() {
+        let text = include_str!("../capabilities/main.json");
+        let cap: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut granted: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().trim_start_matches("allow-").replace('-', "_"))
+            .collect();
+        granted.sort();
+        let mut wired: Vec<String> = super::COMMANDS.iter().map(|c| c.to_string()).collect();
+        wired.sort();
+        assert_eq!(granted, wired);
+        let manifest = include_str!("../build.rs");
+        for command in super::COMMANDS {
+            assert!(
+                manifest.contains(&format!("\"{command}\"")),
+                "{command} missing from build.rs"
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@
 use ts_rs::{Config, TS};
 
 use crate::error::{AppError, ErrorCode};
-use crate::ipc::{AppInfo, LoginRequest, Password, Session};
+use crate::ipc::*;
 
 /// Path of the committed bindings, relative to this crate's directory.
 pub const BINDINGS_PATH: &str = "../../ui/src/lib/ipc/bindings.ts";
@@ -19,10 +19,37 @@ pub fn typescript() -> String {
     let decls = [
         ErrorCode::decl(&cfg),
         AppError::decl(&cfg),
+        Platform::decl(&cfg),
+        DemoAccount::decl(&cfg),
         AppInfo::decl(&cfg),
-        Password::decl(&cfg),
         LoginRequest::decl(&cfg),
+        Role::decl(&cfg),
         Session::decl(&cfg),
+        Phase::decl(&cfg),
+        LockReason::decl(&cfg),
+        SignedOutReason::decl(&cfg),
+        PushState::decl(&cfg),
+        Lang::decl(&cfg),
+        DeskState::decl(&cfg),
+        DeskEvent::decl(&cfg),
+        PullProgress::decl(&cfg),
+        PullFailed::decl(&cfg),
+        PullSummary::decl(&cfg),
+        QueueState::decl(&cfg),
+        CaseKindCode::decl(&cfg),
+        QueueItem::decl(&cfg),
+        FieldView::decl(&cfg),
+        MediaRole::decl(&cfg),
+        MediaView::decl(&cfg),
+        DocumentView::decl(&cfg),
+        CheckSeverity::decl(&cfg),
+        CheckView::decl(&cfg),
+        DecisionView::decl(&cfg),
+        CaseView::decl(&cfg),
+        OutcomeCode::decl(&cfg),
+        DecisionInput::decl(&cfg),
+        ReasonOption::decl(&cfg),
+        SignOutReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.\n\

@@ -1,10 +1,12 @@
 //! Types that cross IPC between the Rust core and the web UI.
+//!
+//! Everything here is what the webview may see: opaque ids, codes, counts, times, and personal
+//! values only masked (see [`crate::mask`]) — except the one value [`crate::Desk::reveal`]
+//! returns. Times are Unix milliseconds (`number` in TypeScript).
 
-use std::fmt;
-
+use kyc_proto::Secret;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Facts about the running app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -14,31 +16,48 @@ pub struct AppInfo {
     pub name: String,
     /// Version of the app.
     pub version: String,
-    /// Hub address to prefill on the login screen (`KYC_DESK_HUB_URL`, set by the demo).
+    /// Hub address to prefill on the login screen (`KYC_DESK_HUB_URL`); only in debug builds
+    /// and builds with the `demo` feature, never in a release.
     pub default_hub_url: Option<String>,
+    /// Demo accounts to list on the login screen (demo builds only; names and roles, no
+    /// passwords).
+    pub demo_accounts: Vec<DemoAccount>,
+    /// The operating system, for the media URL form and video playback path.
+    pub platform: Platform,
 }
 
-/// A password on its way from the login form to the hub and the vault. Zeroed on drop and
-/// never printed.
-#[derive(Clone, Deserialize, TS, Zeroize, ZeroizeOnDrop)]
-#[ts(type = "string")]
-pub struct Password(String);
-
-impl Password {
-    /// Wraps a password.
-    pub fn new(s: impl Into<String>) -> Self {
-        Password(s.into())
-    }
-
-    /// The password's characters, for the key derivation or the login request only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
+/// A demo account offered on the login screen of a demo build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoAccount {
+    /// Account name.
+    pub username: String,
+    /// Its role.
+    pub role: Role,
 }
 
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(***)")
+/// The operating system the app runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    /// Linux (WebKitGTK: videos through `fetch` → Blob).
+    Linux,
+    /// Windows (WebView2: media at `http://media.localhost/…`).
+    Windows,
+    /// macOS (WKWebView).
+    Macos,
+}
+
+impl Platform {
+    /// The platform this build runs on.
+    pub fn current() -> Platform {
+        if cfg!(target_os = "windows") {
+            Platform::Windows
+        } else if cfg!(target_os = "macos") {
+            Platform::Macos
+        } else {
+            Platform::Linux
+        }
     }
 }
 
@@ -50,16 +69,410 @@ pub struct LoginRequest {
     pub hub_url: String,
     /// Account name.
     pub user: String,
-    /// Password.
-    pub password: Password,
+    /// Password: a `Secret`, zeroed on drop and never printed.
+    #[ts(type = "string")]
+    pub password: Secret,
 }
 
-/// A signed-in reviewer or supervisor.
+/// An account's role on the hub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Leases, reviews and decides cases.
+    Reviewer,
+    /// Audits decisions.
+    Supervisor,
+    /// Manages accounts and policy.
+    Admin,
+}
+
+/// A signed-in account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     /// Opaque account id (shown in watermarks).
     pub user_id: String,
+    /// The account name as typed at sign-in.
+    pub username: String,
     /// Role on the hub.
-    pub role: String,
+    pub role: Role,
+}
+
+/// Where the desk is in its session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Nobody is signed in (the login screen).
+    SignedOut,
+    /// Signed in and the vault open.
+    Unlocked,
+    /// Signed in, the vault's key dropped: the lock screen.
+    Locked,
+}
+
+/// Why the desk is locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LockReason {
+    /// No activity for the idle timeout.
+    Idle,
+    /// The reviewer locked (button, `Ctrl+L`).
+    Manual,
+}
+
+/// Why the desk is signed out, when the login screen should say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedOutReason {
+    /// The reviewer signed out; the vault was wiped.
+    SignedOut,
+    /// The account was revoked on the hub; the vault was wiped.
+    Revoked,
+    /// Too many wrong passwords; the vault wiped itself.
+    TooManyAttempts,
+}
+
+/// What the background push is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PushState {
+    /// Nothing to push, or waiting for the next look.
+    Idle,
+    /// Pushing now.
+    Pushing,
+    /// The hub could not be reached; retrying with backoff.
+    Retrying,
+    /// The hub no longer accepts the session: unlock (sign in) again to push.
+    SignInRequired,
+    /// Not running (signed out or locked).
+    Stopped,
+}
+
+/// The whole state the shell of the UI renders from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeskState {
+    /// Session phase.
+    pub phase: Phase,
+    /// The account, when signed in (also while locked).
+    pub session: Option<Session>,
+    /// Whether the hub answered the last call.
+    pub online: bool,
+    /// Decisions recorded and not yet accepted by the hub (including those in the undo
+    /// window).
+    pub pending_push: u32,
+    /// What the push is doing.
+    pub push: PushState,
+    /// Idle seconds after which the desk locks itself.
+    pub idle_lock_secs: u32,
+    /// Why it is locked (only when locked).
+    pub lock_reason: Option<LockReason>,
+    /// Why it is signed out (only when signed out, and only when the UI must say so).
+    pub signed_out_reason: Option<SignedOutReason>,
+    /// The explanation and catalogue language.
+    pub lang: Lang,
+}
+
+/// UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum Lang {
+    /// English.
+    #[serde(rename = "en")]
+    En,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+/// Something that changed, pushed to the UI through the channel given to `subscribe`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeskEvent {
+    /// The desk state changed (phase, online, pending count, push status...).
+    State {
+        /// The new state.
+        state: DeskState,
+    },
+    /// Cases were added, decided, pushed, renewed or dropped: reload the queue.
+    QueueChanged,
+}
+
+/// Progress of a pull, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PullProgress {
+    /// Cases finished (stored or failed).
+    pub done: u32,
+    /// Cases leased by this pull.
+    pub total: u32,
+    /// Media bytes downloaded.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Media bytes of all leased cases.
+    #[ts(type = "number")]
+    pub bytes_total: u64,
+}
+
+/// A case that a pull could not make ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PullFailed {
+    /// The case.
+    pub case_id: String,
+    /// Why, as a code (`digest`, `size`, `content_type`, `media`, `lease_lost`,
+    /// `unavailable`, `vault`).
+    pub reason: String,
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PullSummary {
+    /// Cases now ready.
+    pub pulled: u32,
+    /// Cases that did not arrive.
+    pub failed: Vec<PullFailed>,
+    /// Whether the pull was cancelled.
+    pub cancelled: bool,
+}
+
+/// A case's state as the queue shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueState {
+    /// Ready to review.
+    Ready,
+    /// Decided, still in the undo window (not yet in the outbox).
+    Decided,
+    /// Decided and saved; waiting for the hub's answer.
+    WaitingPush,
+    /// The hub refused: lease lost or decided elsewhere (`stateDetail` says why).
+    Conflict,
+    /// The hub found the decision invalid (`stateDetail` names the rule).
+    Failed,
+}
+
+/// Kind of case (the wire codes of `kyc_model::CaseKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKindCode {
+    /// Individual, ID card + face video.
+    IndividualIdCard,
+    /// Individual, bank card + phone + face image.
+    IndividualBankCard,
+    /// Individual, passport / foreign licence / Home Visit Permit.
+    IndividualOtherDocument,
+    /// Enterprise certificate.
+    EnterpriseCertificate,
+    /// Enterprise bank account.
+    EnterpriseAccount,
+}
+
+/// One row of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueItem {
+    /// Opaque case id.
+    pub case_id: String,
+    /// Kind of case.
+    pub kind: CaseKindCode,
+    /// `normal` or `high`.
+    pub priority: String,
+    /// Local state.
+    pub state: QueueState,
+    /// The hub's reason code for a conflict or failure.
+    pub state_detail: Option<String>,
+    /// When the lease ends (Unix ms).
+    #[ts(type = "number")]
+    pub lease_expires_at: i64,
+    /// Until when the decision can be undone (Unix ms), while in the undo window.
+    #[ts(type = "number | null")]
+    pub undo_until: Option<i64>,
+    /// Number of media objects.
+    pub n_media: u32,
+}
+
+/// One applicant or document field, masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldView {
+    /// Stable key, also the argument of `reveal` (`applicant.name`, `doc.0.number`, ...).
+    pub key: String,
+    /// i18n key of the label (`field.name`, `field.id_number`, ...).
+    pub label: String,
+    /// The masked value.
+    pub masked: String,
+    /// Whether revealing shows more than the mask.
+    pub revealable: bool,
+}
+
+/// What a media object is in the case view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaRole {
+    /// A document image.
+    Image,
+    /// The face video.
+    Video,
+    /// A still face image.
+    Face,
+}
+
+/// A media object of a document; its bytes come from `media://localhost/<mediaId>/<variant>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaView {
+    /// Opaque media id.
+    pub media_id: String,
+    /// MIME type of the variant to show (`image/jpeg` renditions, or the video's type).
+    pub content_type: String,
+    /// Variants available: `display` and `thumbnail` for images, `original` for video.
+    pub variants: Vec<String>,
+    /// What it is.
+    pub role: MediaRole,
+}
+
+/// One document of the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentView {
+    /// Position in the case (`doc.<index>.…` field keys use it).
+    pub index: u32,
+    /// Document kind code (`id_card_front`, `face_video`, ...), also its i18n key.
+    pub kind: String,
+    /// Whose document (`applicant`, `legal_representative`, `authorised_person`).
+    pub subject: String,
+    /// Its fields, masked.
+    pub fields: Vec<FieldView>,
+    /// Its images or video.
+    pub media: Vec<MediaView>,
+}
+
+/// Outcome of one automated check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckSeverity {
+    /// The rule is broken.
+    Fail,
+    /// Holds, with a warning (expires soon).
+    Warn,
+    /// Holds.
+    Pass,
+    /// Does not apply.
+    NotApplicable,
+}
+
+/// One automated check, explained in the desk's language with personal parameters masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckView {
+    /// Check code (`id_number`, `mrz`, ...).
+    pub check: String,
+    /// Explanation key (`id_number.check_digit`, ...).
+    pub key: String,
+    /// Outcome.
+    pub severity: CheckSeverity,
+    /// The sentence, masked.
+    pub explanation: String,
+    /// `reveal` key that shows the unmasked sentence (`check.<index>`), when masking hid
+    /// something.
+    pub reveal_key: Option<String>,
+}
+
+/// A decision as the case view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionView {
+    /// `approve`, `reject`, `request_resubmission`, `escalate`.
+    pub outcome: String,
+    /// Reason codes.
+    pub reasons: Vec<String>,
+    /// Document kinds asked again.
+    pub documents: Vec<String>,
+}
+
+/// The case view: everything personal is masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseView {
+    /// Opaque case id.
+    pub case_id: String,
+    /// Kind of case.
+    pub kind: CaseKindCode,
+    /// `normal` or `high`.
+    pub priority: String,
+    /// Queue state.
+    pub state: QueueState,
+    /// When the lease ends (Unix ms).
+    #[ts(type = "number")]
+    pub lease_expires_at: i64,
+    /// The applicant's declared fields, masked.
+    pub fields: Vec<FieldView>,
+    /// The evidence.
+    pub documents: Vec<DocumentView>,
+    /// Checks, failures first.
+    pub checks: Vec<CheckView>,
+    /// Whether the consent record permits approval (approve is refused otherwise).
+    pub consent_given: bool,
+    /// Document kinds a resubmission may name (those of this case).
+    pub resubmittable: Vec<String>,
+    /// The decision, once made.
+    pub decision: Option<DecisionView>,
+    /// Reviewer id and pull time for the live watermark overlay.
+    pub watermark: String,
+}
+
+/// A decision's outcome as the decision panel sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeCode {
+    /// Approve.
+    Approve,
+    /// Reject with reasons.
+    Reject,
+    /// Ask for documents again.
+    Resubmit,
+    /// Hand to a senior reviewer.
+    Escalate,
+}
+
+/// What the decision panel sends.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DecisionInput {
+    /// The case.
+    pub case_id: String,
+    /// What was decided.
+    pub outcome: OutcomeCode,
+    /// Reason codes from the catalogue (reject: at least one).
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Document kind codes (resubmit: at least one).
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// A note (required with reason `other`).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One rejection reason of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonOption {
+    /// Stable code.
+    pub code: String,
+    /// Label in the desk's language.
+    pub label: String,
+}
+
+/// What signing out did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOutReport {
+    /// The vault directory is gone.
+    pub wiped: bool,
+    /// Unpushed decisions discarded (after the typed confirmation).
+    pub discarded: u32,
+    /// Undecided cases handed back to the hub.
+    pub released: u32,
 }

@@ -763,48 +763,7 @@ async fn release(
     Ok(ApiJson(ReleaseResponse { released, not_held }))
 }
 
-/// A parsed `Range` header against an object of known size.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ByteRange {
-    /// Serve everything (no header, another unit, several ranges, or a malformed one).
-    Full,
-    /// Serve `start..=end`.
-    Partial(u64, u64),
-    /// 416.
-    Unsatisfiable,
-}
-
-/// Parses a single `bytes=` range (RFC 9110 §14.1.2).
-pub fn parse_range(header: Option<&str>, size: u64) -> ByteRange {
-    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
-        return ByteRange::Full;
-    };
-    if spec.contains(',') {
-        // Several ranges: serving the whole object is a valid answer and keeps this simple.
-        return ByteRange::Full;
-    }
-    let Some((first, last)) = spec.trim().split_once('-') else { return ByteRange::Full };
-    if first.is_empty() {
-        let Ok(suffix) = last.parse::<u64>() else { return ByteRange::Full };
-        if suffix == 0 || size == 0 {
-            return ByteRange::Unsatisfiable;
-        }
-        return ByteRange::Partial(size - suffix.min(size), size - 1);
-    }
-    let Ok(start) = first.parse::<u64>() else { return ByteRange::Full };
-    let end = if last.is_empty() {
-        u64::MAX
-    } else {
-        match last.parse::<u64>() {
-            Ok(end) if end >= start => end,
-            _ => return ByteRange::Full,
-        }
-    };
-    if start >= size {
-        return ByteRange::Unsatisfiable;
-    }
-    ByteRange::Partial(start, end.min(size - 1))
-}
+pub use kyc_proto::range::{ByteRange, parse_range};
 
 #[utoipa::path(get, path = "/api/v1/media/{media_id}", tag = "media", security(("bearer" = [])),
     params(("media_id" = MediaId, Path, description = "media id"),
@@ -1359,28 +1318,6 @@ async fn admin_needs_attention(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranges() {
-        let size = 100;
-        let table: &[(Option<&str>, ByteRange)] = &[
-            (None, ByteRange::Full),
-            (Some("bytes=0-9"), ByteRange::Partial(0, 9)),
-            (Some("bytes=90-"), ByteRange::Partial(90, 99)),
-            (Some("bytes=90-500"), ByteRange::Partial(90, 99)),
-            (Some("bytes=-10"), ByteRange::Partial(90, 99)),
-            (Some("bytes=-500"), ByteRange::Partial(0, 99)),
-            (Some("bytes=100-"), ByteRange::Unsatisfiable),
-            (Some("bytes=-0"), ByteRange::Unsatisfiable),
-            (Some("bytes=5-1"), ByteRange::Full),
-            (Some("bytes=0-1,5-9"), ByteRange::Full),
-            (Some("items=0-1"), ByteRange::Full),
-            (Some("bytes=x-1"), ByteRange::Full),
-        ];
-        for (header, want) in table {
-            assert_eq!(&parse_range(*header, size), want, "{header:?}");
-        }
-    }
 
     #[test]
     fn usernames() {

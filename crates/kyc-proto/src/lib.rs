@@ -21,6 +21,7 @@ pub mod error;
 pub mod intake;
 pub mod lease;
 pub mod limits;
+pub mod range;
 pub mod routes;
 pub mod secret;
 pub mod supervisor;

@@ -210,6 +210,13 @@ impl Workstation {
             Ok(()) | Err(SyncError::Vault(kyc_vault::VaultError::Wiped)) => {}
             Err(e) => return Err(e),
         }
+        self.adopt(signed_in).await
+    }
+
+    /// Takes over a sign-in made with this workstation's client ([`crate::sign_in`], its vault
+    /// then opened with [`crate::open_vault_online`]), so the caller derives once: records
+    /// the session and delivers discard notices as [`Workstation::login`] does.
+    pub async fn adopt(&self, signed_in: crate::SignedIn) -> Result<Session, SyncError> {
         let session = signed_in.session();
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(session.clone());
         *self.signed_in.lock().unwrap_or_else(PoisonError::into_inner) = Some(signed_in);

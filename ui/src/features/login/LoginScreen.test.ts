@@ -38,8 +38,43 @@ describe("LoginScreen", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await vi.waitFor(() => expect(screen.getByRole("alert")).toBeTruthy());
     expect(screen.getByRole("alert").textContent).toContain("Plain http://");
-    expect(invoke).toHaveBeenCalledWith("login", {
+    expect(invoke).toHaveBeenCalledWith("sign_in", {
       request: { hubUrl: "http://hub.example.org", user: "r1", password: "pw" },
     });
+  });
+
+  it.each([
+    ["wrong_password", "The user name or password is not correct."],
+    ["hub_unreachable", "The hub cannot be reached."],
+    ["revoked", "revoked"],
+    ["in_use", "already open for this account"],
+    ["online_sign_in_required", "needs the hub"],
+  ])("explains %s in words", async (code, words) => {
+    invoke.mockRejectedValue({ code, message: "raw" });
+    render(LoginScreen, { defaultHubUrl: "https://hub.example.org" });
+    await fireEvent.input(screen.getByLabelText("User name"), { target: { value: "r1" } });
+    await fireEvent.input(screen.getByLabelText("Password"), { target: { value: "pw" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await vi.waitFor(() => expect(screen.getByRole("alert").textContent).toContain(words));
+    expect(screen.getByRole("alert").textContent).not.toContain("raw");
+  });
+
+  it("lists demo accounts only when the build offers them, and picking one fills the user", async () => {
+    const { unmount } = render(LoginScreen, {});
+    expect(screen.queryByTestId("demo-accounts")).toBeNull();
+    unmount();
+    render(LoginScreen, { demoAccounts: [{ username: "reviewer1", role: "reviewer" }, { username: "super1", role: "supervisor" }] });
+    expect(screen.getByTestId("demo-accounts").textContent).toContain("Supervisor");
+    await fireEvent.click(screen.getAllByTestId("demo-account")[0]);
+    expect((screen.getByLabelText("User name") as HTMLInputElement).value).toBe("reviewer1");
+    expect(document.activeElement).toBe(screen.getByLabelText("Password"));
+  });
+
+  it("says that the account was revoked and the data wiped, or that sign-out wiped it", () => {
+    const { unmount } = render(LoginScreen, { notice: { kind: "revoked" } });
+    expect(screen.getByTestId("login-notice").textContent).toContain("revoked");
+    unmount();
+    render(LoginScreen, { notice: { kind: "wiped", discarded: 2 } });
+    expect(screen.getByTestId("login-notice").textContent).toContain("deleted, with 2 decisions");
   });
 });

@@ -1,7 +1,7 @@
 // Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "invalid" | "insecure_hub" | "hub_unreachable" | "unauthorized" | "unavailable" | "internal";
+export type ErrorCode = "invalid" | "wrong_password" | "locked" | "offline" | "hub_unreachable" | "insecure_hub" | "revoked" | "in_use" | "pending_decisions" | "conflict" | "integrity" | "not_found" | "online_sign_in_required" | "forbidden" | "wiped" | "cancelled" | "rate_limited" | "internal";
 
 export type AppError = { 
 /**
@@ -13,6 +13,18 @@ code: ErrorCode,
  */
 message: string, };
 
+export type Platform = "linux" | "windows" | "macos";
+
+export type DemoAccount = { 
+/**
+ * Account name.
+ */
+username: string, 
+/**
+ * Its role.
+ */
+role: Role, };
+
 export type AppInfo = { 
 /**
  * Product name.
@@ -23,11 +35,19 @@ name: string,
  */
 version: string, 
 /**
- * Hub address to prefill on the login screen (`KYC_DESK_HUB_URL`, set by the demo).
+ * Hub address to prefill on the login screen (`KYC_DESK_HUB_URL`); only in debug builds
+ * and builds with the `demo` feature, never in a release.
  */
-defaultHubUrl: string | null, };
-
-export type Password = string;
+defaultHubUrl: string | null, 
+/**
+ * Demo accounts to list on the login screen (demo builds only; names and roles, no
+ * passwords).
+ */
+demoAccounts: Array<DemoAccount>, 
+/**
+ * The operating system, for the media URL form and video playback path.
+ */
+platform: Platform, };
 
 export type LoginRequest = { 
 /**
@@ -39,9 +59,11 @@ hubUrl: string,
  */
 user: string, 
 /**
- * Password.
+ * Password: a `Secret`, zeroed on drop and never printed.
  */
-password: Password, };
+password: string, };
+
+export type Role = "reviewer" | "supervisor" | "admin";
 
 export type Session = { 
 /**
@@ -49,6 +71,343 @@ export type Session = {
  */
 userId: string, 
 /**
+ * The account name as typed at sign-in.
+ */
+username: string, 
+/**
  * Role on the hub.
  */
-role: string, };
+role: Role, };
+
+export type Phase = "signed_out" | "unlocked" | "locked";
+
+export type LockReason = "idle" | "manual";
+
+export type SignedOutReason = "signed_out" | "revoked" | "too_many_attempts";
+
+export type PushState = "idle" | "pushing" | "retrying" | "sign_in_required" | "stopped";
+
+export type Lang = "en" | "zh-CN";
+
+export type DeskState = { 
+/**
+ * Session phase.
+ */
+phase: Phase, 
+/**
+ * The account, when signed in (also while locked).
+ */
+session: Session | null, 
+/**
+ * Whether the hub answered the last call.
+ */
+online: boolean, 
+/**
+ * Decisions recorded and not yet accepted by the hub (including those in the undo
+ * window).
+ */
+pendingPush: number, 
+/**
+ * What the push is doing.
+ */
+push: PushState, 
+/**
+ * Idle seconds after which the desk locks itself.
+ */
+idleLockSecs: number, 
+/**
+ * Why it is locked (only when locked).
+ */
+lockReason: LockReason | null, 
+/**
+ * Why it is signed out (only when signed out, and only when the UI must say so).
+ */
+signedOutReason: SignedOutReason | null, 
+/**
+ * The explanation and catalogue language.
+ */
+lang: Lang, };
+
+export type DeskEvent = { "type": "state", 
+/**
+ * The new state.
+ */
+state: DeskState, } | { "type": "queue_changed" };
+
+export type PullProgress = { 
+/**
+ * Cases finished (stored or failed).
+ */
+done: number, 
+/**
+ * Cases leased by this pull.
+ */
+total: number, 
+/**
+ * Media bytes downloaded.
+ */
+bytes: number, 
+/**
+ * Media bytes of all leased cases.
+ */
+bytesTotal: number, };
+
+export type PullFailed = { 
+/**
+ * The case.
+ */
+caseId: string, 
+/**
+ * Why, as a code (`digest`, `size`, `content_type`, `media`, `lease_lost`,
+ * `unavailable`, `vault`).
+ */
+reason: string, };
+
+export type PullSummary = { 
+/**
+ * Cases now ready.
+ */
+pulled: number, 
+/**
+ * Cases that did not arrive.
+ */
+failed: Array<PullFailed>, 
+/**
+ * Whether the pull was cancelled.
+ */
+cancelled: boolean, };
+
+export type QueueState = "ready" | "decided" | "waiting_push" | "conflict" | "failed";
+
+export type CaseKindCode = "individual_id_card" | "individual_bank_card" | "individual_other_document" | "enterprise_certificate" | "enterprise_account";
+
+export type QueueItem = { 
+/**
+ * Opaque case id.
+ */
+caseId: string, 
+/**
+ * Kind of case.
+ */
+kind: CaseKindCode, 
+/**
+ * `normal` or `high`.
+ */
+priority: string, 
+/**
+ * Local state.
+ */
+state: QueueState, 
+/**
+ * The hub's reason code for a conflict or failure.
+ */
+stateDetail: string | null, 
+/**
+ * When the lease ends (Unix ms).
+ */
+leaseExpiresAt: number, 
+/**
+ * Until when the decision can be undone (Unix ms), while in the undo window.
+ */
+undoUntil: number | null, 
+/**
+ * Number of media objects.
+ */
+nMedia: number, };
+
+export type FieldView = { 
+/**
+ * Stable key, also the argument of `reveal` (`applicant.name`, `doc.0.number`, ...).
+ */
+key: string, 
+/**
+ * i18n key of the label (`field.name`, `field.id_number`, ...).
+ */
+label: string, 
+/**
+ * The masked value.
+ */
+masked: string, 
+/**
+ * Whether revealing shows more than the mask.
+ */
+revealable: boolean, };
+
+export type MediaRole = "image" | "video" | "face";
+
+export type MediaView = { 
+/**
+ * Opaque media id.
+ */
+mediaId: string, 
+/**
+ * MIME type of the variant to show (`image/jpeg` renditions, or the video's type).
+ */
+contentType: string, 
+/**
+ * Variants available: `display` and `thumbnail` for images, `original` for video.
+ */
+variants: Array<string>, 
+/**
+ * What it is.
+ */
+role: MediaRole, };
+
+export type DocumentView = { 
+/**
+ * Position in the case (`doc.<index>.…` field keys use it).
+ */
+index: number, 
+/**
+ * Document kind code (`id_card_front`, `face_video`, ...), also its i18n key.
+ */
+kind: string, 
+/**
+ * Whose document (`applicant`, `legal_representative`, `authorised_person`).
+ */
+subject: string, 
+/**
+ * Its fields, masked.
+ */
+fields: Array<FieldView>, 
+/**
+ * Its images or video.
+ */
+media: Array<MediaView>, };
+
+export type CheckSeverity = "fail" | "warn" | "pass" | "not_applicable";
+
+export type CheckView = { 
+/**
+ * Check code (`id_number`, `mrz`, ...).
+ */
+check: string, 
+/**
+ * Explanation key (`id_number.check_digit`, ...).
+ */
+key: string, 
+/**
+ * Outcome.
+ */
+severity: CheckSeverity, 
+/**
+ * The sentence, masked.
+ */
+explanation: string, 
+/**
+ * `reveal` key that shows the unmasked sentence (`check.<index>`), when masking hid
+ * something.
+ */
+revealKey: string | null, };
+
+export type DecisionView = { 
+/**
+ * `approve`, `reject`, `request_resubmission`, `escalate`.
+ */
+outcome: string, 
+/**
+ * Reason codes.
+ */
+reasons: Array<string>, 
+/**
+ * Document kinds asked again.
+ */
+documents: Array<string>, };
+
+export type CaseView = { 
+/**
+ * Opaque case id.
+ */
+caseId: string, 
+/**
+ * Kind of case.
+ */
+kind: CaseKindCode, 
+/**
+ * `normal` or `high`.
+ */
+priority: string, 
+/**
+ * Queue state.
+ */
+state: QueueState, 
+/**
+ * When the lease ends (Unix ms).
+ */
+leaseExpiresAt: number, 
+/**
+ * The applicant's declared fields, masked.
+ */
+fields: Array<FieldView>, 
+/**
+ * The evidence.
+ */
+documents: Array<DocumentView>, 
+/**
+ * Checks, failures first.
+ */
+checks: Array<CheckView>, 
+/**
+ * Whether the consent record permits approval (approve is refused otherwise).
+ */
+consentGiven: boolean, 
+/**
+ * Document kinds a resubmission may name (those of this case).
+ */
+resubmittable: Array<string>, 
+/**
+ * The decision, once made.
+ */
+decision: DecisionView | null, 
+/**
+ * Reviewer id and pull time for the live watermark overlay.
+ */
+watermark: string, };
+
+export type OutcomeCode = "approve" | "reject" | "resubmit" | "escalate";
+
+export type DecisionInput = { 
+/**
+ * The case.
+ */
+caseId: string, 
+/**
+ * What was decided.
+ */
+outcome: OutcomeCode, 
+/**
+ * Reason codes from the catalogue (reject: at least one).
+ */
+reasons: Array<string>, 
+/**
+ * Document kind codes (resubmit: at least one).
+ */
+documents: Array<string>, 
+/**
+ * A note (required with reason `other`).
+ */
+note: string | null, };
+
+export type ReasonOption = { 
+/**
+ * Stable code.
+ */
+code: string, 
+/**
+ * Label in the desk's language.
+ */
+label: string, };
+
+export type SignOutReport = { 
+/**
+ * The vault directory is gone.
+ */
+wiped: boolean, 
+/**
+ * Unpushed decisions discarded (after the typed confirmation).
+ */
+discarded: number, 
+/**
+ * Undecided cases handed back to the hub.
+ */
+released: number, };

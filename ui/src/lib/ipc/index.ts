@@ -1,7 +1,22 @@
-// The only module that talks to the Rust core. Every command is typed with the generated
-// bindings, and every failure arrives as an `AppError` with a closed set of codes.
-import { invoke } from "@tauri-apps/api/core";
-import type { AppError, AppInfo, LoginRequest, Session } from "./bindings";
+// The only module that talks to the Rust core. Every command is typed, and every failure
+// arrives as an `AppError` with a closed set of codes.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AppError,
+  AppInfo,
+  CaseView,
+  DecisionInput,
+  DeskEvent,
+  DeskState,
+  Lang,
+  LoginRequest,
+  Platform,
+  PullProgress,
+  PullSummary,
+  QueueItem,
+  ReasonOption,
+  SignOutReport,
+} from "./bindings";
 
 export type * from "./bindings";
 
@@ -21,9 +36,65 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** Which rendition of a medium to load: images show `display`/`thumbnail`, video `original`. */
+export type MediaVariant = "display" | "thumbnail" | "original";
+
+/**
+ * The address of a medium in the app's own `media://` scheme. WebView2 (Windows) reaches
+ * custom schemes as `http://<scheme>.localhost`, the other webviews as `<scheme>://localhost`.
+ */
+export function mediaUrl(platform: Platform | undefined, mediaId: string, variant: MediaVariant) {
+  const id = encodeURIComponent(mediaId);
+  return platform === "windows"
+    ? `http://media.localhost/${id}/${variant}`
+    : `media://localhost/${id}/${variant}`;
+}
+
+/**
+ * Fetches a medium into a Blob URL (Linux video: GStreamer cannot read `media://`). The
+ * caller revokes it with `URL.revokeObjectURL` when the case closes or the desk locks.
+ */
+export async function mediaObjectUrl(url: string, signal?: AbortSignal): Promise<string> {
+  const response = await fetch(url, { signal, cache: "no-store" });
+  if (!response.ok) {
+    const error: AppError = { code: "not_found", message: "medium not available" };
+    throw error;
+  }
+  return URL.createObjectURL(await response.blob());
+}
+
 export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
-  login: (request: LoginRequest) => call<Session>("login", { request }),
+  signIn: (request: LoginRequest) => call<DeskState>("sign_in", { request }),
+  unlock: (password: string) => call<DeskState>("unlock", { password }),
+  lock: () => call<DeskState>("lock"),
+  deskState: () => call<DeskState>("desk_state"),
+  activity: () => call<void>("activity"),
+  /** Delivers desk events to `onEvent` until the page goes away. */
+  subscribe: (onEvent: (event: DeskEvent) => void) => {
+    const events = new Channel<DeskEvent>();
+    events.onmessage = onEvent;
+    return call<void>("subscribe", { events });
+  },
+  pull: (maxCases: number, onProgress: (progress: PullProgress) => void) => {
+    const progress = new Channel<PullProgress>();
+    progress.onmessage = onProgress;
+    return call<PullSummary>("pull", { maxCases, progress });
+  },
+  cancelPull: () => call<void>("cancel_pull"),
+  queue: () => call<QueueItem[]>("queue"),
+  openCase: (caseId: string) => call<CaseView>("open_case", { caseId }),
+  closeCase: (caseId: string) => call<void>("close_case", { caseId }),
+  reveal: (caseId: string, field: string, reason: string) =>
+    call<string>("reveal", { caseId, field, reason }),
+  reasonCatalogue: () => call<ReasonOption[]>("reason_catalogue"),
+  decide: (input: DecisionInput) => call<QueueItem>("decide", { input }),
+  undoDecision: (caseId: string) => call<QueueItem>("undo_decision", { caseId }),
+  /** Acknowledges a conflict or failure (or gives up an undecided case): it leaves the desk. */
+  dismissCase: (caseId: string) => call<void>("dismiss_case", { caseId }),
+  signOut: (discardConfirmation?: string) =>
+    call<SignOutReport>("sign_out", { discardConfirmation: discardConfirmation ?? null }),
+  setLanguage: (lang: Lang) => call<void>("set_language", { lang }),
 };
 
 export { isAppError };

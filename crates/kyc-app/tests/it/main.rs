@@ -1,0 +1,6 @@
+//! `Desk` driven without a window against a real hub on loopback: real SQLite files, real
+//! crypto (cheap Argon2 parameters), real sockets.
+
+mod support;
+
+mod desk;
