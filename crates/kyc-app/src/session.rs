@@ -86,13 +86,7 @@ fn role_of(role: kyc_proto::Role) -> Result<Role, AppError> {
 }
 
 fn make_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(())
+    kyc_platform::private_fs::create_dir(dir)
 }
 
 async fn blocking<T: Send + 'static>(

@@ -21,7 +21,6 @@ mod crypto;
 mod error;
 mod media;
 mod outbox;
-mod private;
 mod schema;
 mod vault;
 

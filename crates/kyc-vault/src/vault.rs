@@ -23,8 +23,9 @@ use crate::media::{
 use crate::outbox::{
     AuditEvent, IdempotencyKey, OutboxEntry, OutboxPayload, OutboxStatus, PushOutcome,
 };
-use crate::private;
+// Private files and directories (0700/0600 on Unix) through the workspace's one platform seam.
 use crate::schema::{self, DB_COMPANIONS, DB_FILE, LOCK_FILE};
+use kyc_platform::private_fs as private;
 
 /// Failed offline unlocks after which the vault stops trying passwords until an online
 /// sign-in recovers it (it never wipes itself: unpushed decisions must survive typos).
