@@ -233,7 +233,7 @@ async fn admin_set_passwords_are_flagged_for_a_change() {
 /// SHA-256 on the hub) against the old server-side Argon2id (19 MiB × 2) for 100 concurrent
 /// logins. Run with `--ignored --nocapture`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore]
+#[ignore = "a measurement, not a check: prints the login cost figures of the closing note; run with --ignored"]
 async fn login_cost_report() {
     use std::time::Instant;
     let hub = TestHub::start_with(|c| {
