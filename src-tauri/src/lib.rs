@@ -19,6 +19,8 @@ use tauri::{Builder, Manager, Runtime, State, UriSchemeContext, UriSchemeRespond
 pub const MAIN_WINDOW: &str = "main";
 /// The custom scheme serving decrypted media from the vault.
 pub const MEDIA_SCHEME: &str = "media";
+/// The origins of the app's own pages (Linux and macOS; Windows).
+const APP_ORIGINS: [&str; 2] = ["tauri://localhost", "http://tauri.localhost"];
 
 #[tauri::command]
 fn app_info() -> AppInfo {
@@ -149,6 +151,15 @@ fn media_protocol<R: Runtime>(
         .get(tauri::http::header::RANGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // The page (origin `tauri://localhost`, or `http://tauri.localhost` on Windows) fetches
+    // face videos into Blobs on Linux; `media:` is another origin, so without this header
+    // WebKit refuses the fetch ("Load failed"). Only the app's own origin is named.
+    let cors_origin = request
+        .headers()
+        .get(tauri::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| APP_ORIGINS.contains(o))
+        .map(str::to_owned);
     tauri::async_runtime::spawn(async move {
         let answer = match desk {
             Some(desk) if allowed => desk.media(path, range).await,
@@ -157,6 +168,9 @@ fn media_protocol<R: Runtime>(
         let mut response = Response::builder().status(answer.status);
         for (name, value) in &answer.headers {
             response = response.header(*name, value);
+        }
+        if let Some(origin) = &cors_origin {
+            response = response.header("Access-Control-Allow-Origin", origin);
         }
         let response = response.body(answer.body).unwrap_or_else(|_| {
             Response::builder().status(500).body(Vec::new()).expect("a bare 500 is valid")
