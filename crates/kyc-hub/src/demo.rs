@@ -169,6 +169,29 @@ pub fn media_run<'a>(content_type: &str, bytes: &'a [u8]) -> &'a [u8] {
     &bytes[at..at + 32]
 }
 
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc32fast::hash(&out[start..]).to_be_bytes());
+}
+
+/// An 80-byte PNG declaring 60000 × 60000 pixels (3.6 gigapixels): a decompression bomb, for
+/// the tests of intake and of the workstation's pull that must refuse it before decoding.
+pub fn bomb_png() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png_chunk(&mut png, b"IHDR", &ihdr);
+    // zlib: one stored block holding a single zero byte, then its Adler-32.
+    png_chunk(&mut png, b"IDAT", &[0x78, 0x01, 0x01, 0x01, 0x00, 0xfe, 0xff, 0x00, 0, 1, 0, 1]);
+    png_chunk(&mut png, b"IEND", &[]);
+    png
+}
+
 /// `n` cases cycling through every kind, deterministic per `rng_seed`.
 pub fn demo_cases(n: usize, rng_seed: u64, today: Date) -> Vec<(Case, Vec<MediaBytes>)> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(rng_seed);

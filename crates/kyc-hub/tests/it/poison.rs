@@ -13,28 +13,6 @@ use reqwest::{Method, StatusCode};
 
 use crate::support::*;
 
-fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32fast::hash(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-/// 80 bytes declaring 60000 × 60000 pixels (3.6 gigapixels): a decompression bomb.
-fn bomb_png() -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    png_chunk(&mut png, b"IHDR", &ihdr);
-    png_chunk(&mut png, b"IDAT", &[0x78, 0x01, 0x01, 0x01, 0x00, 0xfe, 0xff, 0x00, 0, 1, 0, 1]);
-    png_chunk(&mut png, b"IEND", &[]);
-    png
-}
-
 /// The index of the first image and the first video among a demo case's media.
 fn first_of(case: &kyc_hub::demo::DemoCase, prefix: &str) -> usize {
     case.media.iter().position(|(_, ct, _)| ct.starts_with(prefix)).unwrap()
@@ -49,7 +27,7 @@ async fn intake_refuses_a_decompression_bomb_and_garbage_media_with_a_rule_code(
     let mut mp4_garbage = demo_mp4(b"marker");
     mp4_garbage.truncate(40);
     let table: Vec<(&str, &str, Vec<u8>, &str)> = vec![
-        ("bomb", "image/png", bomb_png(), "media_too_many_pixels"),
+        ("bomb", "image/png", kyc_hub::demo::bomb_png(), "media_too_many_pixels"),
         (
             "garbage as jpeg",
             "image/jpeg",
@@ -57,7 +35,7 @@ async fn intake_refuses_a_decompression_bomb_and_garbage_media_with_a_rule_code(
             "media_unsupported_format",
         ),
         ("truncated jpeg", "image/jpeg", jpeg_garbage, "media_corrupt"),
-        ("png declared jpeg", "image/jpeg", bomb_png(), "media_type_mismatch"),
+        ("png declared jpeg", "image/jpeg", kyc_hub::demo::bomb_png(), "media_type_mismatch"),
         ("jpeg declared video", "video/mp4", demo_jpeg(b"marker"), "media_type_mismatch"),
         ("truncated mp4", "video/mp4", mp4_garbage, "media_corrupt"),
     ];

@@ -165,29 +165,6 @@ async fn a_tampered_media_download_fails_its_case_only() {
     assert!(ws.vault().case(&cases[1].case.id).is_err(), "no half case in the vault");
 }
 
-fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32fast::hash(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-/// A tiny PNG declaring 60000 × 60000 pixels (3.6 gigapixels): a decompression bomb.
-fn bomb_png() -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    png_chunk(&mut png, b"IHDR", &ihdr);
-    // zlib: one stored block holding a single zero byte, then its Adler-32.
-    png_chunk(&mut png, b"IDAT", &[0x78, 0x01, 0x01, 0x01, 0x00, 0xfe, 0xff, 0x00, 0, 1, 0, 1]);
-    png_chunk(&mut png, b"IEND", &[]);
-    png
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decompression_bomb_fails_its_case_and_the_others_arrive() {
     let hub = Hub::start().await;
@@ -195,7 +172,7 @@ async fn a_decompression_bomb_fails_its_case_and_the_others_arrive() {
     let bomb_case = cases[0].0.id.clone();
     let image = cases[0].1.iter_mut().find(|(_, ct, _)| ct.starts_with("image/")).unwrap();
     image.1 = "image/png".into();
-    image.2 = bomb_png();
+    image.2 = kyc_hub::demo::bomb_png();
     let bomb_id = image.0.clone();
     hub.add_cases(&cases);
     let data = tempfile::tempdir().unwrap();
