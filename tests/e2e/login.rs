@@ -4,14 +4,7 @@
 use anyhow::Result;
 use fantoccini::Locator;
 
-use crate::app::App;
-
-async fn fill(app: &App, css: &str, value: &str) -> Result<()> {
-    let el = app.client.find(Locator::Css(css)).await?;
-    el.clear().await?;
-    el.send_keys(value).await?;
-    Ok(())
-}
+use kyc_e2e::App;
 
 #[tokio::test]
 async fn login_screen_in_english_and_chinese() -> Result<()> {
@@ -42,13 +35,13 @@ async fn login_errors_come_from_the_core() -> Result<()> {
         app.client.find(Locator::Css("#lang-en")).await?.click().await?;
 
         // Missing field: caught in the form, named in the message.
-        fill(&app, "#hub-url", "http://hub.example.org").await?;
+        app.fill("#hub-url", "http://hub.example.org").await?;
         app.client.find(Locator::Css("#sign-in")).await?.click().await?;
         app.wait_text("#login-error", "User name is required.").await?;
 
         // Plain http to a remote host: refused by the Rust core with `insecure_hub`.
-        fill(&app, "#user", "reviewer1").await?;
-        fill(&app, "#password", "not-a-real-password").await?;
+        app.fill("#user", "reviewer1").await?;
+        app.fill("#password", "not-a-real-password").await?;
         app.client.find(Locator::Css("#sign-in")).await?.click().await?;
         app.wait_text(
             "#login-error",

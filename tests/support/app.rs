@@ -1,25 +1,41 @@
-//! Starting the app under tauri-driver, with its data in a temporary home, and stopping it
-//! cleanly.
+//! Starting the app under tauri-driver, with every file it writes in a temporary home, driving
+//! its page, and stopping it cleanly.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::Value;
+
+/// The app's identifier (tauri.conf.json): its directories under the XDG ones are named so.
+pub const APP_IDENTIFIER: &str = "org.kycdesk.workstation";
+
+/// How long a step waits for the page before failing.
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// A running app and the WebDriver session that drives it.
 pub struct App {
     /// The WebDriver client.
     pub client: Client,
     driver: Child,
-    /// The app's home: every file the app writes lands below it (kept for the privacy scans
-    /// of later tests; dropped with the app).
-    _home: tempfile::TempDir,
+    /// The app's home: every file the app and its webview write lands below it (HOME, the XDG
+    /// directories and TMPDIR all point inside), which is what the privacy scans read.
+    home: tempfile::TempDir,
 }
 
-fn free_port() -> Result<u16> {
+/// The app's temporary directory, inside its home so the scans see what it leaves there.
+fn tmp_dir(home: &Path) -> Result<PathBuf> {
+    let dir = home.join("tmp");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// A free port on loopback.
+pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -62,6 +78,8 @@ impl App {
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("TMPDIR", tmp_dir(home.path())?)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -88,7 +106,96 @@ impl App {
             .await
             .context("WebDriver session on the app")?;
         let driver = app.driver.take().expect("driver present");
-        Ok(App { client, driver, _home: home })
+        Ok(App { client, driver, home })
+    }
+
+    /// The temporary home every file of the app is under.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// The app's data directory (`app_data_dir()`), where the account vaults live.
+    pub fn data_dir(&self) -> PathBuf {
+        self.home.path().join("data").join(APP_IDENTIFIER)
+    }
+
+    /// Waits for an element.
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("element {css}"))
+    }
+
+    /// Every element matching `css` now (no waiting).
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        Ok(self.client.find_all(Locator::Css(css)).await?)
+    }
+
+    /// Waits for an element and clicks it.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.find(css).await?.click().await.with_context(|| format!("click {css}"))
+    }
+
+    /// Replaces an input's value by typing.
+    pub async fn fill(&self, css: &str, value: &str) -> Result<()> {
+        let el = self.find(css).await?;
+        el.clear().await?;
+        el.send_keys(value).await?;
+        Ok(())
+    }
+
+    /// Types keys into whatever has the focus, as a person at the keyboard does.
+    pub async fn keys(&self, keys: &str) -> Result<()> {
+        self.client.active_element().await?.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        Ok(self.client.execute(script, args).await?)
+    }
+
+    /// Runs an asynchronous script (`arguments[arguments.length - 1]` is its callback).
+    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        Ok(self.client.execute_async(script, args).await?)
+    }
+
+    /// Polls `script` until it returns something truthy, and returns that; fails after `WAIT`
+    /// with `what` and the last value.
+    pub async fn until(&self, what: &str, script: &str, args: Vec<Value>) -> Result<Value> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let v = self.js(script, args.clone()).await?;
+            let truthy = !matches!(&v, Value::Null | Value::Bool(false))
+                && v.as_str() != Some("")
+                && v.as_f64() != Some(0.0);
+            if truthy {
+                return Ok(v);
+            }
+            if Instant::now() > deadline {
+                bail!("timed out waiting for {what}; last value {v}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until no element matches `css`.
+    pub async fn gone(&self, css: &str) -> Result<()> {
+        self.until(
+            &format!("{css} to disappear"),
+            "return document.querySelector(arguments[0]) === null",
+            vec![css.into()],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// The whole document as HTML: what a person could see, and what is held in the DOM.
+    pub async fn page_html(&self) -> Result<String> {
+        Ok(self.client.source().await?)
     }
 
     /// Waits for an element and returns its text.
@@ -96,7 +203,7 @@ impl App {
         let el = self
             .client
             .wait()
-            .at_most(Duration::from_secs(15))
+            .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
             .with_context(|| format!("element {css}"))?;
@@ -105,7 +212,7 @@ impl App {
 
     /// Waits until the element's text equals `expected`.
     pub async fn wait_text(&self, css: &str, expected: &str) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + WAIT;
         loop {
             let got = self.text(css).await?;
             if got == expected {

@@ -1,0 +1,177 @@
+//! A real hub on loopback, seeded with the demo accounts and synthetic cases of every kind,
+//! that a test can stop and start again on the same address; and the hub's own API, read as a
+//! supervisor, for what the hub recorded.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use kyc_hub::config::{HubConfig, PasswordHashing};
+use kyc_hub::{RunningHub, ops};
+use kyc_proto::supervisor::{CaseHistory, DecisionPage, DecisionRecord};
+use kyc_scan::Marker;
+use kyc_synth::SynthCase;
+use tempfile::TempDir;
+use zeroize::Zeroizing;
+
+/// What to seed.
+pub struct Seed {
+    /// Synthetic cases to generate (kinds rotate, so five or more cover every kind).
+    pub cases: usize,
+    /// Generator seed.
+    pub rng_seed: u64,
+    /// Indices of cases stored without a consent record (never approvable).
+    pub without_consent: Vec<usize>,
+}
+
+/// A seeded hub serving on 127.0.0.1.
+pub struct Hub {
+    /// The hub's data directory (removed when the hub is dropped).
+    _dir: TempDir,
+    config: HubConfig,
+    running: Option<RunningHub>,
+    passwords: Vec<(String, String)>,
+    /// The cases as generated (their payloads are the planted personal data).
+    pub cases: Vec<SynthCase>,
+    supervisor_token: Zeroizing<String>,
+}
+
+fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+impl Hub {
+    /// Seeds a fresh data directory and serves it. Account passwords get the production key
+    /// derivation: the real app refuses anything cheaper.
+    pub async fn start(seed: &Seed) -> Result<Hub> {
+        let dir = tempfile::tempdir()?;
+        let report = ops::seed(dir.path(), 0, 1, PasswordHashing::Production)?;
+        let passwords =
+            report.accounts.iter().map(|a| (a.username.clone(), a.password.to_string())).collect();
+        let today = time::OffsetDateTime::now_utc().date();
+        let mut cases = kyc_synth::generate(&kyc_synth::SynthOptions {
+            n_cases: seed.cases,
+            rng_seed: seed.rng_seed,
+            today,
+        });
+        for &i in &seed.without_consent {
+            cases[i].case.consent = None;
+        }
+        let (store, files) = ops::open_data_dir(dir.path())?;
+        let admin = store.user_by_name("admin")?.context("seeded admin")?;
+        for s in &cases {
+            let media = s
+                .media
+                .iter()
+                .map(|m| (m.id.clone(), m.content_type.to_owned(), Zeroizing::new(m.bytes.clone())))
+                .collect();
+            ops::store_case(store.as_ref(), &files, &s.case, media, &admin.id, now_ms())?;
+        }
+        let supervisor_token =
+            ops::issue_session(store.as_ref(), "supervisor1", Duration::from_secs(12 * 3600))?;
+        drop(store);
+        let mut config = HubConfig::for_tests(dir.path());
+        config.password_hashing = PasswordHashing::Production;
+        let running = kyc_hub::serve(config.clone()).await?;
+        // Restarts bind the same port, so the app's hub address stays valid.
+        config.listen = running.addr;
+        Ok(Hub { _dir: dir, config, running: Some(running), passwords, cases, supervisor_token })
+    }
+
+    /// The hub's address as the app's login screen takes it.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// The socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.config.listen
+    }
+
+    /// A demo account's password.
+    pub fn password(&self, user: &str) -> &str {
+        &self.passwords.iter().find(|(u, _)| u == user).expect("a demo account").1
+    }
+
+    /// The generated case with this id.
+    pub fn case(&self, id: &str) -> &SynthCase {
+        self.cases.iter().find(|c| c.case.id.as_str() == id).expect("a seeded case")
+    }
+
+    /// Every planted personal value of every case, for the privacy scans.
+    pub fn markers(&self) -> Vec<Marker> {
+        self.cases
+            .iter()
+            .flat_map(|c| c.markers())
+            .map(|(label, value)| Marker::bytes(label, value))
+            .collect()
+    }
+
+    /// Stops serving (the data stays).
+    pub async fn stop(&mut self) -> Result<()> {
+        if let Some(hub) = self.running.take() {
+            hub.shutdown().await?;
+        }
+        Ok(())
+    }
+
+    /// Serves the same data on the same address again.
+    pub async fn start_again(&mut self) -> Result<()> {
+        if self.running.is_some() {
+            bail!("the hub is already running");
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            match kyc_hub::serve(self.config.clone()).await {
+                Ok(r) => {
+                    self.running = Some(r);
+                    return Ok(());
+                }
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e).context("the hub did not start again"),
+            }
+        }
+    }
+
+    async fn supervisor_get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let resp = reqwest::Client::new()
+            .get(format!("{}{path}", self.url()))
+            .bearer_auth(self.supervisor_token.as_str())
+            .send()
+            .await?;
+        let status = resp.status();
+        if !status.is_success() {
+            bail!("GET {path}: {status}: {}", resp.text().await.unwrap_or_default());
+        }
+        Ok(resp.json().await?)
+    }
+
+    /// Every decision the hub recorded, read from its supervisor API (oldest first).
+    pub async fn decisions(&self) -> Result<Vec<DecisionRecord>> {
+        let mut all = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page: DecisionPage = self
+                .supervisor_get(&format!(
+                    "{}?limit=200&offset={offset}",
+                    kyc_proto::routes::SUPERVISOR_DECISIONS
+                ))
+                .await?;
+            all.extend(page.items);
+            match page.next_offset {
+                Some(next) => offset = next,
+                None => break,
+            }
+        }
+        all.sort_by_key(|d| d.decision_id);
+        Ok(all)
+    }
+
+    /// A decided case's history — its decisions and audit records — from the supervisor API.
+    pub async fn case_history(&self, case_id: &str) -> Result<CaseHistory> {
+        self.supervisor_get(&kyc_proto::routes::SUPERVISOR_CASE.replace("{case_id}", case_id)).await
+    }
+}
