@@ -4,3 +4,4 @@
 //! passes the app's path in `KYC_DESK_BIN`. Screenshots are kept under `KYC_E2E_ARTIFACTS`.
 
 mod login;
+mod reviewer;
