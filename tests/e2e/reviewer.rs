@@ -62,7 +62,7 @@ async fn reviewer_path(app: &App, hub: &mut Hub, markers: &[Marker]) -> Result<(
     assert_clean("pulled", app.home(), markers)?;
 
     for id in &ids {
-        every_medium_renders(app, id).await?;
+        every_medium_renders(app, id, markers).await?;
     }
     viewer_zoom_and_rotate(app, &ids).await?;
     media_scheme_refuses_unknown_and_path_like_ids(app).await?;
@@ -146,7 +146,7 @@ async fn open_case(app: &App, id: &str) -> Result<()> {
 
 /// Opens the case and shows each of its media in turn: every image must have decoded
 /// (`naturalWidth > 0`), and the face video must play (`readyState ≥ 2`, time advancing).
-async fn every_medium_renders(app: &App, id: &str) -> Result<()> {
+async fn every_medium_renders(app: &App, id: &str, markers: &[Marker]) -> Result<()> {
     open_case(app, id).await?;
     let thumbs = app.find_all("[data-testid=viewer-thumb]").await?;
     ensure!(!thumbs.is_empty(), "case {id} shows no documents");
@@ -171,6 +171,8 @@ async fn every_medium_renders(app: &App, id: &str) -> Result<()> {
             == "video";
         if is_video {
             face_video_plays(app, id).await?;
+            // The decrypted video is in the page's memory as a Blob: none of it on disk.
+            assert_clean(&format!("video of {id} loaded and played"), app.home(), markers)?;
         }
         let broken = app
             .js(
@@ -507,6 +509,15 @@ async fn reveal_is_on_the_hub(hub: &Hub, done: &Done) -> Result<()> {
         })
         .count();
     ensure!(reveals == 1, "the hub's trail for the revealed case holds {reveals} reveals");
+    // Opened many times in this sign-in (viewing, zooming, revealing, deciding): audited once.
+    let opens = history
+        .audit
+        .iter()
+        .filter(|r| {
+            matches!(&r.kind, AuditRecordKind::Client { event: AuditEventKind::CaseOpened, .. })
+        })
+        .count();
+    ensure!(opens == 1, "the hub's trail for the revealed case holds {opens} opens");
     Ok(())
 }
 

@@ -800,7 +800,7 @@ impl Desk {
             Ok((case, stored))
         })
         .await?;
-        let (watermark, held_decision) = {
+        let (watermark, held_decision, first_open) = {
             let mut inner = guard(&self.inner);
             let a = inner.active.as_mut().ok_or_else(|| AppError::not_found("session"))?;
             if let Some(prev) = a.open.take()
@@ -808,10 +808,22 @@ impl Desk {
             {
                 c.stop();
             }
+            let first_open = !a.clocks.contains_key(&id);
             a.clocks.entry(id.clone()).or_default().start();
             a.open = Some(id.clone());
-            (a.session.user_id.clone(), a.held.get(&id).map(|h| h.decision.clone()))
+            (a.session.user_id.clone(), a.held.get(&id).map(|h| h.decision.clone()), first_open)
         };
+        // Who looked at whose data is part of the trail: the first open of a case in a
+        // sign-in is audited (paging back and forth with j/k is not a new look each time).
+        if first_open {
+            let vault = ws.vault().clone();
+            let event = AuditEvent {
+                case_id: Some(id.clone()),
+                action: AuditAction::CaseOpened,
+                at: OffsetDateTime::now_utc(),
+            };
+            blocking(move || vault.queue_audit_event(&event)).await?;
+        }
         let mut view =
             mask::case_view(&case, item.state, item.lease_expires_at, lang, watermark, |mid| {
                 stored.get(mid).map(|s| StoredMedia {

@@ -176,6 +176,12 @@ async fn reviewer_path_sign_in_pull_open_reveal_decide_push_lock_sign_out() {
             .all(|v| hub.audit_kinds(&v.case_id).iter().any(|k| k.contains("field_revealed")))
     })
     .await;
+    // Each case was opened (several times for some): one `case_opened` each, per sign-in.
+    for v in &views {
+        let opened =
+            hub.audit_kinds(&v.case_id).iter().filter(|k| k.contains("case_opened")).count();
+        assert_eq!(opened, 1, "one case_opened record for each case opened in this sign-in");
+    }
     let err = desk.undo_decision(&rest[1].case_id).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict, "too late to undo");
 
