@@ -430,3 +430,44 @@ async fn after_the_failed_unlock_limit_only_an_online_unlock_opens_the_desk_and_
     assert!(state.online);
     assert_eq!(desk.queue().await.unwrap().len(), 1, "the pulled case is still here");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_pull_keeps_what_arrived_and_gives_the_other_leases_back() {
+    let synth = synth();
+    let cases: Vec<kyc_model::Case> = synth.iter().map(|s| s.case.clone()).collect();
+    let hub = Hub::start(&cases, synth).await;
+    let data = tempfile::tempdir().unwrap();
+    let a = desk(data.path());
+    a.sign_in(login(&hub, REVIEWER)).await.unwrap();
+
+    // Cancel as soon as the first case has arrived, from the progress callback as the UI's
+    // cancel button would.
+    let canceller = a.clone();
+    let summary = a
+        .pull(
+            cases.len() as u32,
+            Arc::new(move |p| {
+                if p.done >= 1 {
+                    canceller.cancel_pull();
+                }
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(summary.cancelled, "the pull reports it was cancelled");
+    assert!(summary.pulled >= 1 && (summary.pulled as usize) < cases.len(), "{summary:?}");
+    let queue = a.queue().await.unwrap();
+    assert_eq!(queue.len(), summary.pulled as usize, "what arrived is in the queue, complete");
+    for item in &queue {
+        a.open_case(&item.case_id).await.expect("every case that arrived opens");
+    }
+
+    // The cases that did not arrive are free for another reviewer at once.
+    let data_b = tempfile::tempdir().unwrap();
+    let b = desk(data_b.path());
+    b.sign_in(login(&hub, REVIEWER2)).await.unwrap();
+    let other = b.pull(cases.len() as u32, Arc::new(|_| {})).await.unwrap();
+    assert_eq!(other.pulled as usize, cases.len() - summary.pulled as usize);
+    a.sign_out(None).await.unwrap();
+    b.sign_out(None).await.unwrap();
+}
