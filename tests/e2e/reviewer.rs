@@ -171,6 +171,12 @@ async fn every_medium_renders(app: &App, id: &str, markers: &[Marker]) -> Result
             == "video";
         if is_video {
             face_video_plays(app, id).await?;
+            static SHOT: std::sync::Once = std::sync::Once::new();
+            let mut first = false;
+            SHOT.call_once(|| first = true);
+            if first {
+                app.screenshot("face-video-en").await?;
+            }
             // The decrypted video is in the page's memory as a Blob: none of it on disk.
             assert_clean(&format!("video of {id} loaded and played"), app.home(), markers)?;
         }
