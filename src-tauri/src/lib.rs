@@ -1,6 +1,7 @@
 //! The Tauri shell of KYC Desk: the window, the command wiring and the `media://` scheme.
 //! Every command is a one-line delegation to `kyc_app::Desk`, where the behaviour lives and is
-//! tested without a window.
+//! tested without a window; fallible ones go through `Desk::call`, which answers a panic with
+//! `internal` and remembers failure codes for the support bundle.
 
 #![deny(unsafe_code)]
 
@@ -8,7 +9,7 @@ use std::sync::Arc;
 
 use kyc_app::ipc::{
     CaseView, DecisionInput, DeskEvent, DeskState, Lang, PullProgress, PullSummary, QueueItem,
-    ReasonOption, SignOutReport,
+    ReasonOption, SignOutReport, SupportBundleReport,
 };
 use kyc_app::{AppError, AppInfo, Desk, DeskConfig, LoginRequest, Secret};
 use tauri::http::{Request, Response};
@@ -29,17 +30,17 @@ fn app_info() -> AppInfo {
 
 #[tauri::command]
 async fn sign_in(desk: State<'_, Arc<Desk>>, request: LoginRequest) -> Result<DeskState, AppError> {
-    desk.sign_in(request).await
+    desk.call("sign_in", desk.sign_in(request)).await
 }
 
 #[tauri::command]
 async fn unlock(desk: State<'_, Arc<Desk>>, password: Secret) -> Result<DeskState, AppError> {
-    desk.unlock(password).await
+    desk.call("unlock", desk.unlock(password)).await
 }
 
 #[tauri::command]
 async fn lock(desk: State<'_, Arc<Desk>>) -> Result<DeskState, AppError> {
-    desk.lock().await
+    desk.call("lock", desk.lock()).await
 }
 
 #[tauri::command]
@@ -65,13 +66,10 @@ async fn pull(
     max_cases: u32,
     progress: Channel<PullProgress>,
 ) -> Result<PullSummary, AppError> {
-    desk.pull(
-        max_cases,
-        Arc::new(move |p| {
-            let _ = progress.send(p);
-        }),
-    )
-    .await
+    let progress = Arc::new(move |p| {
+        let _ = progress.send(p);
+    });
+    desk.call("pull", desk.pull(max_cases, progress)).await
 }
 
 #[tauri::command]
@@ -81,12 +79,12 @@ fn cancel_pull(desk: State<'_, Arc<Desk>>) {
 
 #[tauri::command]
 async fn queue(desk: State<'_, Arc<Desk>>) -> Result<Vec<QueueItem>, AppError> {
-    desk.queue().await
+    desk.call("queue", desk.queue()).await
 }
 
 #[tauri::command]
 async fn open_case(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<CaseView, AppError> {
-    desk.open_case(&case_id).await
+    desk.call("open_case", desk.open_case(&case_id)).await
 }
 
 #[tauri::command]
@@ -101,7 +99,7 @@ async fn reveal(
     field: String,
     reason: String,
 ) -> Result<String, AppError> {
-    desk.reveal(&case_id, &field, &reason).await
+    desk.call("reveal", desk.reveal(&case_id, &field, &reason)).await
 }
 
 #[tauri::command]
@@ -111,17 +109,17 @@ fn reason_catalogue(desk: State<'_, Arc<Desk>>) -> Vec<ReasonOption> {
 
 #[tauri::command]
 async fn decide(desk: State<'_, Arc<Desk>>, input: DecisionInput) -> Result<QueueItem, AppError> {
-    desk.decide(input).await
+    desk.call("decide", desk.decide(input)).await
 }
 
 #[tauri::command]
 async fn undo_decision(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<QueueItem, AppError> {
-    desk.undo_decision(&case_id).await
+    desk.call("undo_decision", desk.undo_decision(&case_id)).await
 }
 
 #[tauri::command]
 async fn dismiss_case(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<(), AppError> {
-    desk.dismiss_case(&case_id).await
+    desk.call("dismiss_case", desk.dismiss_case(&case_id)).await
 }
 
 #[tauri::command]
@@ -129,12 +127,46 @@ async fn sign_out(
     desk: State<'_, Arc<Desk>>,
     discard_confirmation: Option<String>,
 ) -> Result<SignOutReport, AppError> {
-    desk.sign_out(discard_confirmation).await
+    desk.call("sign_out", desk.sign_out(discard_confirmation)).await
 }
 
 #[tauri::command]
 async fn set_language(desk: State<'_, Arc<Desk>>, lang: Lang) -> Result<(), AppError> {
-    desk.set_language(lang).await
+    desk.call("set_language", desk.set_language(lang)).await
+}
+
+/// Asks where to save the support bundle (the OS save dialog) and writes it there; `None`
+/// when the reviewer closed the dialog.
+#[tauri::command]
+async fn export_support_bundle<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, Arc<Desk>>,
+) -> Result<Option<SupportBundleReport>, AppError> {
+    let Some(path) = ask_save_path(&app).await else { return Ok(None) };
+    desk.call("export_support_bundle", desk.export_support_bundle(path, shell_facts()))
+        .await
+        .map(Some)
+}
+
+async fn ask_save_path<R: Runtime>(app: &tauri::AppHandle<R>) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_file_name("kyc-desk-support.zip")
+        .add_filter("Zip", &["zip"])
+        .save_file(move |path| {
+            let _ = tx.send(path.and_then(|p| p.into_path().ok()));
+        });
+    rx.await.ok().flatten()
+}
+
+/// What the shell adds to the support bundle: Tauri's and the webview's versions.
+fn shell_facts() -> kyc_app::support::ShellFacts {
+    let webview = tauri::webview_version().unwrap_or_else(|_| "unknown".into());
+    kyc_app::support::ShellFacts {
+        entries: vec![("tauri".into(), tauri::VERSION.into()), ("webview".into(), webview)],
+    }
 }
 
 /// Answers a `media://` request: only for the main window's webview, one call into the desk.
@@ -202,7 +234,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             undo_decision,
             dismiss_case,
             sign_out,
-            set_language
+            set_language,
+            export_support_bundle
         ],
     )
 }
@@ -210,9 +243,21 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// Runs the desktop app.
 pub fn run() {
     let app = build_app(Builder::default())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            app.manage(Desk::new(DeskConfig::new(data_dir)));
+            let log_dir = app.path().app_log_dir()?;
+            // Without a log the app still works; it says so where someone starting it sees.
+            if let Err(e) = kyc_app::logs::init(
+                &log_dir,
+                kyc_app::logs::filter_from_env(),
+                kyc_app::logs::Rotation::default(),
+            ) {
+                eprintln!("KYC Desk: no log file ({e})");
+            }
+            let mut config = DeskConfig::new(data_dir);
+            config.log_dir = Some(log_dir);
+            app.manage(Desk::new(config));
             Ok(())
         })
         .build(tauri::generate_context!())
@@ -250,6 +295,7 @@ pub const COMMANDS: &[&str] = &[
     "dismiss_case",
     "sign_out",
     "set_language",
+    "export_support_bundle",
 ];
 
 #[cfg(test)]

@@ -624,11 +624,18 @@ async fn sign_out_wipes(app: &App, markers: &[Marker]) -> Result<()> {
     let unexpected: Vec<_> = files.iter().filter(|f| !may_remain(f)).collect();
     ensure!(unexpected.is_empty(), "files left that ARCHITECTURE does not list: {unexpected:?}");
     assert_clean("signed out", app.home(), markers)?;
+    // The log is there, has the session's story in it, and (scanned above) no personal data.
+    let log = std::fs::read_to_string(app.data_dir().join("logs").join("kyc-desk.log"))
+        .context("the app's log file")?;
+    for line in ["KYC Desk started", "signed in", "pulled", "locked", "unlocked", "signed out"] {
+        ensure!(log.contains(line), "the log says {line:?}");
+    }
+    ensure!(!log.contains(USER), "the user name is not in the log");
     Ok(())
 }
 
 /// What may remain after sign-out (ARCHITECTURE.md, "What a sign-out leaves"): the app's
-/// settings and sync state of opaque ids, and WebKit's own bookkeeping — salts, the HSTS
+/// settings, sync state of opaque ids and log files, and WebKit's own bookkeeping — salts, the HSTS
 /// list, the page's local storage (the UI language) — and the desktop libraries' caches
 /// (dconf, the GStreamer plugin registry, Mesa's shader cache). The scan has already read
 /// every byte of them; this list proves nothing else (no cache entry, no blob, no database)
@@ -646,6 +653,7 @@ fn may_remain(path: &std::path::Path) -> bool {
     };
     let account_file = rest.strip_prefix("accounts/").and_then(|r| r.split_once('/'));
     matches!(account_file, Some((dir, "kyc-sync-state.json")) if dir.len() == 32)
+        || (rest.starts_with("logs/kyc-desk") && rest.ends_with(".log"))
         || [
             "settings.json",
             "hsts-storage.sqlite",

@@ -50,6 +50,7 @@ pub fn typescript() -> String {
         DecisionInput::decl(&cfg),
         ReasonOption::decl(&cfg),
         SignOutReport::decl(&cfg),
+        SupportBundleReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.\n\

@@ -56,6 +56,9 @@ pub struct DeskConfig {
     pub undo_window: Duration,
     /// How often the desk looks at its timers.
     pub tick: Duration,
+    /// The app's log directory, whose files the support bundle carries (none in tests that
+    /// do not log to files).
+    pub log_dir: Option<PathBuf>,
 }
 
 impl DeskConfig {
@@ -72,6 +75,7 @@ impl DeskConfig {
             idle_lock: Duration::from_secs(5 * 60),
             undo_window: Duration::from_secs(10),
             tick: Duration::from_millis(250),
+            log_dir: None,
         }
     }
 }
@@ -136,9 +140,11 @@ pub struct Desk {
     pull_cancel: Mutex<Option<CancellationToken>>,
     /// Active time of decided cases, kept until the wire carries it (see `decide`).
     active_ms: Mutex<HashMap<CaseId, u64>>,
+    /// The last errors commands answered, codes only, for the support bundle.
+    pub(crate) recent_errors: Mutex<std::collections::VecDeque<crate::support::RecentError>>,
 }
 
-fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -146,7 +152,7 @@ fn unix_ms(t: OffsetDateTime) -> i64 {
     (t.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)
@@ -190,6 +196,7 @@ impl Desk {
             events: Mutex::new(None),
             pull_cancel: Mutex::new(None),
             active_ms: Mutex::new(HashMap::new()),
+            recent_errors: Mutex::new(std::collections::VecDeque::new()),
         })
     }
 
@@ -386,6 +393,12 @@ impl Desk {
                     return Err(e);
                 }
             };
+            tracing::info!(
+                user = %opened.session.user_id,
+                role = ?opened.session.role,
+                online = opened.online,
+                "signed in"
+            );
             let push = opened.ws.spawn_push_loop();
             let mut tasks = vec![self.watch_push(push.status())];
             tasks.push(self.tick_task());
@@ -538,6 +551,7 @@ impl Desk {
                 return Err(AppError::new(ErrorCode::OnlineSignInRequired, "Sign in first."));
             };
             if a.locked.is_none() {
+                tracing::info!(reason = ?reason, "locked");
                 a.locked = Some(reason);
                 for clock in a.clocks.values_mut() {
                     clock.stop();
@@ -563,6 +577,7 @@ impl Desk {
         };
         match session::unlock(&ws, &user, &password).await {
             Ok(online) => {
+                tracing::info!(online, "unlocked");
                 let mut inner = guard(&self.inner);
                 if let Some(a) = inner.active.as_mut() {
                     a.locked = None;
@@ -615,6 +630,7 @@ impl Desk {
         let account_dir = guard(&self.inner).active.as_ref().map(|a| a.account_dir.clone());
         self.end_session(SignedOutReason::SignedOut);
         let wiped = account_dir.is_some_and(|d| !d.join(session::VAULT_DIR).exists());
+        tracing::info!(wiped, discarded, released = report.released, "signed out");
         Ok(SignOutReport { wiped, discarded, released: report.released })
     }
 
@@ -669,6 +685,12 @@ impl Desk {
         let _ = forward.await;
         *guard(&self.pull_cancel) = None;
         let report = result.map_err(|e| self.sync_error(e))?;
+        tracing::info!(
+            stored = report.stored.len(),
+            failed = report.failed.len(),
+            cancelled = report.cancelled,
+            "pulled"
+        );
         self.set_online(true);
         self.refresh_pending().await;
         self.emit(DeskEvent::QueueChanged);

@@ -63,6 +63,16 @@ pub struct AppError {
     pub message: String,
 }
 
+impl ErrorCode {
+    /// The code as the UI receives it (`wrong_password`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
 impl AppError {
     /// An error with a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {

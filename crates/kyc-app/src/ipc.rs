@@ -476,3 +476,14 @@ pub struct SignOutReport {
     /// Undecided cases handed back to the hub.
     pub released: u32,
 }
+
+/// What went into a support bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportBundleReport {
+    /// Entries in the zip.
+    pub entries: u32,
+    /// Size of the zip in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
+}

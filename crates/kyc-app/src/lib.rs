@@ -10,7 +10,9 @@
 //! - [`session`]: sign-in and unlock (the password protocol lives only there);
 //! - [`mask`]: the masked case view and the values `reveal` returns;
 //! - [`media`]: the answers of the `media://` scheme;
-//! - [`error`]: the one IPC error and the mapping of the crates' errors into it.
+//! - [`error`]: the one IPC error and the mapping of the crates' errors into it;
+//! - [`logs`]: the size-rotated log file and the panic hook that keeps messages out of it;
+//! - [`support`]: the support bundle, and [`Desk::call`], which every command goes through.
 
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
@@ -20,9 +22,11 @@ pub mod desk;
 pub mod error;
 pub mod ipc;
 pub mod login;
+pub mod logs;
 pub mod mask;
 pub mod media;
 pub mod session;
+pub mod support;
 
 pub use desk::{Desk, DeskConfig, EventSink, ProgressSink};
 pub use error::{AppError, ErrorCode};

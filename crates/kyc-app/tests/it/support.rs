@@ -132,6 +132,11 @@ pub fn synth() -> &'static [kyc_synth::SynthCase] {
 
 /// A desk on `data_dir` with test settings: cheap KDF, fast backoff, 300 ms undo window.
 pub fn desk(data_dir: &Path) -> Arc<Desk> {
+    Desk::new(desk_config(data_dir))
+}
+
+/// The test settings of [`desk`], to adjust before building one.
+pub fn desk_config(data_dir: &Path) -> DeskConfig {
     let mut config = DeskConfig::new(data_dir.to_owned());
     config.session.kdf = kyc_vault::KdfParams::insecure_for_tests();
     config.session.sync.backoff =
@@ -142,7 +147,7 @@ pub fn desk(data_dir: &Path) -> Arc<Desk> {
     config.session.request_timeout = Duration::from_secs(5);
     config.undo_window = Duration::from_millis(300);
     config.tick = Duration::from_millis(50);
-    Desk::new(config)
+    config
 }
 
 pub fn login(hub: &Hub, user: &str) -> LoginRequest {

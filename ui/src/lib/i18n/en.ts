@@ -228,6 +228,8 @@ export const en = {
   "help.group.video": "Face video",
   "help.group.desk": "Desk",
   "help.typing": "Single-key shortcuts are off while you type in a field. Esc leaves the note.",
+  "support.export": "Export support bundle…",
+  "support.saved": "Support bundle saved ({n} files).",
   "shortcut.approve": "Approve",
   "shortcut.reject": "Reject with reasons",
   "shortcut.resubmit": "Request resubmission",

@@ -221,6 +221,8 @@ export const zh: Record<MessageKey, string> = {
   "help.group.video": "人脸视频",
   "help.group.desk": "审核台",
   "help.typing": "在输入框中打字时单键快捷键不生效。按 Esc 离开备注框。",
+  "support.export": "导出支持信息包…",
+  "support.saved": "支持信息包已保存（{n} 个文件）。",
   "shortcut.approve": "通过",
   "shortcut.reject": "拒绝（选择原因）",
   "shortcut.resubmit": "要求补件",

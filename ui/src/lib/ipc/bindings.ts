@@ -411,3 +411,13 @@ discarded: number,
  * Undecided cases handed back to the hub.
  */
 released: number, };
+
+export type SupportBundleReport = { 
+/**
+ * Entries in the zip.
+ */
+entries: number, 
+/**
+ * Size of the zip in bytes.
+ */
+bytes: number, };

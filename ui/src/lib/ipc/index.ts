@@ -16,6 +16,7 @@ import type {
   QueueItem,
   ReasonOption,
   SignOutReport,
+  SupportBundleReport,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -95,6 +96,8 @@ export const ipc = {
   signOut: (discardConfirmation?: string) =>
     call<SignOutReport>("sign_out", { discardConfirmation: discardConfirmation ?? null }),
   setLanguage: (lang: Lang) => call<void>("set_language", { lang }),
+  /** Asks where (OS save dialog) and writes the support bundle; null when cancelled. */
+  exportSupportBundle: () => call<SupportBundleReport | null>("export_support_bundle"),
 };
 
 export { isAppError };
