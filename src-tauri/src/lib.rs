@@ -299,6 +299,9 @@ pub const COMMANDS: &[&str] = &[
 ];
 
 #[cfg(test)]
+mod release_config;
+
+#[cfg(test)]
 mod tests {
     use kyc_app::{Desk, DeskConfig};
     use tauri::Manager;

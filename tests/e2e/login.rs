@@ -14,6 +14,10 @@ async fn login_screen_in_english_and_chinese() -> Result<()> {
         let hub_url = app.client.find(Locator::Css("#hub-url")).await?.prop("value").await?;
         assert_eq!(hub_url.as_deref(), Some("http://127.0.0.1:8443"), "hub address prefilled");
         assert_eq!(app.client.title().await?, "KYC Desk");
+        // Linux cannot block screen capture; the login screen says so (and what protects).
+        let note = app.text("[data-testid=capture-note]").await?;
+        assert!(note.contains("screen capture cannot be blocked"), "capture note: {note}");
+        app.find("[data-testid=support-export]").await?;
         app.screenshot("login-en").await?;
 
         app.client.find(Locator::Css("#lang-zh-CN")).await?.click().await?;

@@ -12,6 +12,7 @@ export const en = {
   "login.password": "Password",
   "login.submit": "Sign in",
   "login.submitting": "Signing in…",
+  "login.captureLinux": "On Linux, screen capture cannot be blocked: every image carries your reviewer id and the time.",
   "login.privacy":
     "Case data is kept encrypted on this computer and deleted when you sign out.",
   "login.demoAccounts": "Demo accounts",

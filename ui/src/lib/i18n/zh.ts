@@ -14,6 +14,7 @@ export const zh: Record<MessageKey, string> = {
   "login.password": "密码",
   "login.submit": "登录",
   "login.submitting": "正在登录…",
+  "login.captureLinux": "在 Linux 上无法阻止截屏：每张图像都带有您的审核员编号和时间水印。",
   "login.privacy": "案件数据在本机加密保存，退出登录时即被删除。",
   "login.demoAccounts": "演示账号",
   "login.demoHint": "演示模式：选择一个账号，并输入 `cargo xtask demo` 打印的密码。",
