@@ -31,4 +31,4 @@ pub use media::{CHUNK_LEN, ContentType, MediaInfo, MediaInput, MediaSource, Vari
 pub use outbox::{
     AuditAction, AuditEvent, IdempotencyKey, OutboxEntry, OutboxPayload, OutboxStatus, PushOutcome,
 };
-pub use vault::{CaseSummary, DEFAULT_MAX_UNLOCK_ATTEMPTS, Vault, WipeReport};
+pub use vault::{CaseDataWipe, CaseSummary, DEFAULT_MAX_UNLOCK_ATTEMPTS, Vault, WipeReport};
