@@ -22,6 +22,7 @@
 
 mod client;
 mod error;
+mod offline;
 mod pull;
 mod push;
 mod signin;
@@ -30,6 +31,7 @@ mod workstation;
 
 pub use client::{ClientConfig, HubClient, check_base_url};
 pub use error::SyncError;
+pub use offline::OfflineWipe;
 pub use pull::{FailedCase, PullFailure, PullProgress, PullReport, PullTimings};
 pub use push::{PushLoop, PushReport, PushStatus};
 pub use signin::{
