@@ -25,13 +25,13 @@ use tokio::task::JoinHandle;
 use crate::error::{AppError, ErrorCode};
 use crate::ipc::{
     CaseView, DecisionInput, DecisionView, DeskEvent, DeskState, Lang, LockReason, LoginRequest,
-    OutcomeCode, Phase, PullFailed, PullProgress, PullSummary, PushState, QueueItem, QueueState,
-    ReasonOption, Session, SignOutReport, SignedOutReason,
+    OfflineWipeNotice, OutcomeCode, Phase, PullFailed, PullProgress, PullSummary, PushState,
+    QueueItem, QueueState, ReasonOption, Session, SignOutReport, SignedOutReason,
 };
 use crate::mask::{self, StoredMedia};
 use crate::media::MediaResponse;
 use crate::session::{self, SessionConfig};
-use kyc_proto::Secret;
+use kyc_proto::{ClientPolicy, Secret};
 
 /// Receives desk events (the shell wraps a `tauri::ipc::Channel`).
 pub type EventSink = Arc<dyn Fn(DeskEvent) + Send + Sync>;
@@ -50,12 +50,17 @@ pub const SETTINGS_FILE: &str = "settings.json";
 pub struct DeskConfig {
     /// Sign-in and sync settings (data directory, KDF, timeouts).
     pub session: SessionConfig,
-    /// Idle time after which the desk locks itself (default 5 minutes).
+    /// Idle time after which the desk locks itself (default 5 minutes), clamped into the
+    /// hub policy's bounds (`idle_lock_min_secs..=idle_lock_max_secs`).
     pub idle_lock: Duration,
+    /// Tests only: an idle lock used as is, outside the policy's bounds (`None` in the app).
+    pub idle_lock_override: Option<Duration>,
     /// How long a decision can be undone before it is written and pushed (default 10 s).
     pub undo_window: Duration,
     /// How often the desk looks at its timers.
     pub tick: Duration,
+    /// The wall clock of the maximum-offline rule (tests move it forward).
+    pub clock: fn() -> OffsetDateTime,
 }
 
 impl DeskConfig {
@@ -70,8 +75,10 @@ impl DeskConfig {
                 request_timeout: Duration::from_secs(30),
             },
             idle_lock: Duration::from_secs(5 * 60),
+            idle_lock_override: None,
             undo_window: Duration::from_secs(10),
             tick: Duration::from_millis(250),
+            clock: OffsetDateTime::now_utc,
         }
     }
 }
@@ -118,6 +125,21 @@ struct Active {
     last_activity: Instant,
     /// Decisions in the outbox (cases `Decided` in the vault), refreshed off the main thread.
     written: u32,
+    /// The idle-lock timeout in force (the default or the reviewer's choice, within `policy`).
+    idle_lock: Duration,
+    /// The hub's client policy as the vault keeps it.
+    policy: ClientPolicy,
+    /// What the maximum-offline rule wiped at this session's start or last unlock.
+    offline_wipe: Option<OfflineWipeNotice>,
+}
+
+/// `wanted` clamped into the policy's idle-lock bounds.
+fn clamp_idle_lock(wanted: Duration, policy: &ClientPolicy) -> Duration {
+    let secs = wanted.as_secs().clamp(
+        u64::from(policy.idle_lock_min_secs),
+        u64::from(policy.idle_lock_max_secs.max(policy.idle_lock_min_secs)),
+    );
+    Duration::from_secs(secs)
 }
 
 #[derive(Default)]
@@ -148,6 +170,15 @@ fn unix_ms(t: OffsetDateTime) -> i64 {
 
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| AppError::internal("blocking task panicked"))?
+        .map_err(AppError::from)
+}
+
+async fn blocking_sync<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, SyncError> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)
         .await
@@ -247,7 +278,6 @@ impl Desk {
     pub fn state(&self) -> DeskState {
         let inner = guard(&self.inner);
         let lang = self.lang_of(&inner);
-        let idle_lock_secs = self.config.idle_lock.as_secs() as u32;
         match &inner.active {
             None => DeskState {
                 phase: Phase::SignedOut,
@@ -255,7 +285,10 @@ impl Desk {
                 online: false,
                 pending_push: 0,
                 push: PushState::Stopped,
-                idle_lock_secs,
+                idle_lock_secs: self.config.idle_lock.as_secs() as u32,
+                idle_lock_min_secs: ClientPolicy::default().idle_lock_min_secs,
+                idle_lock_max_secs: ClientPolicy::default().idle_lock_max_secs,
+                offline_wipe: None,
                 lock_reason: None,
                 signed_out_reason: inner.signed_out_reason,
                 lang,
@@ -268,7 +301,10 @@ impl Desk {
                     online: a.online,
                     pending_push: (decided + a.held.len()) as u32,
                     push: a.push_state,
-                    idle_lock_secs,
+                    idle_lock_secs: a.idle_lock.as_secs() as u32,
+                    idle_lock_min_secs: a.policy.idle_lock_min_secs,
+                    idle_lock_max_secs: a.policy.idle_lock_max_secs,
+                    offline_wipe: a.offline_wipe,
                     lock_reason: a.locked,
                     signed_out_reason: None,
                     lang,
@@ -374,10 +410,17 @@ impl Desk {
         }
         let user = request.user.trim().to_owned();
         let result = session::sign_in(&self.config.session, hub, &user, &request.password).await;
+        let result = match result {
+            Ok(opened) => match self.apply_offline_rules(&opened.ws, opened.online, None).await {
+                Ok(rules) => Ok((opened, rules)),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
         {
             let mut inner = guard(&self.inner);
             inner.signing_in = false;
-            let opened = match result {
+            let (opened, (policy, offline_wipe)) = match result {
                 Ok(o) => o,
                 Err(e) => {
                     if e.code == ErrorCode::Revoked {
@@ -404,9 +447,69 @@ impl Desk {
                 open: None,
                 last_activity: Instant::now(),
                 written: 0,
+                idle_lock: self
+                    .config
+                    .idle_lock_override
+                    .unwrap_or_else(|| clamp_idle_lock(self.config.idle_lock, &policy)),
+                policy,
+                offline_wipe,
             });
         }
         self.refresh_pending().await;
+        let state = self.state();
+        self.emit(DeskEvent::State { state: state.clone() });
+        Ok(state)
+    }
+
+    /// At a start or an unlock, with the vault unlocked: fetches the hub's client policy when
+    /// online (kept in the vault), then applies the maximum offline time
+    /// ([`Workstation::enforce_offline_limit`]). `seen`: a hub contact made while locked.
+    async fn apply_offline_rules(
+        &self,
+        ws: &Arc<Workstation>,
+        online: bool,
+        seen: Option<OffsetDateTime>,
+    ) -> Result<(ClientPolicy, Option<OfflineWipeNotice>), AppError> {
+        if online && let Err(e) = ws.refresh_client_policy().await {
+            if matches!(e, SyncError::AccountRevoked) {
+                return Err(e.into());
+            }
+            tracing::info!(error = %e, "client policy not refreshed; the stored one applies");
+        }
+        let policy = {
+            let ws = ws.clone();
+            blocking_sync(move || ws.client_policy()).await?
+        };
+        let wipe = ws.enforce_offline_limit((self.config.clock)(), seen).await?;
+        let notice = wipe.map(|w| OfflineWipeNotice {
+            cases_removed: w.cases_removed,
+            kept_decisions: w.decisions_kept,
+            max_offline_hours: policy.max_offline_hours,
+        });
+        if notice.is_some() {
+            self.emit(DeskEvent::QueueChanged);
+        }
+        Ok((policy, notice))
+    }
+
+    /// Sets the idle-lock timeout, within the policy's bounds (`invalid` outside them).
+    pub fn set_idle_lock(&self, secs: u32) -> Result<DeskState, AppError> {
+        {
+            let mut inner = guard(&self.inner);
+            let a = inner
+                .active
+                .as_mut()
+                .ok_or_else(|| AppError::new(ErrorCode::OnlineSignInRequired, "Sign in first."))?;
+            let (min, max) = (a.policy.idle_lock_min_secs, a.policy.idle_lock_max_secs);
+            if !(min..=max).contains(&secs) {
+                return Err(AppError::new(
+                    ErrorCode::Invalid,
+                    format!("The idle lock must be between {min} and {max} seconds."),
+                ));
+            }
+            a.idle_lock = Duration::from_secs(secs.into());
+            a.last_activity = Instant::now();
+        }
         let state = self.state();
         self.emit(DeskEvent::State { state: state.clone() });
         Ok(state)
@@ -472,7 +575,7 @@ impl Desk {
                 let idle = {
                     let inner = guard(&desk.inner);
                     inner.active.as_ref().is_some_and(|a| {
-                        a.locked.is_none() && a.last_activity.elapsed() >= desk.config.idle_lock
+                        a.locked.is_none() && a.last_activity.elapsed() >= a.idle_lock
                     })
                 };
                 if idle {
@@ -561,12 +664,31 @@ impl Desk {
                 .ok_or_else(|| AppError::new(ErrorCode::OnlineSignInRequired, "Sign in first."))?;
             (a.ws.clone(), a.session.username.clone())
         };
-        match session::unlock(&ws, &user, &password).await {
-            Ok(online) => {
+        let seen = ws.client().last_contact();
+        let unlocked = match session::unlock(&ws, &user, &password).await {
+            Ok(online) => match self.apply_offline_rules(&ws, online, seen).await {
+                Ok(rules) => Ok((online, rules)),
+                Err(e) => {
+                    // The rules could not be applied: the desk stays locked.
+                    ws.vault().lock();
+                    Err(e)
+                }
+            },
+            Err(e) => Err(e),
+        };
+        match unlocked {
+            Ok((online, (policy, offline_wipe))) => {
                 let mut inner = guard(&self.inner);
                 if let Some(a) = inner.active.as_mut() {
                     a.locked = None;
                     a.last_activity = Instant::now();
+                    if self.config.idle_lock_override.is_none() {
+                        a.idle_lock = clamp_idle_lock(a.idle_lock, &policy);
+                    }
+                    a.policy = policy;
+                    if offline_wipe.is_some() {
+                        a.offline_wipe = offline_wipe;
+                    }
                     if online {
                         a.online = true;
                     }
@@ -643,6 +765,17 @@ impl Desk {
         max_cases: u32,
         progress: ProgressSink,
     ) -> Result<PullSummary, AppError> {
+        self.pull_with(max_cases, false, progress).await
+    }
+
+    /// [`Desk::pull`]; `offline`: a pull for offline work, whose leases last the policy's
+    /// offline lease hours.
+    pub async fn pull_with(
+        &self,
+        max_cases: u32,
+        offline: bool,
+        progress: ProgressSink,
+    ) -> Result<PullSummary, AppError> {
         if max_cases == 0 || max_cases > MAX_PULL {
             return Err(AppError::new(
                 ErrorCode::Invalid,
@@ -664,7 +797,7 @@ impl Desk {
                 });
             }
         });
-        let result = ws.pull(max_cases, Some(&tx), &cancel).await;
+        let result = ws.pull_with(max_cases, offline, Some(&tx), &cancel).await;
         drop(tx);
         let _ = forward.await;
         *guard(&self.pull_cancel) = None;
