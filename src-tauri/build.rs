@@ -21,6 +21,7 @@ fn main() {
         "dismiss_case",
         "sign_out",
         "set_language",
+        "set_idle_lock",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

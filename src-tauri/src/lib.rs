@@ -63,15 +63,22 @@ fn subscribe(desk: State<'_, Arc<Desk>>, events: Channel<DeskEvent>) {
 async fn pull(
     desk: State<'_, Arc<Desk>>,
     max_cases: u32,
+    offline: Option<bool>,
     progress: Channel<PullProgress>,
 ) -> Result<PullSummary, AppError> {
-    desk.pull(
+    desk.pull_with(
         max_cases,
+        offline.unwrap_or(false),
         Arc::new(move |p| {
             let _ = progress.send(p);
         }),
     )
     .await
+}
+
+#[tauri::command]
+fn set_idle_lock(desk: State<'_, Arc<Desk>>, secs: u32) -> Result<DeskState, AppError> {
+    desk.set_idle_lock(secs)
 }
 
 #[tauri::command]
@@ -202,7 +209,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             undo_decision,
             dismiss_case,
             sign_out,
-            set_language
+            set_language,
+            set_idle_lock
         ],
     )
 }
@@ -250,6 +258,7 @@ pub const COMMANDS: &[&str] = &[
     "dismiss_case",
     "sign_out",
     "set_language",
+    "set_idle_lock",
 ];
 
 #[cfg(test)]

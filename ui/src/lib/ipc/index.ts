@@ -76,10 +76,11 @@ export const ipc = {
     events.onmessage = onEvent;
     return call<void>("subscribe", { events });
   },
-  pull: (maxCases: number, onProgress: (progress: PullProgress) => void) => {
+  /** `offline`: leases for offline work (the hub's offline lease hours). */
+  pull: (maxCases: number, onProgress: (progress: PullProgress) => void, offline = false) => {
     const progress = new Channel<PullProgress>();
     progress.onmessage = onProgress;
-    return call<PullSummary>("pull", { maxCases, progress });
+    return call<PullSummary>("pull", { maxCases, offline, progress });
   },
   cancelPull: () => call<void>("cancel_pull"),
   queue: () => call<QueueItem[]>("queue"),
@@ -95,6 +96,8 @@ export const ipc = {
   signOut: (discardConfirmation?: string) =>
     call<SignOutReport>("sign_out", { discardConfirmation: discardConfirmation ?? null }),
   setLanguage: (lang: Lang) => call<void>("set_language", { lang }),
+  /** The idle-lock timeout, within the hub policy's bounds (`invalid` outside them). */
+  setIdleLock: (secs: number) => call<DeskState>("set_idle_lock", { secs }),
 };
 
 export { isAppError };
