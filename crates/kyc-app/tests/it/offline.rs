@@ -213,3 +213,24 @@ async fn unlocking_after_the_hub_session_expired_signs_in_again_and_pushes_witho
     assert_eq!(hub.decisions().len(), 1, "pushed with the new session");
     assert_ne!(desk.state().push, kyc_app::ipc::PushState::SignInRequired);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_lease_purges_the_undecided_case_from_the_desk() {
+    let hub = Hub::start(&cases(0, 2), synth()).await;
+    let data = tempfile::tempdir().unwrap();
+    let desk1 = desk(data.path());
+    desk1.sign_in(login(&hub, REVIEWER)).await.unwrap();
+    assert_eq!(desk1.pull(2, Arc::new(|_| {})).await.unwrap().pulled, 2);
+    let queue = desk1.queue().await.unwrap();
+    let (lost, kept) = (queue[0].case_id.clone(), queue[1].case_id.clone());
+    // The lease runs out and another reviewer takes the case.
+    hub.sql(&format!("UPDATE cases SET lease_expires_at = 1 WHERE id = '{lost}'"));
+    let other = tempfile::tempdir().unwrap();
+    let desk2 = desk(other.path());
+    desk2.sign_in(login(&hub, REVIEWER2)).await.unwrap();
+    assert_eq!(desk2.pull(5, Arc::new(|_| {})).await.unwrap().pulled, 1);
+
+    wait_queue_len(&desk1, 1, 20).await;
+    assert_eq!(desk1.queue().await.unwrap()[0].case_id, kept);
+    assert_eq!(desk1.open_case(&lost).await.unwrap_err().code, ErrorCode::NotFound);
+}
