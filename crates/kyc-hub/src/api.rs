@@ -1340,7 +1340,7 @@ fn check_client_policy(policy: &Policy) -> Result<(), AppError> {
     Ok(())
 }
 
-#[utoipa::path(get, path = "/api/v1/policy/client", tag = "policy", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/policy/client", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = ClientPolicy), Unauthenticated))]
 async fn client_policy(State(state): State<AppState>, _caller: Caller) -> ApiResult<ClientPolicy> {
     // Any signed-in account: the values are not secret, and every workstation applies them.
