@@ -13,6 +13,10 @@
 //!   [`Workstation::logout_discarding`].
 //! - [`state`]: the small non-personal state file beside the vault (pull journal, discard
 //!   notices) that survives crashes and wipes.
+//! - Offline limits: [`Workstation::pull_with`] (leases for offline work),
+//!   [`Workstation::refresh_client_policy`] and [`Workstation::record_contact`] (kept sealed in
+//!   the vault), [`Workstation::enforce_offline_limit`] (the maximum offline time), and lost
+//!   leases purged at renewal ([`RenewReport::purged`]).
 //!
 //! Nothing here logs or returns personal data: errors and log lines carry codes, counts and
 //! opaque ids only.
