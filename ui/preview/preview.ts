@@ -20,7 +20,8 @@ const state = (phase: string, extra: object = {}) => ({
   idleLockSecs: 300,
   idleLockMinSecs: 60,
   idleLockMaxSecs: 900,
-  offlineWipe: null,
+  // `&wipe=1`: the notice after the maximum-offline wipe.
+  offlineWipe: params.get("wipe") ? { casesRemoved: 4, keptDecisions: 2, maxOfflineHours: 72 } : null,
   lockReason: phase === "locked" ? "idle" : null,
   signedOutReason: null,
   lang: zh ? "zh-CN" : "en",
@@ -97,6 +98,7 @@ const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
   subscribe: () => null,
   activity: () => null,
   set_language: () => null,
+  set_idle_lock: (args) => state("unlocked", { idleLockSecs: args.secs }),
   queue: () => queue,
   reason_catalogue: () => catalogue,
   open_case: () => caseView,
