@@ -76,10 +76,9 @@ export const en = {
   "pull.offline": "Offline: you can work on the cases already pulled.",
   "pull.forOffline": "Pull for offline work",
   "pull.forOfflineHint": "Longer leases, for working without a connection to the hub.",
-  "notice.offlineWipe":
-    "This computer had not reached the hub for more than {hours} hours, so its case data was deleted.",
+  "notice.offlineWipe": "No contact with the hub for over {hours} hours: the case data here was deleted.",
   "notice.offlineWipeKept":
-    "This computer had not reached the hub for more than {hours} hours, so its case data was deleted. {kept} decisions were kept and will be pushed when the hub is reachable.",
+    "No contact with the hub for over {hours} hours: the case data here was deleted. {kept} decisions were kept and will be pushed when the hub is reachable.",
   "idleLock.label": "Lock after",
   "idleLock.minutes": "{n} min",
   "idleLock.seconds": "{n} s",
