@@ -77,8 +77,8 @@ async fn pull(
 }
 
 #[tauri::command]
-fn set_idle_lock(desk: State<'_, Arc<Desk>>, secs: u32) -> Result<DeskState, AppError> {
-    desk.set_idle_lock(secs)
+async fn set_idle_lock(desk: State<'_, Arc<Desk>>, secs: u32) -> Result<DeskState, AppError> {
+    desk.set_idle_lock(secs).await
 }
 
 #[tauri::command]

@@ -42,7 +42,7 @@ pub type ProgressSink = Arc<dyn Fn(PullProgress) + Send + Sync>;
 pub const REVEAL_REASON_CHARS: std::ops::RangeInclusive<usize> = 3..=200;
 /// Most cases one pull may ask for.
 pub const MAX_PULL: u32 = 500;
-/// The settings file in the data directory (language only; no personal data).
+/// The settings file in the data directory (language and idle-lock timeout; no personal data).
 pub const SETTINGS_FILE: &str = "settings.json";
 
 /// How the desk runs.
@@ -203,13 +203,39 @@ fn pull_reason(reason: &kyc_sync::PullFailure) -> &'static str {
     }
 }
 
-fn load_lang(data_dir: &std::path::Path) -> Lang {
+fn load_settings(data_dir: &std::path::Path) -> serde_json::Map<String, serde_json::Value> {
     let text = std::fs::read_to_string(data_dir.join(SETTINGS_FILE)).unwrap_or_default();
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    match value.get("lang").and_then(|l| l.as_str()) {
+    match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn load_lang(data_dir: &std::path::Path) -> Lang {
+    match load_settings(data_dir).get("lang").and_then(|l| l.as_str()) {
         Some("zh-CN") => Lang::ZhCn,
         _ => Lang::En,
     }
+}
+
+/// The idle-lock timeout the reviewer chose last (seconds), if any.
+fn load_idle_lock(data_dir: &std::path::Path) -> Option<Duration> {
+    let secs = load_settings(data_dir).get("idle_lock_secs")?.as_u64()?;
+    Some(Duration::from_secs(secs))
+}
+
+/// Sets one key of the settings file, keeping the others (blocking IO).
+fn store_setting(
+    data_dir: &std::path::Path,
+    key: &str,
+    value: serde_json::Value,
+) -> Result<(), VaultError> {
+    let mut settings = load_settings(data_dir);
+    settings.insert(key.to_owned(), value);
+    std::fs::create_dir_all(data_dir)?;
+    let text = serde_json::Value::Object(settings).to_string();
+    std::fs::write(data_dir.join(SETTINGS_FILE), text)?;
+    Ok(())
 }
 
 impl Desk {
@@ -247,12 +273,7 @@ impl Desk {
             Lang::En => "en",
             Lang::ZhCn => "zh-CN",
         };
-        blocking(move || {
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join(SETTINGS_FILE), format!("{{\"lang\":\"{code}\"}}"))?;
-            Ok(())
-        })
-        .await?;
+        blocking(move || store_setting(&dir, "lang", code.into())).await?;
         self.emit_state();
         Ok(())
     }
@@ -410,6 +431,10 @@ impl Desk {
         }
         let user = request.user.trim().to_owned();
         let result = session::sign_in(&self.config.session, hub, &user, &request.password).await;
+        let idle_lock_choice = {
+            let dir = self.config.session.data_dir.clone();
+            tokio::task::spawn_blocking(move || load_idle_lock(&dir)).await.unwrap_or(None)
+        };
         let result = match result {
             Ok(opened) => match self.apply_offline_rules(&opened.ws, opened.online, None).await {
                 Ok(rules) => Ok((opened, rules)),
@@ -447,10 +472,9 @@ impl Desk {
                 open: None,
                 last_activity: Instant::now(),
                 written: 0,
-                idle_lock: self
-                    .config
-                    .idle_lock_override
-                    .unwrap_or_else(|| clamp_idle_lock(self.config.idle_lock, &policy)),
+                idle_lock: self.config.idle_lock_override.unwrap_or_else(|| {
+                    clamp_idle_lock(idle_lock_choice.unwrap_or(self.config.idle_lock), &policy)
+                }),
                 policy,
                 offline_wipe,
             });
@@ -492,8 +516,9 @@ impl Desk {
         Ok((policy, notice))
     }
 
-    /// Sets the idle-lock timeout, within the policy's bounds (`invalid` outside them).
-    pub fn set_idle_lock(&self, secs: u32) -> Result<DeskState, AppError> {
+    /// Sets the idle-lock timeout, within the policy's bounds (`invalid` outside them), and
+    /// keeps it in the settings file for the next sign-in (clamped again then).
+    pub async fn set_idle_lock(&self, secs: u32) -> Result<DeskState, AppError> {
         {
             let mut inner = guard(&self.inner);
             let a = inner
@@ -510,6 +535,8 @@ impl Desk {
             a.idle_lock = Duration::from_secs(secs.into());
             a.last_activity = Instant::now();
         }
+        let dir = self.config.session.data_dir.clone();
+        blocking(move || store_setting(&dir, "idle_lock_secs", secs.into())).await?;
         let state = self.state();
         self.emit(DeskEvent::State { state: state.clone() });
         Ok(state)

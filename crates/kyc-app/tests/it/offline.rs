@@ -86,10 +86,10 @@ async fn the_hub_policy_bounds_the_idle_lock_sets_offline_leases_and_is_kept_for
         (300, 120, 600)
     );
     for bad in [119, 601, 0] {
-        assert_eq!(desk1.set_idle_lock(bad).unwrap_err().code, ErrorCode::Invalid, "{bad}");
+        assert_eq!(desk1.set_idle_lock(bad).await.unwrap_err().code, ErrorCode::Invalid, "{bad}");
     }
     assert_eq!(desk1.state().idle_lock_secs, 300, "a refused value changes nothing");
-    assert_eq!(desk1.set_idle_lock(600).unwrap().idle_lock_secs, 600);
+    assert_eq!(desk1.set_idle_lock(600).await.unwrap().idle_lock_secs, 600);
 
     // A pull for offline work gets the policy's offline leases, an ordinary one does not.
     assert_eq!(desk1.pull_with(1, true, Arc::new(|_| {})).await.unwrap().pulled, 1);
@@ -114,7 +114,8 @@ async fn the_hub_policy_bounds_the_idle_lock_sets_offline_leases_and_is_kept_for
     let state = desk2.sign_in(login(&hub, REVIEWER)).await.unwrap();
     assert!(!state.online);
     assert_eq!((state.idle_lock_min_secs, state.idle_lock_max_secs), (120, 600));
-    assert_eq!(desk2.set_idle_lock(601).unwrap_err().code, ErrorCode::Invalid);
+    assert_eq!(state.idle_lock_secs, 600, "the reviewer's choice is kept");
+    assert_eq!(desk2.set_idle_lock(601).await.unwrap_err().code, ErrorCode::Invalid);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
