@@ -22,6 +22,7 @@ fn main() {
         "sign_out",
         "set_language",
         "export_support_bundle",
+        "set_idle_lock",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

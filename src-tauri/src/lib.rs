@@ -64,12 +64,18 @@ fn subscribe(desk: State<'_, Arc<Desk>>, events: Channel<DeskEvent>) {
 async fn pull(
     desk: State<'_, Arc<Desk>>,
     max_cases: u32,
+    offline: Option<bool>,
     progress: Channel<PullProgress>,
 ) -> Result<PullSummary, AppError> {
     let progress = Arc::new(move |p| {
         let _ = progress.send(p);
     });
-    desk.call("pull", desk.pull(max_cases, progress)).await
+    desk.call("pull", desk.pull_with(max_cases, offline.unwrap_or(false), progress)).await
+}
+
+#[tauri::command]
+async fn set_idle_lock(desk: State<'_, Arc<Desk>>, secs: u32) -> Result<DeskState, AppError> {
+    desk.call("set_idle_lock", desk.set_idle_lock(secs)).await
 }
 
 #[tauri::command]
@@ -235,7 +241,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             dismiss_case,
             sign_out,
             set_language,
-            export_support_bundle
+            export_support_bundle,
+            set_idle_lock
         ],
     )
 }
@@ -296,6 +303,7 @@ pub const COMMANDS: &[&str] = &[
     "sign_out",
     "set_language",
     "export_support_bundle",
+    "set_idle_lock",
 ];
 
 #[cfg(test)]

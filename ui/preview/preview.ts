@@ -18,6 +18,10 @@ const state = (phase: string, extra: object = {}) => ({
   pendingPush: 2,
   push: "idle",
   idleLockSecs: 300,
+  idleLockMinSecs: 60,
+  idleLockMaxSecs: 900,
+  // `&wipe=1`: the notice after the maximum-offline wipe.
+  offlineWipe: params.get("wipe") ? { casesRemoved: 4, keptDecisions: 2, maxOfflineHours: 72 } : null,
   lockReason: phase === "locked" ? "idle" : null,
   signedOutReason: null,
   lang: zh ? "zh-CN" : "en",
@@ -94,6 +98,7 @@ const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
   subscribe: () => null,
   activity: () => null,
   set_language: () => null,
+  set_idle_lock: (args) => state("unlocked", { idleLockSecs: args.secs }),
   queue: () => queue,
   reason_catalogue: () => catalogue,
   open_case: () => caseView,

@@ -29,6 +29,7 @@ pub fn typescript() -> String {
         LockReason::decl(&cfg),
         SignedOutReason::decl(&cfg),
         PushState::decl(&cfg),
+        OfflineWipeNotice::decl(&cfg),
         Lang::decl(&cfg),
         DeskState::decl(&cfg),
         DeskEvent::decl(&cfg),

@@ -25,13 +25,13 @@ use tokio::task::JoinHandle;
 use crate::error::{AppError, ErrorCode};
 use crate::ipc::{
     CaseView, DecisionInput, DecisionView, DeskEvent, DeskState, Lang, LockReason, LoginRequest,
-    OutcomeCode, Phase, PullFailed, PullProgress, PullSummary, PushState, QueueItem, QueueState,
-    ReasonOption, Session, SignOutReport, SignedOutReason,
+    OfflineWipeNotice, OutcomeCode, Phase, PullFailed, PullProgress, PullSummary, PushState,
+    QueueItem, QueueState, ReasonOption, Session, SignOutReport, SignedOutReason,
 };
 use crate::mask::{self, StoredMedia};
 use crate::media::MediaResponse;
 use crate::session::{self, SessionConfig};
-use kyc_proto::Secret;
+use kyc_proto::{ClientPolicy, Secret};
 
 /// Receives desk events (the shell wraps a `tauri::ipc::Channel`).
 pub type EventSink = Arc<dyn Fn(DeskEvent) + Send + Sync>;
@@ -42,7 +42,7 @@ pub type ProgressSink = Arc<dyn Fn(PullProgress) + Send + Sync>;
 pub const REVEAL_REASON_CHARS: std::ops::RangeInclusive<usize> = 3..=200;
 /// Most cases one pull may ask for.
 pub const MAX_PULL: u32 = 500;
-/// The settings file in the data directory (language only; no personal data).
+/// The settings file in the data directory (language and idle-lock timeout; no personal data).
 pub const SETTINGS_FILE: &str = "settings.json";
 
 /// How the desk runs.
@@ -50,8 +50,11 @@ pub const SETTINGS_FILE: &str = "settings.json";
 pub struct DeskConfig {
     /// Sign-in and sync settings (data directory, KDF, timeouts).
     pub session: SessionConfig,
-    /// Idle time after which the desk locks itself (default 5 minutes).
+    /// Idle time after which the desk locks itself (default 5 minutes), clamped into the
+    /// hub policy's bounds (`idle_lock_min_secs..=idle_lock_max_secs`).
     pub idle_lock: Duration,
+    /// Tests only: an idle lock used as is, outside the policy's bounds (`None` in the app).
+    pub idle_lock_override: Option<Duration>,
     /// How long a decision can be undone before it is written and pushed (default 10 s).
     pub undo_window: Duration,
     /// How often the desk looks at its timers.
@@ -59,6 +62,8 @@ pub struct DeskConfig {
     /// The app's log directory, whose files the support bundle carries (none in tests that
     /// do not log to files).
     pub log_dir: Option<PathBuf>,
+    /// The wall clock of the maximum-offline rule (tests move it forward).
+    pub clock: fn() -> OffsetDateTime,
 }
 
 impl DeskConfig {
@@ -73,9 +78,11 @@ impl DeskConfig {
                 request_timeout: Duration::from_secs(30),
             },
             idle_lock: Duration::from_secs(5 * 60),
+            idle_lock_override: None,
             undo_window: Duration::from_secs(10),
             tick: Duration::from_millis(250),
             log_dir: None,
+            clock: OffsetDateTime::now_utc,
         }
     }
 }
@@ -122,6 +129,21 @@ struct Active {
     last_activity: Instant,
     /// Decisions in the outbox (cases `Decided` in the vault), refreshed off the main thread.
     written: u32,
+    /// The idle-lock timeout in force (the default or the reviewer's choice, within `policy`).
+    idle_lock: Duration,
+    /// The hub's client policy as the vault keeps it.
+    policy: ClientPolicy,
+    /// What the maximum-offline rule wiped at this session's start or last unlock.
+    offline_wipe: Option<OfflineWipeNotice>,
+}
+
+/// `wanted` clamped into the policy's idle-lock bounds.
+fn clamp_idle_lock(wanted: Duration, policy: &ClientPolicy) -> Duration {
+    let secs = wanted.as_secs().clamp(
+        u64::from(policy.idle_lock_min_secs),
+        u64::from(policy.idle_lock_max_secs.max(policy.idle_lock_min_secs)),
+    );
+    Duration::from_secs(secs)
 }
 
 #[derive(Default)]
@@ -161,6 +183,15 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(AppError::from)
 }
 
+async fn blocking_sync<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, SyncError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| AppError::internal("blocking task panicked"))?
+        .map_err(AppError::from)
+}
+
 fn parse_case_id(id: &str) -> Result<CaseId, AppError> {
     CaseId::parse(id).map_err(|_| AppError::not_found("case"))
 }
@@ -178,13 +209,39 @@ fn pull_reason(reason: &kyc_sync::PullFailure) -> &'static str {
     }
 }
 
-fn load_lang(data_dir: &std::path::Path) -> Lang {
+fn load_settings(data_dir: &std::path::Path) -> serde_json::Map<String, serde_json::Value> {
     let text = std::fs::read_to_string(data_dir.join(SETTINGS_FILE)).unwrap_or_default();
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    match value.get("lang").and_then(|l| l.as_str()) {
+    match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+fn load_lang(data_dir: &std::path::Path) -> Lang {
+    match load_settings(data_dir).get("lang").and_then(|l| l.as_str()) {
         Some("zh-CN") => Lang::ZhCn,
         _ => Lang::En,
     }
+}
+
+/// The idle-lock timeout the reviewer chose last (seconds), if any.
+fn load_idle_lock(data_dir: &std::path::Path) -> Option<Duration> {
+    let secs = load_settings(data_dir).get("idle_lock_secs")?.as_u64()?;
+    Some(Duration::from_secs(secs))
+}
+
+/// Sets one key of the settings file, keeping the others (blocking IO).
+fn store_setting(
+    data_dir: &std::path::Path,
+    key: &str,
+    value: serde_json::Value,
+) -> Result<(), VaultError> {
+    let mut settings = load_settings(data_dir);
+    settings.insert(key.to_owned(), value);
+    std::fs::create_dir_all(data_dir)?;
+    let text = serde_json::Value::Object(settings).to_string();
+    std::fs::write(data_dir.join(SETTINGS_FILE), text)?;
+    Ok(())
 }
 
 impl Desk {
@@ -223,12 +280,7 @@ impl Desk {
             Lang::En => "en",
             Lang::ZhCn => "zh-CN",
         };
-        blocking(move || {
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join(SETTINGS_FILE), format!("{{\"lang\":\"{code}\"}}"))?;
-            Ok(())
-        })
-        .await?;
+        blocking(move || store_setting(&dir, "lang", code.into())).await?;
         self.emit_state();
         Ok(())
     }
@@ -254,7 +306,6 @@ impl Desk {
     pub fn state(&self) -> DeskState {
         let inner = guard(&self.inner);
         let lang = self.lang_of(&inner);
-        let idle_lock_secs = self.config.idle_lock.as_secs() as u32;
         match &inner.active {
             None => DeskState {
                 phase: Phase::SignedOut,
@@ -262,7 +313,10 @@ impl Desk {
                 online: false,
                 pending_push: 0,
                 push: PushState::Stopped,
-                idle_lock_secs,
+                idle_lock_secs: self.config.idle_lock.as_secs() as u32,
+                idle_lock_min_secs: ClientPolicy::default().idle_lock_min_secs,
+                idle_lock_max_secs: ClientPolicy::default().idle_lock_max_secs,
+                offline_wipe: None,
                 lock_reason: None,
                 signed_out_reason: inner.signed_out_reason,
                 lang,
@@ -275,7 +329,10 @@ impl Desk {
                     online: a.online,
                     pending_push: (decided + a.held.len()) as u32,
                     push: a.push_state,
-                    idle_lock_secs,
+                    idle_lock_secs: a.idle_lock.as_secs() as u32,
+                    idle_lock_min_secs: a.policy.idle_lock_min_secs,
+                    idle_lock_max_secs: a.policy.idle_lock_max_secs,
+                    offline_wipe: a.offline_wipe,
                     lock_reason: a.locked,
                     signed_out_reason: None,
                     lang,
@@ -381,10 +438,21 @@ impl Desk {
         }
         let user = request.user.trim().to_owned();
         let result = session::sign_in(&self.config.session, hub, &user, &request.password).await;
+        let idle_lock_choice = {
+            let dir = self.config.session.data_dir.clone();
+            tokio::task::spawn_blocking(move || load_idle_lock(&dir)).await.unwrap_or(None)
+        };
+        let result = match result {
+            Ok(opened) => match self.apply_offline_rules(&opened.ws, opened.online, None).await {
+                Ok(rules) => Ok((opened, rules)),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
         {
             let mut inner = guard(&self.inner);
             inner.signing_in = false;
-            let opened = match result {
+            let (opened, (policy, offline_wipe)) = match result {
                 Ok(o) => o,
                 Err(e) => {
                     if e.code == ErrorCode::Revoked {
@@ -417,9 +485,71 @@ impl Desk {
                 open: None,
                 last_activity: Instant::now(),
                 written: 0,
+                idle_lock: self.config.idle_lock_override.unwrap_or_else(|| {
+                    clamp_idle_lock(idle_lock_choice.unwrap_or(self.config.idle_lock), &policy)
+                }),
+                policy,
+                offline_wipe,
             });
         }
         self.refresh_pending().await;
+        let state = self.state();
+        self.emit(DeskEvent::State { state: state.clone() });
+        Ok(state)
+    }
+
+    /// At a start or an unlock, with the vault unlocked: fetches the hub's client policy when
+    /// online (kept in the vault), then applies the maximum offline time
+    /// ([`Workstation::enforce_offline_limit`]). `seen`: a hub contact made while locked.
+    async fn apply_offline_rules(
+        &self,
+        ws: &Arc<Workstation>,
+        online: bool,
+        seen: Option<OffsetDateTime>,
+    ) -> Result<(ClientPolicy, Option<OfflineWipeNotice>), AppError> {
+        if online && let Err(e) = ws.refresh_client_policy().await {
+            if matches!(e, SyncError::AccountRevoked) {
+                return Err(e.into());
+            }
+            tracing::info!(error = %e, "client policy not refreshed; the stored one applies");
+        }
+        let policy = {
+            let ws = ws.clone();
+            blocking_sync(move || ws.client_policy()).await?
+        };
+        let wipe = ws.enforce_offline_limit((self.config.clock)(), seen).await?;
+        let notice = wipe.map(|w| OfflineWipeNotice {
+            cases_removed: w.cases_removed,
+            kept_decisions: w.decisions_kept,
+            max_offline_hours: policy.max_offline_hours,
+        });
+        if notice.is_some() {
+            self.emit(DeskEvent::QueueChanged);
+        }
+        Ok((policy, notice))
+    }
+
+    /// Sets the idle-lock timeout, within the policy's bounds (`invalid` outside them), and
+    /// keeps it in the settings file for the next sign-in (clamped again then).
+    pub async fn set_idle_lock(&self, secs: u32) -> Result<DeskState, AppError> {
+        {
+            let mut inner = guard(&self.inner);
+            let a = inner
+                .active
+                .as_mut()
+                .ok_or_else(|| AppError::new(ErrorCode::OnlineSignInRequired, "Sign in first."))?;
+            let (min, max) = (a.policy.idle_lock_min_secs, a.policy.idle_lock_max_secs);
+            if !(min..=max).contains(&secs) {
+                return Err(AppError::new(
+                    ErrorCode::Invalid,
+                    format!("The idle lock must be between {min} and {max} seconds."),
+                ));
+            }
+            a.idle_lock = Duration::from_secs(secs.into());
+            a.last_activity = Instant::now();
+        }
+        let dir = self.config.session.data_dir.clone();
+        blocking(move || store_setting(&dir, "idle_lock_secs", secs.into())).await?;
         let state = self.state();
         self.emit(DeskEvent::State { state: state.clone() });
         Ok(state)
@@ -485,7 +615,7 @@ impl Desk {
                 let idle = {
                     let inner = guard(&desk.inner);
                     inner.active.as_ref().is_some_and(|a| {
-                        a.locked.is_none() && a.last_activity.elapsed() >= desk.config.idle_lock
+                        a.locked.is_none() && a.last_activity.elapsed() >= a.idle_lock
                     })
                 };
                 if idle {
@@ -575,13 +705,32 @@ impl Desk {
                 .ok_or_else(|| AppError::new(ErrorCode::OnlineSignInRequired, "Sign in first."))?;
             (a.ws.clone(), a.session.username.clone())
         };
-        match session::unlock(&ws, &user, &password).await {
-            Ok(online) => {
+        let seen = ws.client().last_contact();
+        let unlocked = match session::unlock(&ws, &user, &password).await {
+            Ok(online) => match self.apply_offline_rules(&ws, online, seen).await {
+                Ok(rules) => Ok((online, rules)),
+                Err(e) => {
+                    // The rules could not be applied: the desk stays locked.
+                    ws.vault().lock();
+                    Err(e)
+                }
+            },
+            Err(e) => Err(e),
+        };
+        match unlocked {
+            Ok((online, (policy, offline_wipe))) => {
                 tracing::info!(online, "unlocked");
                 let mut inner = guard(&self.inner);
                 if let Some(a) = inner.active.as_mut() {
                     a.locked = None;
                     a.last_activity = Instant::now();
+                    if self.config.idle_lock_override.is_none() {
+                        a.idle_lock = clamp_idle_lock(a.idle_lock, &policy);
+                    }
+                    a.policy = policy;
+                    if offline_wipe.is_some() {
+                        a.offline_wipe = offline_wipe;
+                    }
                     if online {
                         a.online = true;
                     }
@@ -659,6 +808,17 @@ impl Desk {
         max_cases: u32,
         progress: ProgressSink,
     ) -> Result<PullSummary, AppError> {
+        self.pull_with(max_cases, false, progress).await
+    }
+
+    /// [`Desk::pull`]; `offline`: a pull for offline work, whose leases last the policy's
+    /// offline lease hours.
+    pub async fn pull_with(
+        &self,
+        max_cases: u32,
+        offline: bool,
+        progress: ProgressSink,
+    ) -> Result<PullSummary, AppError> {
         if max_cases == 0 || max_cases > MAX_PULL {
             return Err(AppError::new(
                 ErrorCode::Invalid,
@@ -680,7 +840,7 @@ impl Desk {
                 });
             }
         });
-        let result = ws.pull(max_cases, Some(&tx), &cancel).await;
+        let result = ws.pull_with(max_cases, offline, Some(&tx), &cancel).await;
         drop(tx);
         let _ = forward.await;
         *guard(&self.pull_cancel) = None;

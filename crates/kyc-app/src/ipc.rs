@@ -165,12 +165,31 @@ pub struct DeskState {
     pub push: PushState,
     /// Idle seconds after which the desk locks itself.
     pub idle_lock_secs: u32,
+    /// Shortest idle-lock timeout the hub's policy allows (`set_idle_lock`).
+    pub idle_lock_min_secs: u32,
+    /// Longest idle-lock timeout the hub's policy allows.
+    pub idle_lock_max_secs: u32,
+    /// Set when this session's start or unlock wiped the case data because the vault had not
+    /// reached the hub for the policy's maximum offline time.
+    pub offline_wipe: Option<OfflineWipeNotice>,
     /// Why it is locked (only when locked).
     pub lock_reason: Option<LockReason>,
     /// Why it is signed out (only when signed out, and only when the UI must say so).
     pub signed_out_reason: Option<SignedOutReason>,
     /// The explanation and catalogue language.
     pub lang: Lang,
+}
+
+/// What the maximum-offline rule wiped, for the notice the queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OfflineWipeNotice {
+    /// Cases removed with all their data.
+    pub cases_removed: u32,
+    /// Decisions kept (their case data is gone); they are pushed when the hub is reachable.
+    pub kept_decisions: u32,
+    /// The policy's maximum offline time, in hours.
+    pub max_offline_hours: u32,
 }
 
 /// UI language.

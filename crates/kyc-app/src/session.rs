@@ -214,7 +214,17 @@ pub async fn unlock(
             return Ok(true);
         }
         match kyc_sync::unlock_offline(&vault, password).await {
-            Ok(()) => return Ok(true),
+            // The token may have died while the desk was locked (idle or absolute expiry):
+            // ask the hub. Gone: sign in again below, with the same password, before any push.
+            Ok(()) => match ws.me().await {
+                Ok(_) => return Ok(true),
+                Err(SyncError::AccountRevoked) => return Err(SyncError::AccountRevoked.into()),
+                Err(SyncError::Unauthorized) => {
+                    tracing::info!("hub session expired while locked; signing in again")
+                }
+                Err(e) if e.is_transient() => return Ok(false),
+                Err(e) => return Err(e.into()),
+            },
             Err(e)
                 if is_vault(&e, |v| {
                     matches!(v, VaultError::WrongPassword { .. } | VaultError::OnlineSignInRequired)

@@ -91,7 +91,7 @@ async fn reviewer(
         let grant: LeaseGrant = client
             .post(format!("{base}{}", routes::LEASES))
             .bearer_auth(&token)
-            .json(&LeaseRequest { max_cases: LEASE_BATCH, kind: None })
+            .json(&LeaseRequest { max_cases: LEASE_BATCH, kind: None, offline: false })
             .send()
             .await
             .unwrap()

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use kyc_model::{CaseId, CaseState, MediaId, UserId};
+use kyc_proto::ClientPolicy;
 use kyc_proto::{
     AuditAck, AuditBatch, AuditEventKind, AuditEventResult, AuditEventStatus, AuditRecordKind,
     AuditVerifyReport, CaseHistory, CreateUserRequest, DIGEST_HEADER, DecisionBatch,
@@ -220,6 +221,7 @@ pub fn app(state: AppState) -> Router {
         .route(routes::ADMIN_USERS, get(admin_users).post(admin_create_user))
         .route(routes::ADMIN_USER, axum::routing::patch(admin_update_user))
         .route(routes::ADMIN_POLICY, get(admin_policy).put(admin_set_policy))
+        .route(routes::POLICY_CLIENT, get(client_policy))
         .route(routes::ADMIN_PURGE, post(admin_purge))
         .route(routes::ADMIN_NEEDS_ATTENTION, get(admin_needs_attention))
         .fallback(|| async { AppError::not_found("no such endpoint") })
@@ -288,7 +290,7 @@ async fn openapi_json() -> Response {
         release_vault_recovery, logout, me, intake, lease, renew, release, media, decisions,
         audit_events, audit_verify, supervisor_decisions, supervisor_case, supervisor_verdict,
         supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
-        admin_set_policy, admin_purge, media_problem, admin_needs_attention
+        admin_set_policy, admin_purge, media_problem, admin_needs_attention, client_policy
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
         kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
@@ -708,12 +710,20 @@ async fn lease(
         return Err(AppError::rule(rules::OUT_OF_RANGE, "max_cases must be between 1 and 50"));
     }
     let now = now_ms();
-    let until = now + state.policy().lease_secs as i64 * 1000;
+    let (online_until, offline_until) = lease_ends(&state.policy(), now);
+    let until = if req.offline { offline_until } else { online_until };
     let user = caller.user.clone();
-    let cases =
-        state.blocking(move |s| s.lease(&user, req.max_cases, req.kind, now, until)).await?;
-    tracing::info!(user = %caller.user, granted = cases.len(), "lease");
+    let offline = req.offline;
+    let cases = state
+        .blocking(move |s| s.lease(&user, req.max_cases, req.kind, now, until, offline))
+        .await?;
+    tracing::info!(user = %caller.user, granted = cases.len(), offline, "lease");
     Ok(ApiJson(LeaseGrant { cases }))
+}
+
+/// When a lease granted or renewed at `now` ends: (ordinary lease, lease for offline work).
+fn lease_ends(policy: &Policy, now: i64) -> (i64, i64) {
+    (now + policy.lease_secs as i64 * 1000, now + policy.offline_lease_hours as i64 * 3_600_000)
 }
 
 fn check_case_list(ids: &[CaseId]) -> Result<(), AppError> {
@@ -734,10 +744,10 @@ async fn renew(
     caller.require(&[Role::Reviewer])?;
     check_case_list(&req.case_ids)?;
     let now = now_ms();
-    let until = now + state.policy().lease_secs as i64 * 1000;
+    let (until, offline_until) = lease_ends(&state.policy(), now);
     let user = caller.user.clone();
     let (renewed, lost) =
-        state.blocking(move |s| s.renew(&user, &req.case_ids, now, until)).await?;
+        state.blocking(move |s| s.renew(&user, &req.case_ids, now, until, offline_until)).await?;
     Ok(ApiJson(RenewResponse {
         renewed: renewed
             .into_iter()
@@ -1283,6 +1293,7 @@ async fn admin_set_policy(
     if policy.four_eyes_outcomes.contains(&OutcomeCode::Escalate) {
         return Err(AppError::rule(rules::POLICY_RULE, "an escalation cannot need confirmation"));
     }
+    check_client_policy(&policy)?;
     let stored = policy.clone();
     let actor = caller.user.clone();
     let changes = state.blocking(move |s| s.set_policy_by(&actor, &stored, now_ms())).await?;
@@ -1294,6 +1305,46 @@ async fn admin_set_policy(
         "policy changed"
     );
     Ok(ApiJson(policy))
+}
+
+/// The offline limits and idle-lock bounds: each field within its bounds, then the rules
+/// between them. Messages name fields and bounds, never the values sent.
+fn check_client_policy(policy: &Policy) -> Result<(), AppError> {
+    use kyc_proto::admin::{IDLE_LOCK_SECS, MAX_OFFLINE_HOURS, OFFLINE_LEASE_HOURS};
+    if !OFFLINE_LEASE_HOURS.contains(&policy.offline_lease_hours) {
+        return Err(AppError::rule(rules::OUT_OF_RANGE, "offline_lease_hours must be 1..=72"));
+    }
+    if !MAX_OFFLINE_HOURS.contains(&policy.max_offline_hours) {
+        return Err(AppError::rule(rules::OUT_OF_RANGE, "max_offline_hours must be 1..=336"));
+    }
+    if !IDLE_LOCK_SECS.contains(&policy.idle_lock_min_secs)
+        || !IDLE_LOCK_SECS.contains(&policy.idle_lock_max_secs)
+    {
+        return Err(AppError::rule(
+            rules::OUT_OF_RANGE,
+            "idle_lock_min_secs and idle_lock_max_secs must be 30..=3600",
+        ));
+    }
+    if policy.max_offline_hours < policy.offline_lease_hours {
+        return Err(AppError::rule(
+            rules::POLICY_RULE,
+            "max_offline_hours must be at least offline_lease_hours",
+        ));
+    }
+    if policy.idle_lock_min_secs > policy.idle_lock_max_secs {
+        return Err(AppError::rule(
+            rules::POLICY_RULE,
+            "idle_lock_min_secs must not exceed idle_lock_max_secs",
+        ));
+    }
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/api/v1/policy/client", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = ClientPolicy), Unauthenticated))]
+async fn client_policy(State(state): State<AppState>, _caller: Caller) -> ApiResult<ClientPolicy> {
+    // Any signed-in account: the values are not secret, and every workstation applies them.
+    Ok(ApiJson(state.policy().client()))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/purge", tag = "admin", security(("bearer" = [])),

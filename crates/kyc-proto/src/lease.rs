@@ -20,6 +20,10 @@ pub struct LeaseRequest {
     /// Only cases of this kind.
     #[serde(default)]
     pub kind: Option<CaseKind>,
+    /// A pull for offline work: the leases last the policy's `offline_lease_hours` instead of
+    /// `lease_secs`, and their renewals keep that length. Default false.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 /// The cases granted; possibly fewer than asked, possibly none.

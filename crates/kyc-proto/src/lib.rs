@@ -26,7 +26,9 @@ pub mod routes;
 pub mod secret;
 pub mod supervisor;
 
-pub use admin::{CreateUserRequest, Policy, PurgeReport, UpdateUserRequest, UserSummary};
+pub use admin::{
+    ClientPolicy, CreateUserRequest, Policy, PurgeReport, UpdateUserRequest, UserSummary,
+};
 pub use attention::{
     MediaProblemCode, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
     NeedsAttentionCase, NeedsAttentionList,

@@ -28,6 +28,10 @@ pub const LOGOUT: &str = "/api/v1/auth/logout";
 /// `GET` → [`crate::Me`].
 pub const ME: &str = "/api/v1/auth/me";
 
+/// `GET` → [`crate::ClientPolicy`] (any signed-in account): the offline limits and idle-lock
+/// bounds a workstation applies.
+pub const POLICY_CLIENT: &str = "/api/v1/policy/client";
+
 /// `POST` [`crate::IntakeCase`] → 201 [`crate::IntakeResponse`] (admin or service role).
 pub const INTAKE: &str = "/api/v1/intake/cases";
 

@@ -2,11 +2,13 @@
 //! call, hub errors mapped to [`SyncError`].
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Once, PoisonError, RwLock};
 use std::time::Duration;
 
 use kyc_keys::{AuthKey, KdfParams, KdfSpec, RecoveryKey};
 use kyc_model::CaseId;
+use kyc_proto::ClientPolicy;
 use kyc_proto::{
     ApiError, AuditAck, AuditBatch, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, ErrorCode,
     LeaseGrant, LeaseRequest, LoginRequest, LoginResponse, Me, MediaManifest, MediaProblemReport,
@@ -16,6 +18,7 @@ use kyc_proto::{
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
 
 use crate::error::SyncError;
 
@@ -83,6 +86,8 @@ pub struct HubClient {
     base: Url,
     config: ClientConfig,
     token: RwLock<Option<Secret>>,
+    /// Unix time (s) of the last successful answer from the hub; 0: none yet.
+    last_contact: AtomicI64,
 }
 
 impl std::fmt::Debug for HubClient {
@@ -168,7 +173,13 @@ impl HubClient {
             builder = builder.add_root_certificate(cert);
         }
         let http = builder.build().map_err(|_| SyncError::ClientSetup)?;
-        Ok(HubClient { http, base, config, token: RwLock::new(None) })
+        Ok(HubClient {
+            http,
+            base,
+            config,
+            token: RwLock::new(None),
+            last_contact: AtomicI64::new(0),
+        })
     }
 
     /// The hub's base URL.
@@ -199,9 +210,19 @@ impl HubClient {
         *self.token.write().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
+    /// When this client last had a successful answer from the hub (any call), if ever.
+    pub fn last_contact(&self) -> Option<OffsetDateTime> {
+        match self.last_contact.load(Ordering::Relaxed) {
+            0 => None,
+            secs => OffsetDateTime::from_unix_timestamp(secs).ok(),
+        }
+    }
+
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, SyncError> {
         let resp = req.send().await.map_err(|e| transport(&e))?;
         if resp.status().is_success() {
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            self.last_contact.fetch_max(now, Ordering::Relaxed);
             Ok(resp)
         } else {
             let err = error_of(resp).await;
@@ -337,8 +358,19 @@ impl HubClient {
 
     /// Leases up to `max_cases` (1..=50) cases.
     pub async fn lease(&self, max_cases: u32) -> Result<LeaseGrant, SyncError> {
-        let body = LeaseRequest { max_cases, kind: None };
+        self.lease_for(max_cases, false).await
+    }
+
+    /// Leases up to `max_cases` (1..=50) cases; `offline`: for offline work, with the
+    /// policy's longer offline leases.
+    pub async fn lease_for(&self, max_cases: u32, offline: bool) -> Result<LeaseGrant, SyncError> {
+        let body = LeaseRequest { max_cases, kind: None, offline };
         self.call(Method::POST, routes::LEASES, Some(&body)).await
+    }
+
+    /// The hub's policy for workstations (offline limits, idle-lock bounds).
+    pub async fn client_policy(&self) -> Result<ClientPolicy, SyncError> {
+        self.call::<(), ClientPolicy>(Method::GET, routes::POLICY_CLIENT, None).await
     }
 
     /// Renews the leases on `case_ids` (1..=200).

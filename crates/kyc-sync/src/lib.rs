@@ -13,6 +13,10 @@
 //!   [`Workstation::logout_discarding`].
 //! - [`state`]: the small non-personal state file beside the vault (pull journal, discard
 //!   notices) that survives crashes and wipes.
+//! - Offline limits: [`Workstation::pull_with`] (leases for offline work),
+//!   [`Workstation::refresh_client_policy`] and [`Workstation::record_contact`] (kept sealed in
+//!   the vault), [`Workstation::enforce_offline_limit`] (the maximum offline time), and lost
+//!   leases purged at renewal ([`RenewReport::purged`]).
 //!
 //! Nothing here logs or returns personal data: errors and log lines carry codes, counts and
 //! opaque ids only.
@@ -22,6 +26,7 @@
 
 mod client;
 mod error;
+mod offline;
 mod pull;
 mod push;
 mod signin;
@@ -30,6 +35,7 @@ mod workstation;
 
 pub use client::{ClientConfig, HubClient, check_base_url};
 pub use error::SyncError;
+pub use offline::OfflineWipe;
 pub use pull::{FailedCase, PullFailure, PullProgress, PullReport, PullTimings};
 pub use push::{PushLoop, PushReport, PushStatus};
 pub use signin::{

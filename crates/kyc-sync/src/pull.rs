@@ -260,6 +260,18 @@ impl Workstation {
         progress: Option<&watch::Sender<PullProgress>>,
         cancel: &CancellationToken,
     ) -> Result<PullReport, SyncError> {
+        self.pull_with(n, false, progress, cancel).await
+    }
+
+    /// [`Workstation::pull`]; with `offline`, asks for leases for offline work (the policy's
+    /// `offline_lease_hours`, kept by renewals).
+    pub async fn pull_with(
+        &self,
+        n: u32,
+        offline: bool,
+        progress: Option<&watch::Sender<PullProgress>>,
+        cancel: &CancellationToken,
+    ) -> Result<PullReport, SyncError> {
         let user = self.session().ok_or(SyncError::Unauthorized)?.user;
         let mut report = PullReport::default();
         match self.recover_interrupted_pull().await {
@@ -270,7 +282,7 @@ impl Workstation {
         let mut leased: Vec<LeasedCase> = Vec::new();
         while (leased.len() as u32) < n && !cancel.is_cancelled() {
             let ask = (n - leased.len() as u32).min(MAX_LEASE_BATCH);
-            let grant = match self.guard(self.client.lease(ask).await) {
+            let grant = match self.guard(self.client.lease_for(ask, offline).await) {
                 Ok(grant) => grant,
                 Err(e) if leased.is_empty() => return Err(e),
                 // Work with what was granted; the rest can be pulled later.

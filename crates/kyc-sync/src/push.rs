@@ -420,6 +420,11 @@ impl Workstation {
             status.send_replace(PushStatus::Pushing);
             let wait = match self.push_now().await {
                 Ok(_) => {
+                    // The hub answered (this push, or the renewal before it): note it in the
+                    // vault for the maximum-offline rule. A locked vault notes it later.
+                    if let Err(e) = self.record_contact() {
+                        tracing::debug!(error = %e, "last contact not recorded");
+                    }
                     attempt = 0;
                     status.send_replace(PushStatus::Idle);
                     options.idle_poll

@@ -128,9 +128,11 @@ pub struct Session {
 pub struct RenewReport {
     /// Leases renewed.
     pub renewed: u32,
-    /// Cases whose lease is gone (expired and taken, or decided elsewhere). They stay in the
-    /// vault; a decision on them comes back as a conflict.
+    /// Cases whose lease is gone (expired and taken, or decided elsewhere).
     pub lost: Vec<CaseId>,
+    /// Those of `lost` that held no pending decision: purged from the vault (payload, media
+    /// and queue row). The others stay; their push comes back as a conflict.
+    pub purged: Vec<CaseId>,
 }
 
 /// What a completed logout did.
@@ -304,7 +306,36 @@ impl Workstation {
             }
             report.lost.extend(resp.lost);
         }
+        report.purged = self.purge_lost(&report.lost)?;
         Ok(report)
+    }
+
+    /// Purges the cases among `lost` that are still ready (no decision waiting): nothing may
+    /// be done with them any more, and their data must not stay on the laptop.
+    fn purge_lost(&self, lost: &[CaseId]) -> Result<Vec<CaseId>, SyncError> {
+        if lost.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ready: std::collections::HashSet<CaseId> = self
+            .vault
+            .list_cases()?
+            .into_iter()
+            .filter(|c| c.state == LocalState::Ready)
+            .map(|c| c.id)
+            .collect();
+        let mut purged = Vec::new();
+        for id in lost.iter().filter(|id| ready.contains(*id)) {
+            match self.vault.purge_case(id) {
+                // Decided meanwhile: the decision stays, its push answers conflict.
+                Ok(()) => purged.push(id.clone()),
+                Err(VaultError::CaseNotFound(_) | VaultError::DecisionPending(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if !purged.is_empty() {
+            tracing::info!(purged = purged.len(), "cases whose lease was lost purged");
+        }
+        Ok(purged)
     }
 
     /// Releases leases on the hub, 200 at a time; returns how many it released. Callers keep

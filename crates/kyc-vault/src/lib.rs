@@ -10,7 +10,8 @@
 //! sign-in opens the vault with it and re-keys it).
 //!
 //! [`Vault`] is the one entry point: create or open, unlock and lock, store and read cases and
-//! media, record decisions and audit events in the outbox, purge and wipe. The crate knows
+//! media, record decisions and audit events in the outbox, keep the sync engine's small sealed
+//! records, purge, wipe the case data alone (keeping unpushed work), and wipe. The crate knows
 //! nothing of HTTP, Tauri or the UI. The threat model in the repository's ARCHITECTURE.md
 //! lists what a copy of the vault files reveals.
 
@@ -31,4 +32,4 @@ pub use media::{CHUNK_LEN, ContentType, MediaInfo, MediaInput, MediaSource, Vari
 pub use outbox::{
     AuditAction, AuditEvent, IdempotencyKey, OutboxEntry, OutboxPayload, OutboxStatus, PushOutcome,
 };
-pub use vault::{CaseSummary, DEFAULT_MAX_UNLOCK_ATTEMPTS, Vault, WipeReport};
+pub use vault::{CaseDataWipe, CaseSummary, DEFAULT_MAX_UNLOCK_ATTEMPTS, Vault, WipeReport};

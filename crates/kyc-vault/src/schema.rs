@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use crate::error::VaultError;
 
 /// Newest schema this build writes.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// `MIGRATIONS[i]` upgrades a database from version `i` to `i + 1`. Version 0 is an empty file.
 /// Each runs in the same transaction as the version update, so a crash leaves either version.
@@ -86,6 +86,11 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE keyring ADD COLUMN recovery_wrapped_key BLOB;
      ALTER TABLE keyring ADD COLUMN recovery_key BLOB;
      UPDATE keyring SET vault_id = lower(hex(randomblob(16))) WHERE vault_id IS NULL;",
+    // 2 → 3: small records of the sync engine (last contact with the hub, the hub's client
+    // policy), each one sealed cell named by a fixed ASCII name.
+    "CREATE TABLE sync_record (
+         name TEXT PRIMARY KEY,
+         sealed BLOB NOT NULL);",
 ];
 
 /// File names inside the vault directory. Everything the vault creates is named here, so a

@@ -65,6 +65,16 @@ pub struct WipeReport {
     pub foreign_files: Vec<PathBuf>,
 }
 
+/// What [`Vault::wipe_case_data`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseDataWipe {
+    /// Cases deleted with everything they held.
+    pub cases_removed: u32,
+    /// Cases whose decision waits to be pushed: their payload and media are gone, their row
+    /// (plain state, kind, lease) and the decision in the outbox stay until the hub answers.
+    pub decisions_kept: u32,
+}
+
 enum KeyState {
     Locked,
     Unlocked(Box<DataKey>),
@@ -929,6 +939,76 @@ impl Vault {
         })
     }
 
+    // ----- sync records -----
+
+    /// Stores a small record of the sync engine (e.g. the last contact with the hub) under a
+    /// fixed name, sealed like every other cell, replacing an earlier one.
+    pub fn put_sync_record(&self, name: &'static str, value: &[u8]) -> Result<(), VaultError> {
+        let state = self.read_state();
+        let key = key_of(&state)?;
+        self.write(|tx| {
+            reserve_messages(tx, 1)?;
+            let ad = Ad { table: "sync_record", column: "sealed", row: name, chunk: None };
+            let sealed = key.seal(&ad.encode(), value);
+            tx.execute(
+                "INSERT INTO sync_record (name, sealed) VALUES (?1, ?2)
+                 ON CONFLICT(name) DO UPDATE SET sealed = excluded.sealed",
+                params![name, sealed],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The record stored under `name`, if any (needs the key: records are sealed).
+    pub fn sync_record(
+        &self,
+        name: &'static str,
+    ) -> Result<Option<Zeroizing<Vec<u8>>>, VaultError> {
+        let state = self.read_state();
+        let key = key_of(&state)?;
+        self.read(|tx| {
+            let sealed: Option<Vec<u8>> = tx
+                .query_row("SELECT sealed FROM sync_record WHERE name = ?1", [name], |r| r.get(0))
+                .optional()?;
+            sealed.map(|s| open_cell(key, "sync_record", "sealed", name, &s)).transpose()
+        })
+    }
+
+    /// Deletes the case data — every payload (the applicant's fields) and every media object
+    /// — in one transaction, keeping the reviewer's work: decisions and audit events not yet
+    /// pushed stay in the outbox, and the case rows of those decisions stay with their plain
+    /// columns so the queue still shows them waiting to push. Such a case no longer opens
+    /// ([`VaultError::CaseNotFound`]). Used when the vault has been away from its hub longer
+    /// than the policy allows.
+    pub fn wipe_case_data(&self) -> Result<CaseDataWipe, VaultError> {
+        let state = self.read_state();
+        not_wiped(&state)?;
+        self.write(|tx| {
+            let ids: Vec<(String, bool)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id, EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = cases.id
+                         AND o.kind = 'decision' AND o.status IN ('pending', 'sent'))
+                     FROM cases",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut report = CaseDataWipe::default();
+            for (id, pending) in ids {
+                let id = CaseId::parse(&id).map_err(|_| bad_plain("cases", &id))?;
+                if pending {
+                    delete_media_rows(tx, &id)?;
+                    tx.execute("UPDATE cases SET payload = X'' WHERE id = ?1", [id.as_str()])?;
+                    report.decisions_kept += 1;
+                } else {
+                    delete_case_rows(tx, &id)?;
+                    report.cases_removed += 1;
+                }
+            }
+            Ok(report)
+        })
+    }
+
     // ----- wiping -----
 
     /// Wipes the vault: destroys the wrapped data key first (overwritten in place, checkpointed
@@ -1075,7 +1155,9 @@ fn read_case(tx: &Transaction<'_>, key: &DataKey, id: &CaseId) -> Result<Case, V
         .prepare_cached("SELECT payload FROM cases WHERE id = ?1")?
         .query_row([id.as_str()], |r| r.get(0))
         .optional()?;
-    let sealed = sealed.ok_or_else(|| VaultError::CaseNotFound(id.clone()))?;
+    // An empty payload: the case data was wiped, its pending decision kept (`wipe_case_data`).
+    let sealed =
+        sealed.filter(|s| !s.is_empty()).ok_or_else(|| VaultError::CaseNotFound(id.clone()))?;
     let opened = open_cell(key, "cases", "payload", id.as_str(), &sealed)?;
     let case: Case = serde_json::from_slice(&opened)
         .map_err(|_| VaultError::Decode { table: "cases", row: id.to_string() })?;
@@ -1146,14 +1228,19 @@ fn delete_case_rows(tx: &Transaction<'_>, id: &CaseId) -> Result<(), VaultError>
     if pending {
         return Err(VaultError::DecisionPending(id.clone()));
     }
+    delete_media_rows(tx, id)?;
+    tx.execute("DELETE FROM outbox WHERE case_id = ?1 AND kind = 'decision'", [id.as_str()])?;
+    tx.execute("DELETE FROM cases WHERE id = ?1", [id.as_str()])?;
+    Ok(())
+}
+
+fn delete_media_rows(tx: &Transaction<'_>, id: &CaseId) -> Result<(), VaultError> {
     tx.execute(
         "DELETE FROM media_chunks WHERE (media_id, variant) IN
              (SELECT id, variant FROM media WHERE case_id = ?1)",
         [id.as_str()],
     )?;
     tx.execute("DELETE FROM media WHERE case_id = ?1", [id.as_str()])?;
-    tx.execute("DELETE FROM outbox WHERE case_id = ?1 AND kind = 'decision'", [id.as_str()])?;
-    tx.execute("DELETE FROM cases WHERE id = ?1", [id.as_str()])?;
     Ok(())
 }
 

@@ -331,7 +331,7 @@ async fn the_desk_locks_itself_when_idle_and_activity_keeps_it_open() {
     let data = tempfile::tempdir().unwrap();
     let mut config = kyc_app::DeskConfig::new(data.path().to_owned());
     config.session.kdf = kyc_vault::KdfParams::insecure_for_tests();
-    config.idle_lock = std::time::Duration::from_millis(600);
+    config.idle_lock_override = Some(std::time::Duration::from_millis(600));
     config.tick = std::time::Duration::from_millis(50);
     let desk = Desk::new(config);
     desk.sign_in(login(&hub, REVIEWER)).await.unwrap();

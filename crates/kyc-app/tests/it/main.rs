@@ -5,3 +5,4 @@ mod support;
 
 mod bundle;
 mod desk;
+mod offline;

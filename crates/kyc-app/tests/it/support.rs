@@ -94,6 +94,11 @@ impl Hub {
         conn
     }
 
+    /// Runs SQL on the hub's database (an expiry, a policy written before a restart).
+    pub fn sql(&self, sql: &str) {
+        self.db().execute_batch(sql).unwrap();
+    }
+
     /// (case id, idempotency key) of every decision the hub holds.
     pub fn decisions(&self) -> Vec<(String, String)> {
         let conn = self.db();

@@ -239,7 +239,8 @@ pub trait Store: Send + Sync + 'static {
         now: Millis,
     ) -> Result<(), StoreError>;
     /// Grants up to `max` open (or lease-expired) cases to `user`, exclusively, until
-    /// `until`, highest priority and oldest first.
+    /// `until`, highest priority and oldest first. `offline` marks the leases as granted for
+    /// offline work, so that renewals keep their length.
     fn lease(
         &self,
         user: &UserId,
@@ -247,14 +248,17 @@ pub trait Store: Send + Sync + 'static {
         kind: Option<CaseKind>,
         now: Millis,
         until: Millis,
+        offline: bool,
     ) -> Result<Vec<LeasedCase>, StoreError>;
-    /// Extends the caller's unexpired leases; returns renewed and lost case ids.
+    /// Extends the caller's unexpired leases, to `until`, or to `offline_until` for leases
+    /// granted for offline work; returns renewed and lost case ids.
     fn renew(
         &self,
         user: &UserId,
         cases: &[CaseId],
         now: Millis,
         until: Millis,
+        offline_until: Millis,
     ) -> Result<RenewOutcome, StoreError>;
     /// Gives cases back; returns released and not-held ids.
     fn release(
@@ -344,5 +348,14 @@ pub trait Store: Send + Sync + 'static {
 
 /// The policy a fresh hub starts with.
 pub fn default_policy() -> Policy {
-    Policy { lease_secs: 30 * 60, retention_days: 30, four_eyes_outcomes: Vec::new() }
+    let client = kyc_proto::ClientPolicy::default();
+    Policy {
+        lease_secs: 30 * 60,
+        retention_days: 30,
+        four_eyes_outcomes: Vec::new(),
+        offline_lease_hours: client.offline_lease_hours,
+        max_offline_hours: client.max_offline_hours,
+        idle_lock_min_secs: client.idle_lock_min_secs,
+        idle_lock_max_secs: client.idle_lock_max_secs,
+    }
 }

@@ -186,6 +186,23 @@ fn add_handling_ms(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Adds `cases.lease_offline` (1: the current lease was granted for offline work, and its
+/// renewals keep the offline length) to databases made before it existed; their leases were
+/// all ordinary ones.
+fn add_lease_offline(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let present: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('cases') WHERE name = 'lease_offline')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !present {
+        tx.execute_batch("ALTER TABLE cases ADD COLUMN lease_offline INTEGER NOT NULL DEFAULT 0")?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::Backend(Box::new(e))
@@ -272,6 +289,7 @@ impl SqliteStore {
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(ATTENTION_SCHEMA)?;
         add_handling_ms(&mut writer)?;
+        add_lease_offline(&mut writer)?;
         if existing && version < SCHEMA_VERSION {
             migrate_v2::migrate(&mut writer, &key, crate::time_util::now_ms())?;
         }
@@ -1003,6 +1021,7 @@ impl Store for SqliteStore {
         kind: Option<CaseKind>,
         now: Millis,
         until: Millis,
+        offline: bool,
     ) -> Result<Vec<LeasedCase>, StoreError> {
         self.write(|tx| {
             let candidates: Vec<(String, String, Vec<u8>)> = {
@@ -1027,8 +1046,8 @@ impl Store for SqliteStore {
                 }
                 let state = transition(state, CaseEvent::Lease)?;
                 tx.execute(
-                    "UPDATE cases SET state = ?2, lease_holder = ?3, lease_granted_at = ?4, lease_expires_at = ?5 WHERE id = ?1",
-                    params![id, state.code(), user.as_str(), now, until],
+                    "UPDATE cases SET state = ?2, lease_holder = ?3, lease_granted_at = ?4, lease_expires_at = ?5, lease_offline = ?6 WHERE id = ?1",
+                    params![id, state.code(), user.as_str(), now, until, offline],
                 )?;
                 tx.execute(
                     "INSERT OR IGNORE INTO lease_log (case_id, user_id) VALUES (?1, ?2)",
@@ -1054,17 +1073,25 @@ impl Store for SqliteStore {
         cases: &[CaseId],
         now: Millis,
         until: Millis,
+        offline_until: Millis,
     ) -> Result<super::RenewOutcome, StoreError> {
         self.write(|tx| {
             let mut renewed = Vec::new();
             let mut lost = Vec::new();
             for id in cases {
-                let n = tx.execute(
-                    "UPDATE cases SET lease_expires_at = ?3 WHERE id = ?1 AND state = 'leased' \
-                     AND lease_holder = ?2 AND lease_expires_at > ?4",
-                    params![id.as_str(), user.as_str(), until, now],
-                )?;
-                if n == 1 { renewed.push((id.clone(), until)) } else { lost.push(id.clone()) }
+                let expiry: Option<Millis> = tx
+                    .query_row(
+                        "UPDATE cases SET lease_expires_at = CASE lease_offline WHEN 1 THEN ?5 ELSE ?3 END \
+                         WHERE id = ?1 AND state = 'leased' AND lease_holder = ?2 AND lease_expires_at > ?4 \
+                         RETURNING lease_expires_at",
+                        params![id.as_str(), user.as_str(), until, now, offline_until],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match expiry {
+                    Some(at) => renewed.push((id.clone(), at)),
+                    None => lost.push(id.clone()),
+                }
             }
             Ok((renewed, lost))
         })
@@ -1083,7 +1110,7 @@ impl Store for SqliteStore {
             for id in cases {
                 let next = transition(CaseState::Leased, CaseEvent::ReleaseLease)?;
                 let n = tx.execute(
-                    "UPDATE cases SET state = ?3, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL \
+                    "UPDATE cases SET state = ?3, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, lease_offline = 0 \
                      WHERE id = ?1 AND state = 'leased' AND lease_holder = ?2 AND lease_expires_at > ?4",
                     params![id.as_str(), user.as_str(), next.code(), now],
                 )?;

@@ -77,6 +77,7 @@ async fn every_endpoint_admits_exactly_its_roles() {
                 serde_json::to_value(LeaseRequest {
                     max_cases: 1,
                     kind: Some(kyc_model::CaseKind::EnterpriseAccount),
+                    offline: false,
                 })
                 .unwrap(),
             ),

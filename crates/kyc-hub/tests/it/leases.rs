@@ -27,7 +27,7 @@ async fn fifty_concurrent_lease_calls_never_grant_a_case_twice() {
             let resp = client
                 .post(url)
                 .bearer_auth(token)
-                .json(&LeaseRequest { max_cases: 2, kind: None })
+                .json(&LeaseRequest { max_cases: 2, kind: None, offline: false })
                 .send()
                 .await
                 .unwrap();
@@ -131,7 +131,7 @@ async fn lease_filters_by_kind_and_orders_high_priority_first() {
             Method::POST,
             routes::LEASES,
             Some(&a),
-            Some(&LeaseRequest { max_cases: 50, kind: Some(kind) }),
+            Some(&LeaseRequest { max_cases: 50, kind: Some(kind), offline: false }),
         )
         .await;
     let grant: LeaseGrant = a1.json();

@@ -13,6 +13,7 @@ mod input;
 mod leases;
 mod media;
 mod migration;
+mod offline;
 mod openapi_fuzz;
 mod password;
 mod poison;

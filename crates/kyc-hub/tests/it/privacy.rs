@@ -80,8 +80,12 @@ async fn markers_never_reach_logs_or_disk_in_plain() {
 async fn reveal_reasons_and_verdict_notes_are_sealed_then_purged_with_the_chain_intact() {
     let mut hub = TestHub::start().await;
     let admin = hub.login(ADMIN).await;
-    let policy =
-        kyc_proto::Policy { lease_secs: 600, retention_days: 0, four_eyes_outcomes: vec![] };
+    let policy = kyc_proto::Policy {
+        lease_secs: 600,
+        retention_days: 0,
+        four_eyes_outcomes: vec![],
+        ..kyc_hub::store::default_policy()
+    };
     hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
     hub.intake_many(&admin, 1, 82).await;
     let a = hub.login(REVIEWER_A).await;

@@ -55,7 +55,7 @@ async fn seeded_cases_cover_every_kind_and_their_media_download_intact() {
     let grant: LeaseGrant = client
         .post(format!("{base}{}", routes::LEASES))
         .bearer_auth(&token)
-        .json(&LeaseRequest { max_cases: 50, kind: None })
+        .json(&LeaseRequest { max_cases: 50, kind: None, offline: false })
         .send()
         .await
         .unwrap()

@@ -164,6 +164,7 @@ async fn four_eyes_outcomes_wait_for_a_supervisor_and_retention_purges_decided_c
         lease_secs: 600,
         retention_days: 0,
         four_eyes_outcomes: vec![OutcomeCode::Approve],
+        ..kyc_hub::store::default_policy()
     };
     let a = hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
     assert_eq!(a.status, StatusCode::OK);
@@ -231,6 +232,7 @@ async fn an_overturn_of_a_decision_awaiting_confirmation_reopens_the_case() {
         lease_secs: 600,
         retention_days: 30,
         four_eyes_outcomes: vec![OutcomeCode::Reject],
+        ..kyc_hub::store::default_policy()
     };
     hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
     hub.intake_many(&admin, 1, 93).await;
@@ -284,7 +286,7 @@ fn a_supervisor_never_judges_their_own_decision() {
     let demo = make_cases(1, 94).remove(0);
     kyc_hub::ops::store_case(store.as_ref(), &files, &demo.case, demo.media, &user.id, 1).unwrap();
     let now = kyc_hub::time_util::now_ms();
-    store.lease(&user.id, 1, None, now, now + 60_000).unwrap();
+    store.lease(&user.id, 1, None, now, now + 60_000, false).unwrap();
     let statuses = store
         .apply_decisions(&user.id, &[(item("own", &demo.case, Outcome::Escalate), false)], now)
         .unwrap();
@@ -302,6 +304,7 @@ async fn a_supervisor_opens_only_cases_theirs_to_handle_and_every_open_is_audite
         lease_secs: 600,
         retention_days: 30,
         four_eyes_outcomes: vec![OutcomeCode::Approve],
+        ..kyc_hub::store::default_policy()
     };
     hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
     hub.intake_many(&admin, 5, 95).await;

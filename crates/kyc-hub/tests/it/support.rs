@@ -227,7 +227,7 @@ impl TestHub {
                 Method::POST,
                 routes::LEASES,
                 Some(token),
-                Some(&LeaseRequest { max_cases: max, kind: None }),
+                Some(&LeaseRequest { max_cases: max, kind: None, offline: false }),
             )
             .await;
         assert_eq!(a.status, StatusCode::OK, "{}", String::from_utf8_lossy(&a.body));

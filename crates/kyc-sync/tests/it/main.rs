@@ -8,6 +8,7 @@ mod kill_points;
 mod leases;
 mod logout;
 mod offline;
+mod offline_limits;
 mod password;
 mod proxy;
 mod round_trip;

@@ -179,7 +179,7 @@ fn a_vault_from_a_newer_version_is_refused_untouched() {
     let before = std::fs::read(&db).unwrap();
     assert!(matches!(
         Vault::open(&t.dir),
-        Err(VaultError::NewerVersion { found: 99, supported: 2 })
+        Err(VaultError::NewerVersion { found: 99, supported: 3 })
     ));
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }

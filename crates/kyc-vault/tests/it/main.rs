@@ -3,6 +3,7 @@
 mod concurrency;
 mod kill;
 mod lifecycle;
+mod offline;
 mod outbox;
 mod permissions;
 mod privacy;

@@ -52,7 +52,7 @@ describe("QueuePanel", () => {
     render(QueuePanel, { items: [], selectedId: null, online: true, onOpen: vi.fn(), onPulled });
     await fireEvent.input(screen.getByTestId("pull-count"), { target: { value: "5" } });
     await fireEvent.click(screen.getByTestId("pull-button"));
-    expect(ipc.pull).toHaveBeenCalledWith(5, expect.any(Function));
+    expect(ipc.pull).toHaveBeenCalledWith(5, expect.any(Function), false);
     report({ done: 2, total: 5, bytes: 0, bytesTotal: 0 });
     await vi.waitFor(() => expect(screen.getByTestId("pull-progress").textContent).toContain("2 of 5"));
     expect((screen.getByTestId("pull-progress").querySelector("progress") as HTMLProgressElement).value).toBe(2);
@@ -61,6 +61,26 @@ describe("QueuePanel", () => {
     finish({ pulled: 2, failed: [], cancelled: true });
     await vi.waitFor(() => expect(screen.getByTestId("pull-result").textContent).toContain("cancelled"));
     expect(onPulled).toHaveBeenCalled();
+  });
+
+  it("the offline toggle asks for leases for offline work", async () => {
+    ipc.pull.mockResolvedValue({ pulled: 1, failed: [], cancelled: false });
+    render(QueuePanel, { items: [], selectedId: null, online: true, onOpen: vi.fn(), onPulled: vi.fn() });
+    await fireEvent.click(screen.getByTestId("pull-offline"));
+    await fireEvent.click(screen.getByTestId("pull-button"));
+    expect(ipc.pull).toHaveBeenCalledWith(20, expect.any(Function), true);
+  });
+
+  it("says when an offline wipe happened and how many decisions were kept, until dismissed", async () => {
+    const offlineWipe = { casesRemoved: 3, keptDecisions: 2, maxOfflineHours: 72 };
+    render(QueuePanel, { items: [], selectedId: null, online: false, onOpen: vi.fn(), onPulled: vi.fn(), offlineWipe });
+    const notice = screen.getByTestId("offline-wipe-notice");
+    expect(notice.textContent).toContain("72 hours");
+    expect(notice.textContent).toContain("2 decisions were kept");
+    i18n.locale = "zh-CN";
+    await vi.waitFor(() => expect(screen.getByTestId("offline-wipe-notice").textContent).toContain("已保留 2 个决定"));
+    await fireEvent.click(screen.getByTestId("offline-wipe-notice").querySelector("button") as HTMLButtonElement);
+    expect(screen.queryByTestId("offline-wipe-notice")).toBeNull();
   });
 
   it("offline: no pull, the pulled cases stay workable", () => {

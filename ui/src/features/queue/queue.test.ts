@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterQueue, kindsOf, leaseLeft, neighbour, newlyAccepted, nextReady } from "./queue";
+import { filterQueue, idleLockChoices, kindsOf, leaseLeft, neighbour, newlyAccepted, nextReady } from "./queue";
 import type { QueueItem } from "../../lib/ipc";
 
 const item = (caseId: string, state: QueueItem["state"], kind: QueueItem["kind"] = "individual_id_card", lease = 10_000): QueueItem => ({
@@ -53,5 +53,13 @@ describe("queue", () => {
     const after = [item("c2", "ready")];
     expect(newlyAccepted(before, after).map((i) => i.caseId)).toEqual(["c1", "c3"]);
     expect(newlyAccepted(before, after, new Set(["c3"])).map((i) => i.caseId)).toEqual(["c1"]);
+  });
+});
+
+describe("idleLockChoices", () => {
+  it("offers the presets inside the policy's bounds, the bounds and the current value", () => {
+    expect(idleLockChoices(60, 900, 300)).toEqual([60, 120, 300, 600, 900]);
+    expect(idleLockChoices(90, 450, 300)).toEqual([90, 120, 300, 450]);
+    expect(idleLockChoices(30, 3600, 45)).toEqual([30, 45, 60, 120, 300, 600, 900, 1800, 3600]);
   });
 });

@@ -81,3 +81,15 @@ export function newlyAccepted(
       !dismissed.has(item.caseId),
   );
 }
+
+/** The usual idle-lock timeouts (seconds) a reviewer picks from. */
+export const IDLE_LOCK_PRESETS: readonly number[] = [60, 120, 300, 600, 900, 1800, 3600];
+
+/**
+ * The idle-lock choices inside the policy's bounds: the presets within them, the bounds
+ * themselves and the current value, ascending, each once.
+ */
+export function idleLockChoices(minSecs: number, maxSecs: number, current: number): number[] {
+  const inside = IDLE_LOCK_PRESETS.filter((n) => n >= minSecs && n <= maxSecs);
+  return [...new Set([minSecs, ...inside, maxSecs, current])].sort((a, b) => a - b);
+}

@@ -75,6 +75,14 @@ export const en = {
   "pull.doneWithFailures": "{pulled} cases pulled, {failed} could not be pulled.",
   "pull.cancelled": "Pull cancelled; {pulled} cases arrived.",
   "pull.offline": "Offline: you can work on the cases already pulled.",
+  "pull.forOffline": "Pull for offline work",
+  "pull.forOfflineHint": "Longer leases, for working without a connection to the hub.",
+  "notice.offlineWipe": "No contact with the hub for over {hours} hours: the case data here was deleted.",
+  "notice.offlineWipeKept":
+    "No contact with the hub for over {hours} hours: the case data here was deleted. {kept} decisions were kept and will be pushed when the hub is reachable.",
+  "idleLock.label": "Lock after",
+  "idleLock.minutes": "{n} min",
+  "idleLock.seconds": "{n} s",
 
   "state.ready": "Ready",
   "state.decided": "Decided",

@@ -72,6 +72,14 @@ export const zh: Record<MessageKey, string> = {
   "pull.doneWithFailures": "已领取 {pulled} 件，{failed} 件未能领取。",
   "pull.cancelled": "已取消领取，已收到 {pulled} 件。",
   "pull.offline": "离线：可继续审核已领取的案件。",
+  "pull.forOffline": "领取用于离线工作",
+  "pull.forOfflineHint": "租约更长，便于在无法连接服务器时工作。",
+  "notice.offlineWipe": "本机超过 {hours} 小时未连接服务器，案件数据已被删除。",
+  "notice.offlineWipeKept":
+    "本机超过 {hours} 小时未连接服务器，案件数据已被删除。已保留 {kept} 个决定，将在可连接服务器时推送。",
+  "idleLock.label": "闲置锁定",
+  "idleLock.minutes": "{n} 分钟",
+  "idleLock.seconds": "{n} 秒",
 
   "state.ready": "待审核",
   "state.decided": "已审核",

@@ -87,6 +87,20 @@ export type SignedOutReason = "signed_out" | "revoked" | "too_many_attempts";
 
 export type PushState = "idle" | "pushing" | "retrying" | "sign_in_required" | "stopped";
 
+export type OfflineWipeNotice = { 
+/**
+ * Cases removed with all their data.
+ */
+casesRemoved: number, 
+/**
+ * Decisions kept (their case data is gone); they are pushed when the hub is reachable.
+ */
+keptDecisions: number, 
+/**
+ * The policy's maximum offline time, in hours.
+ */
+maxOfflineHours: number, };
+
 export type Lang = "en" | "zh-CN";
 
 export type DeskState = { 
@@ -115,6 +129,19 @@ push: PushState,
  * Idle seconds after which the desk locks itself.
  */
 idleLockSecs: number, 
+/**
+ * Shortest idle-lock timeout the hub's policy allows (`set_idle_lock`).
+ */
+idleLockMinSecs: number, 
+/**
+ * Longest idle-lock timeout the hub's policy allows.
+ */
+idleLockMaxSecs: number, 
+/**
+ * Set when this session's start or unlock wiped the case data because the vault had not
+ * reached the hub for the policy's maximum offline time.
+ */
+offlineWipe: OfflineWipeNotice | null, 
 /**
  * Why it is locked (only when locked).
  */

@@ -77,10 +77,11 @@ export const ipc = {
     events.onmessage = onEvent;
     return call<void>("subscribe", { events });
   },
-  pull: (maxCases: number, onProgress: (progress: PullProgress) => void) => {
+  /** `offline`: leases for offline work (the hub's offline lease hours). */
+  pull: (maxCases: number, onProgress: (progress: PullProgress) => void, offline = false) => {
     const progress = new Channel<PullProgress>();
     progress.onmessage = onProgress;
-    return call<PullSummary>("pull", { maxCases, progress });
+    return call<PullSummary>("pull", { maxCases, offline, progress });
   },
   cancelPull: () => call<void>("cancel_pull"),
   queue: () => call<QueueItem[]>("queue"),
@@ -98,6 +99,8 @@ export const ipc = {
   setLanguage: (lang: Lang) => call<void>("set_language", { lang }),
   /** Asks where (OS save dialog) and writes the support bundle; null when cancelled. */
   exportSupportBundle: () => call<SupportBundleReport | null>("export_support_bundle"),
+  /** The idle-lock timeout, within the hub policy's bounds (`invalid` outside them). */
+  setIdleLock: (secs: number) => call<DeskState>("set_idle_lock", { secs }),
 };
 
 export { isAppError };
