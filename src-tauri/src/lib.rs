@@ -247,9 +247,25 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     )
 }
 
+/// Brings the main window to the front (a second launch asked for the app).
+fn focus_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
+    tracing::info!("a second launch was handed to this instance");
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// Runs the desktop app.
 pub fn run() {
-    let app = build_app(Builder::default())
+    // Registered first, so a second launch hands over before anything else starts: the
+    // running window comes to the front and the second process exits. Without a D-Bus
+    // session bus (Linux) the plugin lets the launch go on, and the vault's file lock keeps
+    // the second process out at sign-in, which says so (`in_use`).
+    let app = Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| focus_main_window(app)));
+    let app = build_app(app)
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;

@@ -88,11 +88,7 @@ async fn reviewer_path(app: &App, hub: &mut Hub, markers: &[Marker]) -> Result<(
 
 async fn sign_in(app: &App, hub: &Hub) -> Result<()> {
     app.wait_text("h1", "Sign in").await?;
-    app.click("#lang-en").await?;
-    app.fill("#user", USER).await?;
-    app.fill("#password", hub.password(USER)).await?;
-    app.click("#sign-in").await?;
-    app.find("[data-testid=pull-button]").await?;
+    kyc_e2e::sign_in(app, hub, USER).await?;
     app.wait_text("[data-testid=session-user]", "reviewer1 · Reviewer").await?;
     app.screenshot("queue-empty-en").await?;
     // One directory per account, named by a hash: never the user name in a path.

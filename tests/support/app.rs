@@ -4,6 +4,7 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -24,7 +25,19 @@ pub struct App {
     driver: Child,
     /// The app's home: every file the app and its webview write lands below it (HOME, the XDG
     /// directories and TMPDIR all point inside), which is what the privacy scans read.
-    home: tempfile::TempDir,
+    home: Arc<tempfile::TempDir>,
+}
+
+/// The environment that puts every file the app writes below `home`.
+pub fn home_env(home: &Path) -> Result<Vec<(&'static str, PathBuf)>> {
+    Ok(vec![
+        ("HOME", home.to_owned()),
+        ("XDG_DATA_HOME", home.join("data")),
+        ("XDG_CONFIG_HOME", home.join("config")),
+        ("XDG_CACHE_HOME", home.join("cache")),
+        ("XDG_STATE_HOME", home.join("state")),
+        ("TMPDIR", tmp_dir(home)?),
+    ])
 }
 
 /// The app's temporary directory, inside its home so the scans see what it leaves there.
@@ -63,23 +76,22 @@ impl App {
 
     /// Like [`App::start`], with extra environment variables for the app.
     pub async fn start_with_env(env: &[(&str, &str)]) -> Result<App> {
+        App::start_in(Arc::new(tempfile::tempdir()?), env).await
+    }
+
+    /// Starts the app in an existing home (two apps on one machine share it).
+    pub async fn start_in(home: Arc<tempfile::TempDir>, env: &[(&str, &str)]) -> Result<App> {
         let app_path = required_env("KYC_DESK_BIN")?;
         if !app_path.is_file() {
             bail!("KYC_DESK_BIN points at {}, which does not exist", app_path.display());
         }
         let driver_path =
             std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or("tauri-driver".into());
-        let home = tempfile::tempdir()?;
         let (port, native_port) = (free_port()?, free_port()?);
         let driver = Command::new(&driver_path)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             // The app (a child of WebKitWebDriver) writes only below this temporary home.
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env("XDG_STATE_HOME", home.path().join("state"))
-            .env("TMPDIR", tmp_dir(home.path())?)
+            .envs(home_env(home.path())?)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -112,6 +124,11 @@ impl App {
     /// The temporary home every file of the app is under.
     pub fn home(&self) -> &Path {
         self.home.path()
+    }
+
+    /// The home, to start another app in it.
+    pub fn shared_home(&self) -> Arc<tempfile::TempDir> {
+        self.home.clone()
     }
 
     /// The app's data directory (`app_data_dir()`), where the account vaults live.

@@ -8,3 +8,15 @@ pub mod privacy;
 
 pub use app::App;
 pub use hub::{Hub, Seed};
+
+/// Signs `user` in on the login screen (in English) and waits for the desk.
+pub async fn sign_in(app: &App, hub: &Hub, user: &str) -> anyhow::Result<()> {
+    app.find("#sign-in").await?;
+    app.click("#lang-en").await?;
+    app.fill("#hub-url", &hub.url()).await?;
+    app.fill("#user", user).await?;
+    app.fill("#password", hub.password(user)).await?;
+    app.click("#sign-in").await?;
+    app.find("[data-testid=pull-button]").await?;
+    Ok(())
+}
