@@ -24,8 +24,8 @@ pub const MEDIA_SCHEME: &str = "media";
 const APP_ORIGINS: [&str; 2] = ["tauri://localhost", "http://tauri.localhost"];
 
 #[tauri::command]
-fn app_info() -> AppInfo {
-    kyc_app::app_info()
+async fn app_info(desk: State<'_, Arc<Desk>>) -> Result<AppInfo, AppError> {
+    Ok(desk.app_info().await)
 }
 
 #[tauri::command]
@@ -257,6 +257,27 @@ fn focus_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
+/// SIGTERM (a session ending, a shutdown, a test driver closing the app) quits like the
+/// window's close button: held decisions are written, the vault is closed, the window's
+/// geometry is saved. Without this the process would just die.
+fn quit_on_terminate<R: Runtime>(app: tauri::AppHandle<R>) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                if term.recv().await.is_some() {
+                    tracing::info!("terminate signal: quitting");
+                    app.exit(0);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "no SIGTERM handler"),
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = app;
+}
+
 /// Runs the desktop app.
 pub fn run() {
     // Registered first, so a second launch hands over before anything else starts: the
@@ -267,6 +288,9 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| focus_main_window(app)));
     let app = build_app(app)
         .plugin(tauri_plugin_dialog::init())
+        // Size and position come back at the next start (`.window-state.json` in the app's
+        // config directory: geometry only).
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             let log_dir = app.path().app_log_dir()?;
@@ -281,6 +305,7 @@ pub fn run() {
             let mut config = DeskConfig::new(data_dir);
             config.log_dir = Some(log_dir);
             app.manage(Desk::new(config));
+            quit_on_terminate(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!())

@@ -6,3 +6,4 @@
 mod instance;
 mod login;
 mod reviewer;
+mod window;

@@ -631,7 +631,8 @@ async fn sign_out_wipes(app: &App, markers: &[Marker]) -> Result<()> {
 }
 
 /// What may remain after sign-out (ARCHITECTURE.md, "What a sign-out leaves"): the app's
-/// settings, sync state of opaque ids and log files, and WebKit's own bookkeeping — salts, the HSTS
+/// settings (the machine's and the account's), sync state of opaque ids, log files and window
+/// geometry, and WebKit's own bookkeeping — salts, the HSTS
 /// list, the page's local storage (the UI language) — and the desktop libraries' caches
 /// (dconf, the GStreamer plugin registry, Mesa's shader cache). The scan has already read
 /// every byte of them; this list proves nothing else (no cache entry, no blob, no database)
@@ -639,6 +640,7 @@ async fn sign_out_wipes(app: &App, markers: &[Marker]) -> Result<()> {
 fn may_remain(path: &std::path::Path) -> bool {
     let p = path.to_string_lossy();
     if p == "cache/dconf/user"
+        || p == format!("config/{}/.window-state.json", kyc_e2e::app::APP_IDENTIFIER)
         || (p.starts_with("cache/gstreamer-1.0/registry.") && p.ends_with(".bin"))
         || p.starts_with("cache/mesa_shader_cache/")
     {
@@ -648,7 +650,7 @@ fn may_remain(path: &std::path::Path) -> bool {
         return false;
     };
     let account_file = rest.strip_prefix("accounts/").and_then(|r| r.split_once('/'));
-    matches!(account_file, Some((dir, "kyc-sync-state.json")) if dir.len() == 32)
+    matches!(account_file, Some((dir, "kyc-sync-state.json" | "settings.json")) if dir.len() == 32)
         || (rest.starts_with("logs/kyc-desk") && rest.ends_with(".log"))
         || [
             "settings.json",

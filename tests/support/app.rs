@@ -314,3 +314,46 @@ fn stop_driver(driver: &mut Child) {
     let _ = driver.kill();
     let _ = driver.wait();
 }
+
+impl App {
+    /// The app's process id: the `kyc-desk` process whose HOME is this app's home.
+    pub fn app_pid(&self) -> Result<u32> {
+        let binary = std::fs::canonicalize(required_env("KYC_DESK_BIN")?)?;
+        let home = format!("HOME={}", self.home.path().display());
+        for entry in std::fs::read_dir("/proc")? {
+            let Ok(pid) = entry?.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+            if exe.as_deref() != Some(binary.as_path()) {
+                continue;
+            }
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            if environ.split(|b| *b == 0).any(|var| var == home.as_bytes()) {
+                return Ok(pid);
+            }
+        }
+        bail!("no kyc-desk process with this app's home")
+    }
+
+    /// Sends the app SIGTERM, as a session ending or a shutdown does, and waits until it has
+    /// quit. (WebDriver's own session end kills the process outright.)
+    pub async fn terminate_app(&self) -> Result<()> {
+        let pid = self.app_pid()?;
+        let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
+        if !status.success() {
+            bail!("kill -TERM {pid} failed");
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            // A zombie (exited, not yet reaped by WebKitWebDriver) has quit too.
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            if stat.split_whitespace().nth(2) == Some("Z") {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!("the app did not quit within 20 s of SIGTERM");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+}

@@ -42,8 +42,8 @@ pub type ProgressSink = Arc<dyn Fn(PullProgress) + Send + Sync>;
 pub const REVEAL_REASON_CHARS: std::ops::RangeInclusive<usize> = 3..=200;
 /// Most cases one pull may ask for.
 pub const MAX_PULL: u32 = 500;
-/// The settings file in the data directory (language and idle-lock timeout; no personal data).
-pub const SETTINGS_FILE: &str = "settings.json";
+pub use crate::settings::SETTINGS_FILE;
+use crate::settings::Settings;
 
 /// How the desk runs.
 #[derive(Debug, Clone)]
@@ -209,41 +209,6 @@ fn pull_reason(reason: &kyc_sync::PullFailure) -> &'static str {
     }
 }
 
-fn load_settings(data_dir: &std::path::Path) -> serde_json::Map<String, serde_json::Value> {
-    let text = std::fs::read_to_string(data_dir.join(SETTINGS_FILE)).unwrap_or_default();
-    match serde_json::from_str(&text) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    }
-}
-
-fn load_lang(data_dir: &std::path::Path) -> Lang {
-    match load_settings(data_dir).get("lang").and_then(|l| l.as_str()) {
-        Some("zh-CN") => Lang::ZhCn,
-        _ => Lang::En,
-    }
-}
-
-/// The idle-lock timeout the reviewer chose last (seconds), if any.
-fn load_idle_lock(data_dir: &std::path::Path) -> Option<Duration> {
-    let secs = load_settings(data_dir).get("idle_lock_secs")?.as_u64()?;
-    Some(Duration::from_secs(secs))
-}
-
-/// Sets one key of the settings file, keeping the others (blocking IO).
-fn store_setting(
-    data_dir: &std::path::Path,
-    key: &str,
-    value: serde_json::Value,
-) -> Result<(), VaultError> {
-    let mut settings = load_settings(data_dir);
-    settings.insert(key.to_owned(), value);
-    std::fs::create_dir_all(data_dir)?;
-    let text = serde_json::Value::Object(settings).to_string();
-    std::fs::write(data_dir.join(SETTINGS_FILE), text)?;
-    Ok(())
-}
-
 impl Desk {
     /// A signed-out desk over `config.session.data_dir`.
     pub fn new(config: DeskConfig) -> Arc<Desk> {
@@ -263,7 +228,23 @@ impl Desk {
     }
 
     fn lang_of(&self, inner: &Inner) -> Lang {
-        inner.lang.unwrap_or_else(|| load_lang(&self.config.session.data_dir))
+        inner.lang.unwrap_or_else(|| {
+            Settings::load(&self.config.session.data_dir).lang.unwrap_or(Lang::En)
+        })
+    }
+
+    /// What the login screen shows: [`crate::app_info`], with the hub address signed in to
+    /// last when no demo address is given.
+    pub async fn app_info(&self) -> crate::AppInfo {
+        let mut info = crate::app_info();
+        if info.default_hub_url.is_none() {
+            let dir = self.config.session.data_dir.clone();
+            info.default_hub_url = tokio::task::spawn_blocking(move || Settings::load(&dir))
+                .await
+                .unwrap_or_default()
+                .last_hub_url;
+        }
+        info
     }
 
     /// The UI language.
@@ -272,15 +253,23 @@ impl Desk {
         self.lang_of(&inner)
     }
 
-    /// Sets and persists the UI language (check explanations and reason labels follow it).
+    /// Sets and persists the UI language (check explanations and reason labels follow it):
+    /// for the login screen on this machine, and for the signed-in account.
     pub async fn set_language(&self, lang: Lang) -> Result<(), AppError> {
-        guard(&self.inner).lang = Some(lang);
-        let dir = self.config.session.data_dir.clone();
-        let code = match lang {
-            Lang::En => "en",
-            Lang::ZhCn => "zh-CN",
+        let account_dir = {
+            let mut inner = guard(&self.inner);
+            inner.lang = Some(lang);
+            inner.active.as_ref().map(|a| a.account_dir.clone())
         };
-        blocking(move || store_setting(&dir, "lang", code.into())).await?;
+        let dir = self.config.session.data_dir.clone();
+        blocking(move || {
+            Settings::update(&dir, |s| s.lang = Some(lang))?;
+            if let Some(account_dir) = account_dir {
+                Settings::update(&account_dir, |s| s.lang = Some(lang))?;
+            }
+            Ok(())
+        })
+        .await?;
         self.emit_state();
         Ok(())
     }
@@ -438,16 +427,28 @@ impl Desk {
         }
         let user = request.user.trim().to_owned();
         let result = session::sign_in(&self.config.session, hub, &user, &request.password).await;
-        let idle_lock_choice = {
-            let dir = self.config.session.data_dir.clone();
-            tokio::task::spawn_blocking(move || load_idle_lock(&dir)).await.unwrap_or(None)
-        };
         let result = match result {
             Ok(opened) => match self.apply_offline_rules(&opened.ws, opened.online, None).await {
                 Ok(rules) => Ok((opened, rules)),
                 Err(e) => Err(e),
             },
             Err(e) => Err(e),
+        };
+        let account_settings = match &result {
+            Ok((opened, _)) => {
+                let (data_dir, account_dir) =
+                    (self.config.session.data_dir.clone(), opened.account_dir.clone());
+                let hub_url = hub_origin_of(&request.hub_url);
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = Settings::update(&data_dir, |s| s.last_hub_url = hub_url) {
+                        tracing::warn!(error = %e, "the last hub address was not kept");
+                    }
+                    Settings::load(&account_dir)
+                })
+                .await
+                .unwrap_or_default()
+            }
+            Err(_) => Settings::default(),
         };
         {
             let mut inner = guard(&self.inner);
@@ -461,6 +462,12 @@ impl Desk {
                     return Err(e);
                 }
             };
+            // This reviewer's own preferences.
+            if let Some(lang) = account_settings.lang {
+                inner.lang = Some(lang);
+            }
+            let idle_lock_choice =
+                account_settings.idle_lock_secs.map(|s| Duration::from_secs(s.into()));
             tracing::info!(
                 user = %opened.session.user_id,
                 role = ?opened.session.role,
@@ -548,8 +555,11 @@ impl Desk {
             a.idle_lock = Duration::from_secs(secs.into());
             a.last_activity = Instant::now();
         }
-        let dir = self.config.session.data_dir.clone();
-        blocking(move || store_setting(&dir, "idle_lock_secs", secs.into())).await?;
+        let dir = guard(&self.inner).active.as_ref().map(|a| a.account_dir.clone());
+        if let Some(dir) = dir {
+            blocking(move || Ok(Settings::update(&dir, |s| s.idle_lock_secs = Some(secs))?))
+                .await?;
+        }
         let state = self.state();
         self.emit(DeskEvent::State { state: state.clone() });
         Ok(state)
@@ -1254,4 +1264,10 @@ fn outcome_of(input: &DecisionInput) -> Result<Outcome, AppError> {
         OutcomeCode::Resubmit => Outcome::RequestResubmission { documents, reasons },
         OutcomeCode::Escalate => Outcome::Escalate,
     })
+}
+
+/// The hub address as the login screen should offer it next time: scheme, host and port only.
+fn hub_origin_of(typed: &str) -> Option<String> {
+    let url = url::Url::parse(typed.trim()).ok()?;
+    Some(url.origin().ascii_serialization()).filter(|o| o != "null")
 }

@@ -11,6 +11,7 @@
 //! - [`mask`]: the masked case view and the values `reveal` returns;
 //! - [`media`]: the answers of the `media://` scheme;
 //! - [`error`]: the one IPC error and the mapping of the crates' errors into it;
+//! - [`settings`]: the machine's and each account's preferences (never case data);
 //! - [`logs`]: the size-rotated log file and the panic hook that keeps messages out of it;
 //! - [`support`]: the support bundle, and [`Desk::call`], which every command goes through.
 
@@ -26,6 +27,7 @@ pub mod logs;
 pub mod mask;
 pub mod media;
 pub mod session;
+pub mod settings;
 pub mod support;
 
 pub use desk::{Desk, DeskConfig, EventSink, ProgressSink};

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::desk::{Desk, SETTINGS_FILE, blocking, guard};
+use crate::desk::{Desk, blocking, guard};
 use crate::error::AppError;
 use crate::ipc::{Lang, Phase, PushState, QueueState, SupportBundleReport};
 
@@ -240,10 +240,8 @@ impl Desk {
             let mut zip = StoredZip::new(now);
             zip.add("about.json", &json(&about))?;
             zip.add("desk.json", &json(&facts))?;
-            // The settings as this build reads them (the language), not the file's raw bytes.
-            let settings = serde_json::json!({ "lang": facts.lang, "file": SETTINGS_FILE,
-                "present": data_dir.join(SETTINGS_FILE).is_file() });
-            zip.add("settings.json", &json(&settings))?;
+            // The machine's settings as this build reads them (language, last hub address).
+            zip.add("settings.json", &json(&crate::settings::Settings::load(&data_dir)))?;
             let mut entries = 3;
             if let Some(dir) = &log_dir {
                 for file in crate::logs::log_files(dir) {
