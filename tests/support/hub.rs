@@ -68,7 +68,7 @@ impl Hub {
             ops::store_case(store.as_ref(), &files, &s.case, media, &admin.id, now_ms())?;
         }
         let supervisor_token =
-            ops::issue_session(store.as_ref(), "supervisor1", Duration::from_secs(12 * 3600))?;
+            ops::issue_session(store.as_ref(), "supervisor", Duration::from_secs(12 * 3600))?;
         drop(store);
         let mut config = HubConfig::for_tests(dir.path());
         config.password_hashing = PasswordHashing::Production;
