@@ -95,6 +95,14 @@ fn close_case(desk: State<'_, Arc<Desk>>, case_id: String) {
 }
 
 #[tauri::command]
+async fn peek_case(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+) -> Result<Option<CaseView>, AppError> {
+    desk.peek_case(&case_id).await
+}
+
+#[tauri::command]
 async fn reveal(
     desk: State<'_, Arc<Desk>>,
     case_id: String,
@@ -196,6 +204,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             queue,
             open_case,
             close_case,
+            peek_case,
             reveal,
             reason_catalogue,
             decide,
@@ -243,6 +252,7 @@ pub const COMMANDS: &[&str] = &[
     "queue",
     "open_case",
     "close_case",
+    "peek_case",
     "reveal",
     "reason_catalogue",
     "decide",
