@@ -12,8 +12,8 @@
 //! and served by a plain loopback file server in this process; the webview is navigated to
 //! its static page, which swaps to the next case's image set on `j` and marks the same way.
 //!
-//! It prints p50 and p95 of both and their ratio. No timed assertion: it exits non-zero only
-//! when it could not measure.
+//! It prints p50 and p95 of both and their ratio (`KYC_DESK_BENCH_VERBOSE=1`: every press).
+//! No timed assertion: it exits non-zero only when it could not measure.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -244,6 +244,15 @@ async fn measure_presses(
         let sample: Sample = serde_json::from_value(got.clone()).context("the page's timings")?;
         if let Some(error) = &sample.error {
             bail!("press {n}: {error} ({got})");
+        }
+        if std::env::var_os("KYC_DESK_BENCH_VERBOSE").is_some() {
+            let view = sample.view_millis().map(|v| format!(", case view over IPC at {v:.0} ms"));
+            eprintln!(
+                "  press {n}: {:.0} ms, {} images{}",
+                sample.millis(),
+                sample.thumbs.len() + sample.stage.len(),
+                view.unwrap_or_default()
+            );
         }
         before = sample.id.clone().map(Value::from).unwrap_or(Value::Null);
         samples.push(sample);
