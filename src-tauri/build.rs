@@ -14,6 +14,7 @@ fn main() {
         "queue",
         "open_case",
         "close_case",
+        "peek_case",
         "reveal",
         "reason_catalogue",
         "decide",

@@ -99,6 +99,14 @@ fn close_case(desk: State<'_, Arc<Desk>>, case_id: String) {
 }
 
 #[tauri::command]
+async fn peek_case(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+) -> Result<Option<CaseView>, AppError> {
+    desk.call("peek_case", desk.peek_case(&case_id)).await
+}
+
+#[tauri::command]
 async fn reveal(
     desk: State<'_, Arc<Desk>>,
     case_id: String,
@@ -234,6 +242,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             queue,
             open_case,
             close_case,
+            peek_case,
             reveal,
             reason_catalogue,
             decide,
@@ -336,6 +345,7 @@ pub const COMMANDS: &[&str] = &[
     "queue",
     "open_case",
     "close_case",
+    "peek_case",
     "reveal",
     "reason_catalogue",
     "decide",

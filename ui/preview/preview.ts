@@ -103,6 +103,7 @@ const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
   reason_catalogue: () => catalogue,
   open_case: () => caseView,
   close_case: () => null,
+  peek_case: () => null,
   lock: () => state("locked", { lockReason: "manual" }),
   sign_out: () => Promise.reject({ code: "pending_decisions", message: "" }),
   sign_in: () => Promise.reject({ code: "wrong_password", message: "" }),

@@ -4,7 +4,7 @@
 //! - `demo`    setup, build, and start the product on its embedded default.
 //! - `test`    setup, then every check CI runs; non-zero exit on any failure.
 //! - `bundle`  the Linux `.deb` and `.rpm`.
-//! - `bench`   benchmarks (`vault`, `media`, `hub`, `sync` or `all`).
+//! - `bench`   benchmarks (`vault`, `media`, `hub`, `sync` or `all` of these; `desk`: the app).
 //! - `fuzz`    fuzzers (`media`), with nightly.
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust types.
 //! - `icons`   redraw the app icons into `assets/icons`.
@@ -16,7 +16,7 @@ mod tasks;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <setup|demo|test|bundle|bench [vault|media|hub|sync|all]|fuzz media [SECONDS]|bindings|icons>";
+const USAGE: &str = "usage: cargo xtask <setup|demo|test|bundle|bench [vault|media|hub|sync|all|desk]|fuzz media [SECONDS]|bindings|icons>";
 
 fn main() {
     if let Err(err) = run() {

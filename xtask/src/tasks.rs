@@ -198,7 +198,12 @@ pub fn bundle() -> Result<()> {
 
 /// `cargo xtask bench <name>`: release-mode benchmarks that print ratios against baselines
 /// measured in the same run.
+/// `desk` is the app's own benchmark ([`bench_desk`]); `all` means the crate benchmarks only,
+/// which need no display, no WebDriver and no release build of the app.
 pub fn bench(which: &str) -> Result<()> {
+    if which == "desk" {
+        return bench_desk();
+    }
     let all = ["vault", "media", "hub", "sync"];
     let selected: Vec<&str> = if which == "all" { all.to_vec() } else { vec![which] };
     for name in selected {
@@ -213,6 +218,40 @@ pub fn bench(which: &str) -> Result<()> {
         run(cargo().args(["bench", "--package", &package, "--bench", name]))?;
     }
     Ok(())
+}
+
+/// Path of the release app binary: the one the desk benchmark measures.
+fn release_app_binary() -> PathBuf {
+    target_dir().join("release").join(format!("kyc-desk{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// `cargo xtask bench desk`: next case → all its images loaded, in the real app (release
+/// build, UI embedded) under tauri-driver, against a static page serving the same renditions
+/// from a loopback file server (`tests/benches/desk.rs`). On a virtual display when there is
+/// no display. The driver itself (hub, WebDriver client, file server) is built with the dev
+/// profile, like the e2e tests: only the app is measured, and its release build is the honest
+/// thing to measure.
+pub fn bench_desk() -> Result<()> {
+    let driver = setup::tauri_driver(&mut Vec::new())?;
+    build_ui()?;
+    run(cargo().args(["build", "--package", "kyc-desk", "--release"]))?;
+    let mut cmd = if setup::has_display() {
+        cargo()
+    } else if setup::has_xvfb_run() {
+        let mut c = Command::new("xvfb-run");
+        c.args(["-a", "--server-args=-screen 0 1280x800x24"])
+            .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        c
+    } else {
+        bail!("the desk benchmark needs a display or xvfb-run (run `cargo xtask setup`)");
+    };
+    cmd.args(["bench", "--package", "kyc-e2e", "--bench", "desk", "--profile", "dev"])
+        .env("KYC_DESK_BIN", release_app_binary())
+        .env("KYC_E2E_ARTIFACTS", target_dir().join("e2e"));
+    if let Some(driver) = driver {
+        cmd.env("TAURI_DRIVER", driver);
+    }
+    run(&mut cmd)
 }
 
 /// `cargo xtask fuzz media [SECONDS]`: the media decoders under cargo-fuzz (nightly).

@@ -192,6 +192,36 @@ async fn blocking_sync<T: Send + 'static>(
         .map_err(AppError::from)
 }
 
+/// A case from the vault and what the vault holds of each of its media (type, variants).
+async fn stored_case(
+    vault: Arc<kyc_vault::Vault>,
+    id: CaseId,
+) -> Result<(kyc_model::Case, HashMap<kyc_model::MediaId, StoredMedia>), AppError> {
+    blocking(move || {
+        let case = vault.case(&id)?;
+        let mut stored = HashMap::new();
+        for mid in case.media_ids() {
+            let mut variants = Vec::new();
+            let mut content_type = None;
+            for variant in [Variant::Display, Variant::Thumbnail, Variant::Original] {
+                match vault.media_info(mid, variant) {
+                    Ok(info) => {
+                        content_type.get_or_insert(info.content_type.mime().to_owned());
+                        variants.push(variant.code().to_owned());
+                    }
+                    Err(VaultError::MediaNotFound { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if let Some(content_type) = content_type {
+                stored.insert(mid.clone(), StoredMedia { content_type, variants });
+            }
+        }
+        Ok((case, stored))
+    })
+    .await
+}
+
 fn parse_case_id(id: &str) -> Result<CaseId, AppError> {
     CaseId::parse(id).map_err(|_| AppError::not_found("case"))
 }
@@ -967,31 +997,7 @@ impl Desk {
         let ws = self.unlocked()?;
         let lang = self.lang();
         let item = self.queue_item(&id).await?;
-        let vault = ws.vault().clone();
-        let read_id = id.clone();
-        let (case, stored) = blocking(move || {
-            let case = vault.case(&read_id)?;
-            let mut stored: HashMap<kyc_model::MediaId, StoredMedia> = HashMap::new();
-            for mid in case.media_ids() {
-                let mut variants = Vec::new();
-                let mut content_type = None;
-                for variant in [Variant::Display, Variant::Thumbnail, Variant::Original] {
-                    match vault.media_info(mid, variant) {
-                        Ok(info) => {
-                            content_type.get_or_insert(info.content_type.mime().to_owned());
-                            variants.push(variant.code().to_owned());
-                        }
-                        Err(VaultError::MediaNotFound { .. }) => {}
-                        Err(e) => return Err(e),
-                    }
-                }
-                if let Some(content_type) = content_type {
-                    stored.insert(mid.clone(), StoredMedia { content_type, variants });
-                }
-            }
-            Ok((case, stored))
-        })
-        .await?;
+        let (case, stored) = stored_case(ws.vault().clone(), id.clone()).await?;
         let (watermark, held_decision, first_open) = {
             let mut inner = guard(&self.inner);
             let a = inner.active.as_mut().ok_or_else(|| AppError::not_found("session"))?;
@@ -1056,6 +1062,44 @@ impl Desk {
                 a.open = None;
             }
         }
+    }
+
+    /// The masked view of a ready case without opening it: no active-time clock starts and
+    /// nothing is audited. The UI asks for the case the "next case" key would open while the
+    /// reviewer looks at the current one, so that case shows at once (and its images can be
+    /// decoded ahead); `open_case` still follows and its answer replaces this one. `None`
+    /// when the case is not ready or a decision on it is held: such a view carries a
+    /// decision, and is shown only as `open_case` answers it.
+    pub async fn peek_case(&self, case_id: &str) -> Result<Option<CaseView>, AppError> {
+        let id = parse_case_id(case_id)?;
+        let ws = self.unlocked()?;
+        let lang = self.lang();
+        let item = self.queue_item(&id).await?;
+        if item.state != QueueState::Ready {
+            return Ok(None);
+        }
+        let watermark = {
+            let inner = guard(&self.inner);
+            let a = inner.active.as_ref().ok_or_else(|| AppError::not_found("session"))?;
+            if a.held.contains_key(&id) {
+                return Ok(None);
+            }
+            a.session.user_id.clone()
+        };
+        let (case, stored) = stored_case(ws.vault().clone(), id).await?;
+        Ok(Some(mask::case_view(
+            &case,
+            item.state,
+            item.lease_expires_at,
+            lang,
+            watermark,
+            |mid| {
+                stored.get(mid).map(|s| StoredMedia {
+                    content_type: s.content_type.clone(),
+                    variants: s.variants.clone(),
+                })
+            },
+        )))
     }
 
     /// Active time of a case so far (open and unlocked), in milliseconds.

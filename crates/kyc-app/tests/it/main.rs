@@ -6,4 +6,5 @@ mod support;
 mod bundle;
 mod desk;
 mod offline;
+mod prefetch;
 mod settings;

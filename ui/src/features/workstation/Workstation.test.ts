@@ -15,6 +15,7 @@ const ipc = vi.hoisted(() => ({
   reasonCatalogue: vi.fn(),
   openCase: vi.fn(),
   closeCase: vi.fn(),
+  peekCase: vi.fn(),
   decide: vi.fn(),
   undoDecision: vi.fn(),
   lock: vi.fn(),
@@ -46,6 +47,25 @@ describe("the desk", () => {
     ipc.reasonCatalogue.mockResolvedValue(CATALOGUE);
     ipc.openCase.mockImplementation(async (caseId: string) => caseView({ caseId }));
     ipc.closeCase.mockResolvedValue(undefined);
+    ipc.peekCase.mockImplementation(async (caseId: string) => caseView({ caseId }));
+  });
+
+  it("the case j opens next is peeked ahead (not opened) and shows before open_case answers", async () => {
+    render(App);
+    await vi.waitFor(() => expect(screen.getAllByTestId("queue-item")).toHaveLength(3));
+    await press("j");
+    await vi.waitFor(() => expect(screen.getByTestId("case-view").getAttribute("data-case-id")).toBe("c1"));
+    await vi.waitFor(() => expect(ipc.peekCase).toHaveBeenCalledWith("c2"));
+    expect(ipc.openCase).not.toHaveBeenCalledWith("c2");
+    let answer: (view: ReturnType<typeof caseView>) => void = () => {};
+    ipc.openCase.mockImplementation(() => new Promise((resolve) => (answer = resolve)));
+    await Promise.resolve();
+    await press("j");
+    // Shown from the prefetch while open_case (clock, audit) is still under way.
+    await vi.waitFor(() => expect(screen.getByTestId("case-view").getAttribute("data-case-id")).toBe("c2"));
+    expect(ipc.openCase).toHaveBeenLastCalledWith("c2");
+    answer(caseView({ caseId: "c2" }));
+    await vi.waitFor(() => expect(ipc.peekCase).toHaveBeenCalledWith("c3"));
   });
 
   it("j opens the first case; after a decision the next ready case opens at once, with undo", async () => {

@@ -87,6 +87,8 @@ export const ipc = {
   queue: () => call<QueueItem[]>("queue"),
   openCase: (caseId: string) => call<CaseView>("open_case", { caseId }),
   closeCase: (caseId: string) => call<void>("close_case", { caseId }),
+  /** The masked view of a ready case without opening it (prefetch); null when not ready. */
+  peekCase: (caseId: string) => call<CaseView | null>("peek_case", { caseId }),
   reveal: (caseId: string, field: string, reason: string) =>
     call<string>("reveal", { caseId, field, reason }),
   reasonCatalogue: () => call<ReasonOption[]>("reason_catalogue"),
