@@ -313,6 +313,7 @@ pub fn run() {
             }
             let mut config = DeskConfig::new(data_dir);
             config.log_dir = Some(log_dir);
+            config.session.network = kyc_app::session::NetworkConfig::from_env();
             app.manage(Desk::new(config));
             quit_on_terminate(app.handle().clone());
             Ok(())

@@ -76,6 +76,8 @@ impl DeskConfig {
                 sync: kyc_sync::SyncOptions::default(),
                 connect_timeout: Duration::from_secs(10),
                 request_timeout: Duration::from_secs(30),
+                network: crate::session::NetworkConfig::default(),
+                min_hub_api_version: kyc_proto::API_VERSION,
             },
             idle_lock: Duration::from_secs(5 * 60),
             idle_lock_override: None,

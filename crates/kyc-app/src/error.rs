@@ -51,6 +51,10 @@ pub enum ErrorCode {
     RateLimited,
     /// Anything else; details are in the app's log, never in the message.
     Internal,
+    /// This app is older than the hub accepts: update it.
+    UpdateRequired,
+    /// The hub is older than this app needs: the hub must be updated.
+    HubOutdated,
 }
 
 /// The error every command returns.
@@ -210,6 +214,17 @@ impl From<SyncError> for AppError {
                  administrator."
                     .into(),
             ),
+            SyncError::UpdateRequired => (
+                C::UpdateRequired,
+                "This version of KYC Desk is older than the hub accepts; install the update."
+                    .into(),
+            ),
+            SyncError::HubOutdated { .. } => (
+                C::HubOutdated,
+                "The hub runs an older version than this app needs; ask an administrator to \
+                 update it."
+                    .into(),
+            ),
             SyncError::UnacceptableKdf => (
                 C::InsecureHub,
                 "The hub asks for weaker password protection than this desk accepts.".into(),
@@ -267,6 +282,8 @@ mod tests {
             ),
             (SyncError::Cancelled, ErrorCode::Cancelled),
             (SyncError::UnacceptableKdf, ErrorCode::InsecureHub),
+            (SyncError::UpdateRequired, ErrorCode::UpdateRequired),
+            (SyncError::HubOutdated { api_version: 0 }, ErrorCode::HubOutdated),
             (SyncError::Vault(VaultError::OnlineSignInRequired), ErrorCode::OnlineSignInRequired),
             (SyncError::Vault(VaultError::Locked), ErrorCode::Locked),
         ];

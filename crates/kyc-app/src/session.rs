@@ -49,6 +49,39 @@ pub struct SessionConfig {
     pub connect_timeout: Duration,
     /// Longest wait for one JSON call.
     pub request_timeout: Duration,
+    /// How to reach the hub through a corporate network: proxy and private CA.
+    pub network: NetworkConfig,
+    /// The oldest hub API version this desk talks to (tests raise it to see an old hub).
+    pub min_hub_api_version: u32,
+}
+
+/// Corporate-network settings an administrator gives the app (see [`NetworkConfig::from_env`]).
+#[derive(Debug, Clone, Default)]
+pub struct NetworkConfig {
+    /// A proxy for every hub request (`http://host:port`); `None`: the system's proxy
+    /// settings (`HTTPS_PROXY`, `NO_PROXY`, …).
+    pub proxy: Option<String>,
+    /// Extra trusted root certificates (PEM), for a hub behind a private CA.
+    pub ca_bundle_pem: Option<Vec<u8>>,
+}
+
+/// Environment variable naming a proxy for the hub (overrides the system's).
+pub const PROXY_ENV: &str = "KYC_DESK_PROXY";
+/// Environment variable naming a PEM file of extra trusted root certificates.
+pub const CA_BUNDLE_ENV: &str = "KYC_DESK_CA_BUNDLE";
+
+impl NetworkConfig {
+    /// From [`PROXY_ENV`] and [`CA_BUNDLE_ENV`]; a CA bundle that cannot be read is reported
+    /// and left out (the hub then fails its TLS check, which says so).
+    pub fn from_env() -> NetworkConfig {
+        let proxy = std::env::var(PROXY_ENV).ok().filter(|p| !p.trim().is_empty());
+        let ca_bundle_pem = std::env::var_os(CA_BUNDLE_ENV).and_then(|path| {
+            std::fs::read(&path)
+                .inspect_err(|e| tracing::warn!(error = %e, "the CA bundle cannot be read"))
+                .ok()
+        });
+        NetworkConfig { proxy, ca_bundle_pem }
+    }
 }
 
 /// An open session: the workstation with its vault unlocked.
@@ -160,6 +193,10 @@ pub async fn sign_in(
     client_config.connect_timeout = config.connect_timeout;
     client_config.request_timeout = config.request_timeout;
     client_config.kdf_floor = config.kdf;
+    client_config.client_version = env!("CARGO_PKG_VERSION").to_owned();
+    client_config.min_hub_api_version = config.min_hub_api_version;
+    client_config.proxy = config.network.proxy.clone();
+    client_config.extra_roots_pem = config.network.ca_bundle_pem.iter().cloned().collect();
     let client = HubClient::new(client_config)?;
 
     match kyc_sync::sign_in(&client, user, password).await {

@@ -52,6 +52,8 @@ pub struct Settings {
     pub json_body_limit: usize,
     /// Body limit of intake.
     pub intake_body_limit: usize,
+    /// The oldest client version allowed to sign in.
+    pub min_client_version: Option<String>,
 }
 
 struct Inner {
@@ -96,6 +98,7 @@ impl AppState {
                     password_hashing: config.password_hashing,
                     json_body_limit: config.json_body_limit,
                     intake_body_limit: config.intake_body_limit,
+                    min_client_version: config.min_client_version.clone(),
                 },
                 policy: RwLock::new(policy),
                 limiter: Mutex::new(LoginLimiter::new(config.login_limits)),
@@ -272,8 +275,33 @@ fn parse_path_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health)))]
-async fn healthz() -> ApiJson<Health> {
-    ApiJson(Health { status: "ok".into(), api_version: 1 })
+async fn healthz(State(state): State<AppState>) -> ApiJson<Health> {
+    ApiJson(Health {
+        status: "ok".into(),
+        api_version: kyc_proto::API_VERSION,
+        min_client_version: state.settings().min_client_version.clone(),
+    })
+}
+
+/// Refuses a sign-in from a client older than the hub accepts (or one that does not say).
+fn check_client_version(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), AppError> {
+    let Some(min) =
+        state.settings().min_client_version.as_deref().and_then(kyc_proto::parse_version)
+    else {
+        return Ok(());
+    };
+    let theirs = headers
+        .get(kyc_proto::CLIENT_VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(kyc_proto::parse_version);
+    match theirs {
+        Some(v) if v >= min => Ok(()),
+        _ => Err(AppError::new(
+            axum::http::StatusCode::UPGRADE_REQUIRED,
+            kyc_proto::ErrorCode::UpdateRequired,
+            "this app is older than the hub accepts; update it",
+        )),
+    }
 }
 
 #[utoipa::path(get, path = "/openapi.json", tag = "meta",
@@ -360,14 +388,19 @@ async fn prelogin(
     responses((status = 200, body = LoginResponse),
               (status = 401, description = "`unauthorized`: wrong username or password; \
                   `account_revoked`: the account is disabled", body = kyc_proto::ApiError),
+              (status = 426, description = "`update_required`: the client's version (header \
+                  `x-kyc-client-version`) is older than the hub's `min_client_version`",
+                  body = kyc_proto::ApiError),
               (status = 429, description = "`rate_limited`: too many attempts for the account \
                   or from the address", body = kyc_proto::ApiError),
               JsonBody))]
 async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<LoginResponse> {
+    check_client_version(&state, &headers)?;
     if req.username.is_empty() || req.username.len() > 64 {
         return Err(AppError::unauthorized("wrong username or password"));
     }

@@ -91,6 +91,9 @@ pub struct HubConfig {
     /// How often the running hub applies the retention purge by itself (`None`: only on
     /// demand, through the admin endpoint or `kyc-hub purge`).
     pub purge_interval: Option<Duration>,
+    /// The oldest client version (`MAJOR.MINOR.PATCH`) allowed to sign in; older ones get 426
+    /// `update_required`. Announced in `/healthz`. `None`: any.
+    pub min_client_version: Option<String>,
 }
 
 impl HubConfig {
@@ -106,6 +109,7 @@ impl HubConfig {
             json_body_limit: kyc_proto::limits::MAX_JSON_BODY_BYTES,
             intake_body_limit: kyc_proto::limits::MAX_INTAKE_BODY_BYTES,
             purge_interval: Some(Duration::from_secs(3600)),
+            min_client_version: None,
         }
     }
 

@@ -35,6 +35,9 @@ enum Command {
         /// TLS private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Refuse sign-ins from apps older than this version (MAJOR.MINOR.PATCH).
+        #[arg(long)]
+        min_client_version: Option<String>,
     },
     /// Create the demo accounts and synthetic cases.
     Seed {
@@ -129,8 +132,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { data, listen, tls_cert, tls_key } => {
+        Command::Serve { data, listen, tls_cert, tls_key, min_client_version } => {
+            if let Some(v) = &min_client_version
+                && kyc_proto::parse_version(v).is_none()
+            {
+                anyhow::bail!("--min-client-version must be MAJOR.MINOR.PATCH");
+            }
             let mut config = HubConfig::new(data, listen);
+            config.min_client_version = min_client_version;
             config.tls = match (tls_cert, tls_key) {
                 (Some(cert_pem), Some(key_pem)) => Some(TlsFiles { cert_pem, key_pem }),
                 _ => None,

@@ -31,6 +31,9 @@ pub enum ErrorCode {
     Unavailable,
     /// The hub failed; details are in its log, not here. (500)
     Internal,
+    /// The client is older than the hub accepts (`Health::min_client_version`): update the
+    /// app. (426)
+    UpdateRequired,
 }
 
 impl ErrorCode {
@@ -48,6 +51,7 @@ impl ErrorCode {
             ErrorCode::RangeNotSatisfiable => "range_not_satisfiable",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::UpdateRequired => "update_required",
         }
     }
 }

@@ -63,12 +63,31 @@ pub use supervisor::{
 /// sent with every media download (full or ranged) so the client can verify before storing.
 pub const DIGEST_HEADER: &str = "x-content-sha256";
 
-/// Body of `GET /healthz`.
+/// The API version this crate describes (the `v1` of the paths).
+pub const API_VERSION: u32 = 1;
+
+/// Request header in which a client names its version (`MAJOR.MINOR.PATCH`), so a hub can
+/// refuse clients older than it accepts.
+pub const CLIENT_VERSION_HEADER: &str = "x-kyc-client-version";
+
+/// Body of `GET /healthz`: the hub announces its API version and the oldest client version it
+/// accepts. Unknown fields are allowed, so later hubs can announce more to older clients.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Health {
     /// Always `"ok"` when the hub answers.
     pub status: String,
     /// API version served (the `v1` of the paths).
     pub api_version: u32,
+    /// The oldest client version (`MAJOR.MINOR.PATCH`) the hub signs in; absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_client_version: Option<String>,
+}
+
+/// A `MAJOR.MINOR.PATCH` version as three numbers (anything after `-` or `+` ignored);
+/// `None` when it is not one.
+pub fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
+    let core = text.trim().split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    let v = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(v)
 }

@@ -40,6 +40,18 @@ pub struct ClientConfig {
     /// vault is keyed with it): production cost by default, so a hostile or misconfigured hub
     /// cannot weaken the vault. Tests lower it to `KdfParams::insecure_for_tests()`.
     pub kdf_floor: KdfParams,
+    /// This client's version (`MAJOR.MINOR.PATCH`), sent with every request
+    /// ([`kyc_proto::CLIENT_VERSION_HEADER`]) and compared with the hub's
+    /// `min_client_version` before signing in.
+    pub client_version: String,
+    /// The oldest hub API version this client can talk to (default
+    /// [`kyc_proto::API_VERSION`]): an older hub is reported as [`SyncError::HubOutdated`].
+    pub min_hub_api_version: u32,
+    /// Use the system's proxy settings (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, …). Off:
+    /// connect directly.
+    pub use_system_proxy: bool,
+    /// A proxy every request goes through (`http://host:port`), overriding the system's.
+    pub proxy: Option<String>,
 }
 
 impl ClientConfig {
@@ -52,6 +64,10 @@ impl ClientConfig {
             min_media_rate: 50_000,
             extra_roots_pem: Vec::new(),
             kdf_floor: KdfParams::DEFAULT,
+            client_version: env!("CARGO_PKG_VERSION").to_owned(),
+            min_hub_api_version: kyc_proto::API_VERSION,
+            use_system_proxy: true,
+            proxy: None,
         }
     }
 }
@@ -162,12 +178,24 @@ impl HubClient {
     pub fn new(config: ClientConfig) -> Result<HubClient, SyncError> {
         let base = check_base_url(&config.base_url)?;
         install_crypto_provider();
+        let mut headers = reqwest::header::HeaderMap::new();
+        let version = reqwest::header::HeaderValue::from_str(&config.client_version)
+            .map_err(|_| SyncError::ClientSetup)?;
+        headers.insert(kyc_proto::CLIENT_VERSION_HEADER, version);
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .https_only(base.scheme() == "https")
             .redirect(reqwest::redirect::Policy::none())
-            .no_proxy();
+            .default_headers(headers);
+        // Corporate networks: the system's proxy settings (reqwest reads the environment),
+        // or one given explicitly; tunnelled with CONNECT, so TLS stays end to end.
+        builder = match &config.proxy {
+            Some(proxy) => builder
+                .proxy(reqwest::Proxy::all(proxy.as_str()).map_err(|_| SyncError::ClientSetup)?),
+            None if config.use_system_proxy => builder,
+            None => builder.no_proxy(),
+        };
         for pem in &config.extra_roots_pem {
             let cert = reqwest::Certificate::from_pem(pem).map_err(|_| SyncError::ClientSetup)?;
             builder = builder.add_root_certificate(cert);
@@ -267,6 +295,26 @@ impl HubClient {
         let answer: PreloginResponse = serde_json::from_slice(&bytes)
             .map_err(|_| SyncError::Protocol { what: "prelogin response" })?;
         Ok(answer.kdf)
+    }
+
+    /// `GET /healthz`: the hub's API version and the oldest client it accepts, checked
+    /// against this client: [`SyncError::HubOutdated`] or [`SyncError::UpdateRequired`].
+    pub async fn check_compatible(&self) -> Result<kyc_proto::Health, SyncError> {
+        let resp = self.send(self.http.get(self.url(routes::HEALTHZ))).await?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
+        let health: kyc_proto::Health = serde_json::from_slice(&bytes)
+            .map_err(|_| SyncError::Protocol { what: "health response" })?;
+        if health.api_version < self.config.min_hub_api_version {
+            return Err(SyncError::HubOutdated { api_version: health.api_version });
+        }
+        let ours = kyc_proto::parse_version(&self.config.client_version);
+        let min = health.min_client_version.as_deref().and_then(kyc_proto::parse_version);
+        if let (Some(ours), Some(min)) = (ours, min)
+            && ours < min
+        {
+            return Err(SyncError::UpdateRequired);
+        }
+        Ok(health)
     }
 
     /// Signs in with an already derived hub key; the token is kept for later calls.

@@ -10,6 +10,15 @@ use kyc_vault::VaultError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SyncError {
+    /// This app is older than the hub accepts: it must be updated before it can sign in.
+    #[error("this app is older than the hub accepts; update it")]
+    UpdateRequired,
+    /// The hub serves an older API than this app needs: the hub must be updated.
+    #[error("the hub serves API version {api_version}, older than this app needs")]
+    HubOutdated {
+        /// The version the hub announced.
+        api_version: u32,
+    },
     /// The hub address is not a valid `http(s)://host[:port]` URL.
     #[error("the hub address is not a valid http(s) URL")]
     BadUrl,
@@ -129,6 +138,7 @@ impl SyncError {
                     .unwrap_or_else(|| code.as_str().to_owned()),
             },
             ErrorCode::RateLimited => SyncError::RateLimited,
+            ErrorCode::UpdateRequired => SyncError::UpdateRequired,
             ErrorCode::Unavailable | ErrorCode::Internal => {
                 SyncError::Unavailable { reason: format!("hub answered {code}") }
             }

@@ -86,6 +86,7 @@ pub async fn sign_in(
     username: &str,
     password: &Secret,
 ) -> Result<SignedIn, SyncError> {
+    client.check_compatible().await?;
     let kdf = client.prelogin(username).await?;
     check_floor(client, &kdf)?;
     let master = derive_master_key(password, kdf).await?;

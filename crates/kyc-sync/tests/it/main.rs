@@ -7,6 +7,7 @@ mod handling;
 mod kill_points;
 mod leases;
 mod logout;
+mod network;
 mod offline;
 mod offline_limits;
 mod password;

@@ -34,6 +34,8 @@ export const en = {
   "error.insecure_hub": "Plain http:// is only allowed to this computer. Use https://.",
   "error.revoked": "This account has been revoked on the hub.",
   "error.in_use": "KYC Desk is already open for this account in another window.",
+  "error.update_required": "This version of KYC Desk is older than the hub accepts. Install the update, then sign in.",
+  "error.hub_outdated": "The hub runs an older version than this app needs. Ask an administrator to update it.",
   "error.pending_decisions": "Some decisions have not reached the hub yet.",
   "error.conflict": "The hub already holds another decision for this case.",
   "error.integrity": "Stored data failed its integrity check and was not used.",

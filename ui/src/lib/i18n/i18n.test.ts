@@ -32,6 +32,8 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   cancelled: true,
   rate_limited: true,
   internal: true,
+  update_required: true,
+  hub_outdated: true,
 };
 const STATES: Record<QueueState, true> = { ready: true, decided: true, waiting_push: true, conflict: true, failed: true };
 const OUTCOMES: Record<OutcomeCode, true> = { approve: true, reject: true, resubmit: true, escalate: true };

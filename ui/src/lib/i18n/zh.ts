@@ -32,6 +32,8 @@ export const zh: Record<MessageKey, string> = {
   "error.insecure_hub": "仅允许以 http:// 连接本机，请使用 https://。",
   "error.revoked": "该账号已在服务器上被停用。",
   "error.in_use": "此账号已在另一个 KYC Desk 窗口中打开。",
+  "error.update_required": "此版本的 KYC Desk 低于服务端要求，请先安装更新再登录。",
+  "error.hub_outdated": "服务端版本低于本应用的要求，请联系管理员升级服务端。",
   "error.pending_decisions": "部分审核结论尚未送达服务器。",
   "error.conflict": "服务器上已有该案件的另一条审核结论。",
   "error.integrity": "本地数据未通过完整性校验，未予使用。",

@@ -1,7 +1,7 @@
 // Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type ErrorCode = "invalid" | "wrong_password" | "locked" | "offline" | "hub_unreachable" | "insecure_hub" | "revoked" | "in_use" | "pending_decisions" | "conflict" | "integrity" | "not_found" | "online_sign_in_required" | "forbidden" | "wiped" | "cancelled" | "rate_limited" | "internal";
+export type ErrorCode = "invalid" | "wrong_password" | "locked" | "offline" | "hub_unreachable" | "insecure_hub" | "revoked" | "in_use" | "pending_decisions" | "conflict" | "integrity" | "not_found" | "online_sign_in_required" | "forbidden" | "wiped" | "cancelled" | "rate_limited" | "internal" | "update_required" | "hub_outdated";
 
 export type AppError = { 
 /**
