@@ -6,3 +6,4 @@ mod support;
 mod bundle;
 mod desk;
 mod offline;
+mod oslock;
