@@ -20,7 +20,8 @@ enum Distro {
 /// need (a virtual display, the WebKit WebDriver, CJK fonts for the Chinese UI, GStreamer
 /// plugins for face videos — the good plugins demux MP4 and WebM and decode VP8/VP9, libav
 /// decodes H.264, the tools let tests decode a video as WebKitGTK does — libvips for the media
-/// benchmark's peer, PostgreSQL for the hub's multi-instance backend).
+/// benchmark's peer, dbus-daemon for the lock-watch tests' private bus, PostgreSQL for the hub's
+/// multi-instance backend).
 fn packages(distro: Distro) -> Vec<&'static str> {
     match distro {
         Distro::Debian => vec![
@@ -39,6 +40,7 @@ fn packages(distro: Distro) -> Vec<&'static str> {
             "gstreamer1.0-libav",
             "gstreamer1.0-tools",
             "libvips-tools",
+            "dbus-daemon",
         ],
         Distro::Fedora => vec![
             "gcc",
@@ -58,6 +60,7 @@ fn packages(distro: Distro) -> Vec<&'static str> {
             "gstreamer1-plugin-libav",
             "gstreamer1-plugin-openh264",
             "vips-tools",
+            "dbus-daemon",
         ],
         Distro::Arch => vec![
             "base-devel",
@@ -71,6 +74,7 @@ fn packages(distro: Distro) -> Vec<&'static str> {
             "gst-plugins-good",
             "gst-libav",
             "libvips",
+            "dbus",
         ],
     }
 }
