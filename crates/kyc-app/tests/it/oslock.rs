@@ -352,3 +352,47 @@ async fn the_sleep_inhibitor_is_released_only_after_the_lock_handler_returned() 
     assert_eq!(logind.released(0), Some(true), "released before the lock was done");
     assert_eq!(*causes.lock().unwrap(), [kyc_lockwatch::LockCause::Sleep]);
 }
+
+struct FakeScreenSaver;
+
+#[zbus::interface(name = "org.freedesktop.ScreenSaver")]
+impl FakeScreenSaver {
+    fn get_active(&self) -> bool {
+        false
+    }
+
+    #[zbus(signal)]
+    async fn active_changed(emitter: &SignalEmitter<'_>, new_value: bool) -> zbus::Result<()>;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_logind_the_screensaver_coming_on_locks_the_desk_and_is_reported() {
+    let system = PrivateBus::start();
+    let session = PrivateBus::start();
+    let path = "/org/freedesktop/ScreenSaver";
+    let screensaver = zbus::connection::Builder::address(session.address.as_str())
+        .unwrap()
+        .name("org.freedesktop.ScreenSaver")
+        .unwrap()
+        .serve_at(path, FakeScreenSaver)
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    let (_hub, _data, desk) = signed_in_desk().await;
+    let options = WatchOptions {
+        system_bus: Some(system.bus()),
+        session_bus: Some(session.bus()),
+        time_jump: TimeJump::default(),
+    };
+    desk.watch_os_lock(options).await;
+    assert_eq!(desk.state().lock_watch, Some(LockWatch::Screensaver));
+
+    let iface = screensaver.object_server().interface::<_, FakeScreenSaver>(path).await.unwrap();
+    FakeScreenSaver::active_changed(iface.signal_emitter(), false).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(desk.state().phase, Phase::Unlocked, "the screensaver going off does not lock");
+    FakeScreenSaver::active_changed(iface.signal_emitter(), true).await.unwrap();
+    eventually(5, "the lock", || desk.state().phase == Phase::Locked).await;
+    assert_eq!(desk.state().lock_reason, Some(LockReason::OsLocked));
+}
