@@ -14,6 +14,9 @@
 //! [`Mechanism`] the UI names. The owner decides what locking means; the watcher only awaits the
 //! handler before it lets the machine sleep.
 
+#![warn(missing_docs)]
+#![deny(unsafe_code)]
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -22,10 +25,13 @@ use tokio::task::JoinHandle;
 
 #[cfg(target_os = "linux")]
 mod linux;
+// The platforms' notification APIs are C and Objective-C: calling them is unsafe.
 #[cfg(target_os = "macos")]
+#[allow(unsafe_code)]
 mod macos;
 mod time_jump;
 #[cfg(windows)]
+#[allow(unsafe_code)]
 mod windows;
 
 #[cfg(target_os = "linux")]
