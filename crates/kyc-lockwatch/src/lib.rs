@@ -149,6 +149,10 @@ impl Drop for LockWatch {
     }
 }
 
+/// How long a source may take to connect and subscribe (a bus that accepts the connection but
+/// never answers must not keep the others from starting).
+const START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Starts `source`, adding its task to `tasks`; logs (no user data) when it is not available.
 async fn start_into(
     source: impl LockSignals,
@@ -156,23 +160,28 @@ async fn start_into(
     tasks: &mut Vec<JoinHandle<()>>,
 ) -> Option<Mechanism> {
     let mechanism = source.mechanism();
-    match source.start(on_lock.clone()).await {
-        Ok(task) => {
+    match tokio::time::timeout(START_TIMEOUT, source.start(on_lock.clone())).await {
+        Ok(Ok(task)) => {
             tracing::info!(?mechanism, "lock signals watched");
             tasks.push(task);
             Some(mechanism)
         }
-        Err(e) => {
+        Ok(Err(e)) => {
             tracing::info!(?mechanism, error = %e, "lock signals not available");
+            None
+        }
+        Err(_) => {
+            tracing::warn!(?mechanism, "lock signals not available: no answer in time");
             None
         }
     }
 }
 
-/// Starts every source available here (the platform's, then the time-jump fallback, which
-/// always runs) and reports the strongest one.
+/// Starts every source available here (the time-jump fallback first, which always runs, then
+/// the platform's) and reports the strongest one.
 pub async fn watch(options: WatchOptions, on_lock: LockHandler) -> LockWatch {
     let mut tasks = Vec::new();
+    let fallback = start_into(options.time_jump, &on_lock, &mut tasks).await;
     let mut best = None;
     #[cfg(target_os = "linux")]
     {
@@ -192,6 +201,5 @@ pub async fn watch(options: WatchOptions, on_lock: LockHandler) -> LockWatch {
     {
         best = best.or(start_into(MacosWorkspace, &on_lock, &mut tasks).await);
     }
-    let fallback = start_into(options.time_jump, &on_lock, &mut tasks).await;
     LockWatch { mechanism: best.or(fallback).unwrap_or(Mechanism::TimeJump), tasks }
 }
