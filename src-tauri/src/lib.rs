@@ -314,8 +314,14 @@ pub fn run() {
             let mut config = DeskConfig::new(data_dir);
             config.log_dir = Some(log_dir);
             config.session.network = kyc_app::session::NetworkConfig::from_env();
-            app.manage(Desk::new(config));
+            let desk = Desk::new(config);
+            app.manage(desk.clone());
             quit_on_terminate(app.handle().clone());
+            // The vault locks when the OS session locks or the machine sleeps (the system bus
+            // from DBUS_SYSTEM_BUS_ADDRESS, else the standard socket).
+            tauri::async_runtime::spawn(async move {
+                desk.watch_os_lock(kyc_app::lockwatch::WatchOptions::default()).await;
+            });
             Ok(())
         })
         .build(tauri::generate_context!())

@@ -23,6 +23,7 @@ const state = (phase: string, extra: object = {}) => ({
   // `&wipe=1`: the notice after the maximum-offline wipe.
   offlineWipe: params.get("wipe") ? { casesRemoved: 4, keptDecisions: 2, maxOfflineHours: 72 } : null,
   lockReason: phase === "locked" ? "idle" : null,
+  lockWatch: "logind",
   signedOutReason: null,
   lang: zh ? "zh-CN" : "en",
   ...extra,

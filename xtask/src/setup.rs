@@ -20,8 +20,8 @@ enum Distro {
 /// need (a virtual display, the WebKit WebDriver, CJK fonts for the Chinese UI, GStreamer
 /// plugins for face videos — the good plugins demux MP4 and WebM and decode VP8/VP9, libav
 /// decodes H.264, the tools let tests decode a video as WebKitGTK does — libvips for the media
-/// benchmark's peer, PostgreSQL for the hub's multi-instance backend, `dbus-daemon` for the tests'
-/// private buses).
+/// benchmark's peer, `dbus-daemon` for the tests' private buses (lock watch, single
+/// instance), PostgreSQL for the hub's multi-instance backend).
 fn packages(distro: Distro) -> Vec<&'static str> {
     match distro {
         Distro::Debian => vec![

@@ -27,6 +27,7 @@ pub fn typescript() -> String {
         Session::decl(&cfg),
         Phase::decl(&cfg),
         LockReason::decl(&cfg),
+        LockWatch::decl(&cfg),
         SignedOutReason::decl(&cfg),
         PushState::decl(&cfg),
         OfflineWipeNotice::decl(&cfg),

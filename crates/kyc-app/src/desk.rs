@@ -24,9 +24,9 @@ use tokio::task::JoinHandle;
 
 use crate::error::{AppError, ErrorCode};
 use crate::ipc::{
-    CaseView, DecisionInput, DecisionView, DeskEvent, DeskState, Lang, LockReason, LoginRequest,
-    OfflineWipeNotice, OutcomeCode, Phase, PullFailed, PullProgress, PullSummary, PushState,
-    QueueItem, QueueState, ReasonOption, Session, SignOutReport, SignedOutReason,
+    CaseView, DecisionInput, DecisionView, DeskEvent, DeskState, Lang, LockReason, LockWatch,
+    LoginRequest, OfflineWipeNotice, OutcomeCode, Phase, PullFailed, PullProgress, PullSummary,
+    PushState, QueueItem, QueueState, ReasonOption, Session, SignOutReport, SignedOutReason,
 };
 use crate::mask::{self, StoredMedia};
 use crate::media::MediaResponse;
@@ -139,6 +139,18 @@ struct Active {
     offline_wipe: Option<OfflineWipeNotice>,
 }
 
+/// The IPC name of a lock-watch mechanism.
+fn lock_watch_of(mechanism: kyc_lockwatch::Mechanism) -> LockWatch {
+    use kyc_lockwatch::Mechanism as M;
+    match mechanism {
+        M::Logind => LockWatch::Logind,
+        M::ScreenSaver => LockWatch::Screensaver,
+        M::WindowsSession => LockWatch::Windows,
+        M::MacosWorkspace => LockWatch::Macos,
+        M::TimeJump => LockWatch::TimeJump,
+    }
+}
+
 /// `wanted` clamped into the policy's idle-lock bounds.
 fn clamp_idle_lock(wanted: Duration, policy: &ClientPolicy) -> Duration {
     let secs = wanted.as_secs().clamp(
@@ -166,6 +178,8 @@ pub struct Desk {
     active_ms: Mutex<HashMap<CaseId, u64>>,
     /// The last errors commands answered, codes only, for the support bundle.
     pub(crate) recent_errors: Mutex<std::collections::VecDeque<crate::support::RecentError>>,
+    /// The watch on the OS session lock and sleep (`watch_os_lock`); dropping it stops it.
+    os_watch: Mutex<Option<kyc_lockwatch::LockWatch>>,
 }
 
 pub(crate) fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -251,6 +265,7 @@ impl Desk {
             pull_cancel: Mutex::new(None),
             active_ms: Mutex::new(HashMap::new()),
             recent_errors: Mutex::new(std::collections::VecDeque::new()),
+            os_watch: Mutex::new(None),
         })
     }
 
@@ -325,6 +340,7 @@ impl Desk {
 
     /// The desk's state.
     pub fn state(&self) -> DeskState {
+        let lock_watch = guard(&self.os_watch).as_ref().map(|w| lock_watch_of(w.mechanism()));
         let inner = guard(&self.inner);
         let lang = self.lang_of(&inner);
         match &inner.active {
@@ -339,6 +355,7 @@ impl Desk {
                 idle_lock_max_secs: ClientPolicy::default().idle_lock_max_secs,
                 offline_wipe: None,
                 lock_reason: None,
+                lock_watch,
                 signed_out_reason: inner.signed_out_reason,
                 lang,
             },
@@ -355,6 +372,7 @@ impl Desk {
                     idle_lock_max_secs: a.policy.idle_lock_max_secs,
                     offline_wipe: a.offline_wipe,
                     lock_reason: a.locked,
+                    lock_watch,
                     signed_out_reason: None,
                     lang,
                 }
@@ -712,6 +730,40 @@ impl Desk {
     /// Locks the desk now (button, `Ctrl+L`).
     pub async fn lock(&self) -> Result<DeskState, AppError> {
         self.lock_for(LockReason::Manual).await
+    }
+
+    /// Starts watching the operating system's session lock and sleep (logind, the
+    /// screensaver, the platform's notifications, and the clock-jump fallback) and locks the
+    /// desk on each signal; before sleep the lock is done before the machine may sleep.
+    /// `DeskState.lockWatch` names the mechanism. Calling it again replaces the watch.
+    pub async fn watch_os_lock(self: &Arc<Self>, options: kyc_lockwatch::WatchOptions) {
+        let desk: Weak<Desk> = Arc::downgrade(self);
+        let on_lock: kyc_lockwatch::LockHandler = Arc::new(move |cause| {
+            let desk = desk.clone();
+            Box::pin(async move {
+                if let Some(desk) = desk.upgrade() {
+                    desk.os_lock(cause).await;
+                }
+            })
+        });
+        let watch = kyc_lockwatch::watch(options, on_lock).await;
+        *guard(&self.os_watch) = Some(watch);
+        self.emit_state();
+    }
+
+    /// Locks because the operating system locked or the machine sleeps; nothing to do when
+    /// signed out or already locked.
+    pub async fn os_lock(&self, cause: kyc_lockwatch::LockCause) {
+        use kyc_lockwatch::LockCause;
+        let reason = match cause {
+            LockCause::SessionLocked => LockReason::OsLocked,
+            LockCause::Sleep | LockCause::ClockJump => LockReason::Suspend,
+        };
+        let signed_in = guard(&self.inner).active.is_some();
+        if signed_in {
+            // Only fails when signed out meanwhile: nothing left to lock.
+            let _ = self.lock_for(reason).await;
+        }
     }
 
     async fn lock_for(&self, reason: LockReason) -> Result<DeskState, AppError> {

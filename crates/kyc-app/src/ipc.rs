@@ -118,6 +118,26 @@ pub enum LockReason {
     Idle,
     /// The reviewer locked (button, `Ctrl+L`).
     Manual,
+    /// The operating system's session locked (logind, the screensaver, Windows, macOS).
+    OsLocked,
+    /// The machine went to sleep, or resumed from it (seen by the clock-jump fallback).
+    Suspend,
+}
+
+/// Which OS signal locks the desk when the machine does (the strongest one running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LockWatch {
+    /// logind: session lock, lock hint, and sleep (locked before the machine sleeps).
+    Logind,
+    /// Only the desktop's screensaver: session lock, no warning before sleep.
+    Screensaver,
+    /// Windows' session and power notifications.
+    Windows,
+    /// macOS' screen-lock and sleep notifications.
+    Macos,
+    /// Only the fallback: a jump of the wall clock locks on resume from sleep.
+    TimeJump,
 }
 
 /// Why the desk is signed out, when the login screen should say so.
@@ -174,6 +194,8 @@ pub struct DeskState {
     pub offline_wipe: Option<OfflineWipeNotice>,
     /// Why it is locked (only when locked).
     pub lock_reason: Option<LockReason>,
+    /// What tells the desk the machine locked or slept (`None` until the watch started).
+    pub lock_watch: Option<LockWatch>,
     /// Why it is signed out (only when signed out, and only when the UI must say so).
     pub signed_out_reason: Option<SignedOutReason>,
     /// The explanation and catalogue language.

@@ -33,6 +33,8 @@ pub mod support;
 pub use desk::{Desk, DeskConfig, EventSink, ProgressSink};
 pub use error::{AppError, ErrorCode};
 pub use ipc::{AppInfo, LoginRequest, Session};
+/// The OS session-lock and sleep watcher [`Desk::watch_os_lock`] runs (its options).
+pub use kyc_lockwatch as lockwatch;
 pub use kyc_proto::Secret;
 pub use media::MediaResponse;
 

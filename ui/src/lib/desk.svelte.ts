@@ -19,6 +19,7 @@ export const SIGNED_OUT: DeskState = {
   idleLockMaxSecs: 900,
   offlineWipe: null,
   lockReason: null,
+  lockWatch: null,
   signedOutReason: null,
   lang: "en",
 };

@@ -72,6 +72,7 @@ export function deskState(overrides: Partial<DeskState> = {}): DeskState {
     idleLockMaxSecs: 900,
     offlineWipe: null,
     lockReason: null,
+    lockWatch: null,
     signedOutReason: null,
     lang: "en",
     ...overrides,

@@ -6,5 +6,6 @@ mod support;
 mod bundle;
 mod desk;
 mod offline;
+mod oslock;
 mod prefetch;
 mod settings;

@@ -139,6 +139,18 @@ describe("the desk", () => {
     expect(screen.queryByTestId("queue-list")).toBeNull();
   });
 
+  it("a sleep lock from Rust says why and names what locks the desk with the machine", async () => {
+    ipc.deskState.mockResolvedValue(deskState({ lockWatch: "logind" }));
+    render(App);
+    await vi.waitFor(() => screen.getAllByTestId("queue-item"));
+    expect(screen.getByTestId("lock-button").getAttribute("title")).toContain("logind");
+    applyEvent({ type: "state", state: deskState({ phase: "locked", lockReason: "suspend", lockWatch: "logind" }) });
+    await vi.waitFor(() => screen.getByTestId("lock-screen"));
+    expect(screen.getByTestId("lock-reason").textContent).toContain("went to sleep");
+    expect(screen.getByTestId("lock-watch").textContent).toContain("before the computer sleeps (logind)");
+    expect(screen.queryByTestId("queue-list")).toBeNull();
+  });
+
   it("a revoked account lands on the login screen, which says why", async () => {
     render(App);
     await vi.waitFor(() => screen.getAllByTestId("queue-item"));

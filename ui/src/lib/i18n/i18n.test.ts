@@ -6,6 +6,8 @@ import type {
   CaseKindCode,
   CheckSeverity,
   ErrorCode,
+  LockReason,
+  LockWatch,
   OutcomeCode,
   QueueState,
   Role,
@@ -43,6 +45,14 @@ const KINDS: Record<CaseKindCode, true> = {
   individual_other_document: true,
   enterprise_certificate: true,
   enterprise_account: true,
+};
+const LOCK_REASONS: Record<LockReason, true> = { idle: true, manual: true, os_locked: true, suspend: true };
+const LOCK_WATCHES: Record<LockWatch, true> = {
+  logind: true,
+  screensaver: true,
+  windows: true,
+  macos: true,
+  time_jump: true,
 };
 const ROLES: Record<Role, true> = { reviewer: true, supervisor: true, admin: true };
 const SEVERITIES: Record<CheckSeverity, true> = { fail: true, warn: true, pass: true, not_applicable: true };
@@ -82,6 +92,8 @@ describe("i18n", () => {
       ...Object.keys(OUTCOMES).map((c) => `decision.send.${c}`),
       ...Object.keys(KINDS).map((c) => `kind.${c}`),
       ...Object.keys(ROLES).map((c) => `role.${c}`),
+      ...Object.keys(LOCK_REASONS).map((c) => `lock.${c}`),
+      ...Object.keys(LOCK_WATCHES).map((c) => `lock.watch.${c}`),
       ...Object.keys(SEVERITIES).map((c) => `checks.${c}`),
       ...DOCUMENT_KINDS.map((c) => `doc.${c}`),
     ];

@@ -81,7 +81,9 @@ role: Role, };
 
 export type Phase = "signed_out" | "unlocked" | "locked";
 
-export type LockReason = "idle" | "manual";
+export type LockReason = "idle" | "manual" | "os_locked" | "suspend";
+
+export type LockWatch = "logind" | "screensaver" | "windows" | "macos" | "time_jump";
 
 export type SignedOutReason = "signed_out" | "revoked" | "too_many_attempts";
 
@@ -146,6 +148,10 @@ offlineWipe: OfflineWipeNotice | null,
  * Why it is locked (only when locked).
  */
 lockReason: LockReason | null, 
+/**
+ * What tells the desk the machine locked or slept (`None` until the watch started).
+ */
+lockWatch: LockWatch | null, 
 /**
  * Why it is signed out (only when signed out, and only when the UI must say so).
  */
