@@ -56,7 +56,8 @@ unsafe extern "system" fn window_proc(
 }
 
 /// Creates the window and pumps its messages (the thread's life).
-fn run_window() -> Result<(), String> {
+/// Fails with the name of the Win32 call that failed.
+fn run_window() -> Result<(), &'static str> {
     let class: Vec<u16> = "KycDeskLockWatch\0".encode_utf16().collect();
     unsafe {
         let instance = GetModuleHandleW(std::ptr::null());
