@@ -1,30 +1,10 @@
+include!("src/commands.rs");
+
 fn main() {
-    // The app's own commands, each of which needs an explicit permission in a capability:
-    // a command missing from this list cannot be called from the webview at all.
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "app_info",
-        "sign_in",
-        "unlock",
-        "lock",
-        "desk_state",
-        "activity",
-        "subscribe",
-        "pull",
-        "cancel_pull",
-        "queue",
-        "open_case",
-        "close_case",
-        "peek_case",
-        "reveal",
-        "reason_catalogue",
-        "decide",
-        "undo_decision",
-        "dismiss_case",
-        "sign_out",
-        "set_language",
-        "export_support_bundle",
-        "set_idle_lock",
-    ]);
+    // The app's own commands (src/commands.rs, shared with the shell): each needs an explicit
+    // permission in a capability; a command missing from the list cannot be called at all.
+    println!("cargo:rerun-if-changed=src-tauri/src/commands.rs");
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(manifest);

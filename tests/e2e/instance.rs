@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use kyc_e2e::app::home_env;
-use kyc_e2e::{App, Hub, Seed, sign_in};
+use kyc_e2e::{App, Hub, Seed, sign_in, submit_login};
 
 const USER: &str = "reviewer1";
 
@@ -99,12 +99,7 @@ async fn without_a_session_bus_the_second_app_is_refused_at_sign_in_and_says_why
         sign_in(&first, &hub, USER).await?;
         let second = App::start_in(first.shared_home(), &no_bus).await?;
         let refused = async {
-            second.find("#sign-in").await?;
-            second.click("#lang-en").await?;
-            second.fill("#hub-url", &hub.url()).await?;
-            second.fill("#user", USER).await?;
-            second.fill("#password", hub.password(USER)).await?;
-            second.click("#sign-in").await?;
+            submit_login(&second, &hub, USER).await?;
             let error = second.find("#login-error").await?;
             let code = error.attr("data-code").await?;
             ensure!(code.as_deref() == Some("in_use"), "second sign-in answered {code:?}");

@@ -9,14 +9,19 @@ pub mod privacy;
 pub use app::App;
 pub use hub::{Hub, Seed};
 
-/// Signs `user` in on the login screen (in English) and waits for the desk.
-pub async fn sign_in(app: &App, hub: &Hub, user: &str) -> anyhow::Result<()> {
+/// Fills the login screen (in English) for `user` and presses "Sign in".
+pub async fn submit_login(app: &App, hub: &Hub, user: &str) -> anyhow::Result<()> {
     app.find("#sign-in").await?;
     app.click("#lang-en").await?;
     app.fill("#hub-url", &hub.url()).await?;
     app.fill("#user", user).await?;
     app.fill("#password", hub.password(user)).await?;
-    app.click("#sign-in").await?;
+    app.click("#sign-in").await
+}
+
+/// Signs `user` in and waits for the desk.
+pub async fn sign_in(app: &App, hub: &Hub, user: &str) -> anyhow::Result<()> {
+    submit_login(app, hub, user).await?;
     app.find("[data-testid=pull-button]").await?;
     Ok(())
 }
