@@ -66,9 +66,12 @@ fn the_window_has_no_devtools_a_plain_title_and_content_protection() {
 
 #[test]
 fn no_build_enables_devtools_or_the_demo_by_default() {
-    // The features Cargo resolves for the app, exactly as `cargo build --release` would.
+    // The features Cargo resolves for the app on this target, exactly as `cargo build
+    // --release` would. Offline, and only this target's packages: a fresh machine has not
+    // downloaded the other platforms' (an unfiltered query fails there).
     let out = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["--filter-platform", env!("KYC_DESK_BUILD_TARGET")])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
