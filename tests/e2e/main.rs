@@ -5,5 +5,6 @@
 
 mod instance;
 mod login;
+mod package;
 mod reviewer;
 mod window;

@@ -52,7 +52,8 @@ pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn required_env(name: &str) -> Result<PathBuf> {
+/// A path the test run must be given (by `cargo xtask test`).
+pub fn required_env(name: &str) -> Result<PathBuf> {
     std::env::var_os(name).map(PathBuf::from).with_context(|| {
         format!(
             "{name} is not set: the end-to-end tests drive a prebuilt app; run them with \
@@ -81,9 +82,17 @@ impl App {
 
     /// Starts the app in an existing home (two apps on one machine share it).
     pub async fn start_in(home: Arc<tempfile::TempDir>, env: &[(&str, &str)]) -> Result<App> {
-        let app_path = required_env("KYC_DESK_BIN")?;
+        App::start_binary(&required_env("KYC_DESK_BIN")?, home, env).await
+    }
+
+    /// Starts a given build of the app (the packaged one, say) in `home`.
+    pub async fn start_binary(
+        app_path: &Path,
+        home: Arc<tempfile::TempDir>,
+        env: &[(&str, &str)],
+    ) -> Result<App> {
         if !app_path.is_file() {
-            bail!("KYC_DESK_BIN points at {}, which does not exist", app_path.display());
+            bail!("there is no app at {}", app_path.display());
         }
         let driver_path =
             std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or("tauri-driver".into());

@@ -116,6 +116,10 @@ pub fn icons() -> Result<()> {
             std::fs::remove_dir_all(&path)?;
         } else if name.starts_with("Square") || name == "StoreLogo.png" {
             std::fs::remove_file(&path)?;
+        } else if name == "128x128@2x.png" {
+            // Linux packages put each PNG in the hicolor directory of its size, and an `@2x`
+            // name becomes a `256x256@2` directory no theme index declares: call it by its size.
+            std::fs::rename(&path, out.join("256x256.png"))?;
         }
     }
     std::fs::remove_file(&source)?;

@@ -4,19 +4,21 @@
 //! - `demo`    setup, build, and start the product on its embedded default.
 //! - `test`    setup, then every check CI runs; non-zero exit on any failure.
 //! - `bundle`  the Linux `.deb` and `.rpm`.
+//! - `package` the package check of `test` alone: a debug `.deb`, finished, unpacked, checked.
 //! - `bench`   benchmarks (`vault`, `media`, `hub`, `sync` or `all` of these; `desk`: the app).
 //! - `fuzz`    fuzzers (`media`), with nightly.
 //! - `bindings` regenerate the TypeScript IPC bindings from the Rust types.
 //! - `icons`   redraw the app icons into `assets/icons`.
 
 mod icons;
+mod package;
 mod setup;
 mod sh;
 mod tasks;
 
 use anyhow::{Result, bail};
 
-const USAGE: &str = "usage: cargo xtask <setup|demo|test|bundle|bench [vault|media|hub|sync|all|desk]|fuzz media [SECONDS]|bindings|icons>";
+const USAGE: &str = "usage: cargo xtask <setup|demo|test|bundle|package|bench [vault|media|hub|sync|all|desk]|fuzz media [SECONDS]|bindings|icons>";
 
 fn main() {
     if let Err(err) = run() {
@@ -33,6 +35,7 @@ fn run() -> Result<()> {
         ["demo"] => tasks::demo(),
         ["test"] => tasks::test(),
         ["bundle"] => tasks::bundle(),
+        ["package"] => tasks::package_check().map(drop),
         ["bench"] => tasks::bench("all"),
         ["bench", which] => tasks::bench(which),
         ["fuzz", "media"] => tasks::fuzz_media(60),

@@ -41,6 +41,11 @@ fn packages(distro: Distro) -> Vec<&'static str> {
             "gstreamer1.0-tools",
             "libvips-tools",
             "dbus-daemon",
+            // The package check: the desktop entry's and AppStream's validators, and Debian's
+            // package checker.
+            "desktop-file-utils",
+            "appstream",
+            "lintian",
         ],
         Distro::Fedora => vec![
             "gcc",

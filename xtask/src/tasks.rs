@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::setup;
 use crate::sh::{cargo, has_program, root, run, run_tee, target_dir};
+use crate::{package, setup};
 
 /// Builds the web UI into `ui/dist`, which the app embeds at compile time.
 fn build_ui() -> Result<()> {
@@ -145,6 +145,12 @@ pub fn test() -> Result<()> {
     step("svelte-check", &mut || run(Command::new("npm").args(["run", "check"]).current_dir(&ui)))?;
     step("vitest", &mut || run(Command::new("npm").args(["test"]).current_dir(&ui)))?;
     step("app build", &mut || run(cargo().args(["build", "--package", "kyc-desk", "--locked"])))?;
+    // A debug `.deb`, unpacked and checked; the end-to-end suite launches its binary.
+    let mut package_root = None;
+    step("package", &mut || {
+        package_root = package_check()?;
+        Ok(())
+    })?;
     step("end-to-end", &mut || {
         let driver = setup::tauri_driver(&mut Vec::new())?;
         let mut cmd = if setup::has_display() {
@@ -160,6 +166,9 @@ pub fn test() -> Result<()> {
             .env("KYC_E2E_ARTIFACTS", target_dir().join("e2e"));
         if let Some(driver) = driver {
             cmd.env("TAURI_DRIVER", driver);
+        }
+        if let Some(root) = &package_root {
+            cmd.env("KYC_DESK_PACKAGE_ROOT", root);
         }
         let out = run_tee(&mut cmd)?;
         n_passed += count_cargo_tests(&out).0;
@@ -178,19 +187,35 @@ pub fn test() -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask bundle`: the Linux `.deb` and `.rpm` (AppImage bundling downloads tools from
-/// the internet, which release machines can do and this one cannot).
+/// `cargo xtask package`, and the package step of `cargo xtask test`: a debug `.deb`, finished
+/// and checked; returns its unpacked root (None, said loudly, where Debian's tools are absent).
+pub fn package_check() -> Result<Option<PathBuf>> {
+    if !package::can_check() {
+        eprintln!(
+            "xtask: the package check needs Debian's dpkg tools: SKIPPED on this distribution \
+             (the end-to-end test of the packaged app fails without it)"
+        );
+        return Ok(None);
+    }
+    let deb = package::build(package::Profile::Debug, "deb")?;
+    let root = package::check_deb(&deb)?;
+    eprintln!("package: {} checked, unpacked in {}", deb.display(), root.display());
+    Ok(Some(root))
+}
+
+/// `cargo xtask bundle`: the release `.deb` (finished and checked as in `cargo xtask test`)
+/// and `.rpm`. AppImage bundling downloads tools from the internet, which release machines
+/// can do and this one cannot (README, "Releases and installers").
 pub fn bundle() -> Result<()> {
     setup::setup()?;
-    let tauri = root().join("ui/node_modules/.bin/tauri");
-    run(Command::new(tauri).args(["build", "--bundles", "deb,rpm"]).current_dir(root()))?;
-    let dir = target_dir().join("release/bundle");
-    for kind in ["deb", "rpm"] {
-        for entry in std::fs::read_dir(dir.join(kind))? {
-            let path = entry?.path();
-            if path.extension().is_some_and(|ext| ext == kind) {
-                eprintln!("bundle: {}", path.display());
-            }
+    let deb = package::build(package::Profile::Release, "deb,rpm")?;
+    package::check_deb(&deb)?;
+    eprintln!("bundle: {}", deb.display());
+    let rpms = target_dir().join("release/bundle/rpm");
+    for entry in std::fs::read_dir(rpms)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "rpm") {
+            eprintln!("bundle: {}", path.display());
         }
     }
     Ok(())
