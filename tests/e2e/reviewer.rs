@@ -607,17 +607,30 @@ async fn sign_out_wipes(app: &App, markers: &[Marker]) -> Result<()> {
     app.click("#lang-zh-CN").await?;
     app.screenshot("signed-out-wiped-zh").await?;
     app.click("#lang-en").await?;
+    // The language is saved in the background (a temporary file renamed over settings.json):
+    // wait for it, or the scan below can catch the temporary file mid-write.
+    let settings = app.data_dir().join("settings.json");
+    let deadline = std::time::Instant::now() + kyc_e2e::app::WAIT;
+    while !std::fs::read_to_string(&settings).is_ok_and(|s| s.contains(r#""lang":"en""#)) {
+        ensure!(std::time::Instant::now() < deadline, "the language switch is saved");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let accounts = app.data_dir().join("accounts");
     for entry in std::fs::read_dir(&accounts)? {
         let dir = entry?.path();
         ensure!(!dir.join("vault").exists(), "the vault is still there: {}", dir.display());
     }
     let files = files_under(app.home())?;
-    eprintln!("files left after sign-out:");
-    for f in &files {
+    // What is wrong first: CI keeps only the start of a failing test's output.
+    let unexpected: Vec<_> = files.iter().filter(|f| !may_remain(f)).collect();
+    if !unexpected.is_empty() {
+        eprintln!("files left after sign-out that ARCHITECTURE does not list: {unexpected:?}");
+    }
+    let shader_cache = files.iter().filter(|f| f.starts_with("cache/mesa_shader_cache")).count();
+    eprintln!("files left after sign-out (and {shader_cache} in Mesa's shader cache):");
+    for f in files.iter().filter(|f| !f.starts_with("cache/mesa_shader_cache")) {
         eprintln!("  {}", f.display());
     }
-    let unexpected: Vec<_> = files.iter().filter(|f| !may_remain(f)).collect();
     ensure!(unexpected.is_empty(), "files left that ARCHITECTURE does not list: {unexpected:?}");
     assert_clean("signed out", app.home(), markers)?;
     // The log is there, has the session's story in it, and (scanned above) no personal data.
