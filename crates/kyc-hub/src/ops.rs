@@ -163,10 +163,45 @@ pub fn purge(dir: &Path) -> Result<PurgeReport, OpsError> {
     Ok(purge_with(store.as_ref(), &files, retention, now_ms())?)
 }
 
-/// `kyc-hub audit verify --data DIR`.
-pub fn audit_verify(dir: &Path) -> Result<AuditVerifyReport, OpsError> {
+/// `kyc-hub audit verify --data DIR [--since-seq N --since-hash H]`: the same report as
+/// `GET /api/v1/audit/verify`, from the same store method.
+pub fn audit_verify(
+    dir: &Path,
+    anchor: Option<&kyc_proto::ChainHead>,
+) -> Result<AuditVerifyReport, OpsError> {
     let (store, _) = open_data_dir(dir)?;
-    Ok(store.audit_verify()?)
+    Ok(store.audit_verify(anchor)?)
+}
+
+/// The lines `kyc-hub audit verify` prints for a report; the app shows the same facts.
+pub fn describe_verify_report(report: &AuditVerifyReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    match report.first_broken_seq {
+        None => lines.push(format!(
+            "audit chain intact: verified through record {} ({} records)",
+            report.verified_through, report.records
+        )),
+        Some(seq) => lines.push(format!(
+            "audit chain BROKEN at record {seq}: verified through record {} ({} records)",
+            report.verified_through, report.records
+        )),
+    }
+    if let Some(head) = &report.head {
+        lines.push(format!("head: seq {} hash {}", head.seq, head.hash));
+    }
+    match report.anchor {
+        None => {}
+        Some(kyc_proto::AnchorCheck::Extends) => {
+            lines.push("the chain extends the given head".into())
+        }
+        Some(kyc_proto::AnchorCheck::Rewritten) => {
+            lines.push("REWRITTEN: the record at the given seq has another hash".into())
+        }
+        Some(kyc_proto::AnchorCheck::Truncated) => {
+            lines.push("TRUNCATED: the chain is shorter than the given head".into())
+        }
+    }
+    lines
 }
 
 /// An account created by the command line, with its password when one was generated.
@@ -226,12 +261,8 @@ pub fn add_user(dir: &Path, username: &str, role: Role) -> Result<CreatedAccount
 pub fn disable_user(dir: &Path, username: &str) -> Result<UserId, OpsError> {
     let (store, _) = open_data_dir(dir)?;
     let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
-    store.update_user(&user.id, &UserChange { disabled: Some(true), credential: None })?;
-    let event = kyc_proto::AuditRecordKind::AccountDisabledChanged {
-        target: user.id.clone(),
-        disabled: true,
-    };
-    audit_admin_event(store.as_ref(), event)?;
+    let change = UserChange { disabled: Some(true), ..UserChange::default() };
+    store.update_user_by(None, &user.id, &change, now_ms())?;
     Ok(user.id)
 }
 
@@ -252,11 +283,8 @@ pub fn reset_password_with(
     let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
     let password = random_password();
     let credential = credential_for(&password, cost)?;
-    store.update_user(&user.id, &UserChange { disabled: None, credential: Some(credential) })?;
-    audit_admin_event(
-        store.as_ref(),
-        kyc_proto::AuditRecordKind::PasswordReset { target: user.id },
-    )?;
+    let change = UserChange { credential: Some(credential), ..UserChange::default() };
+    store.update_user_by(None, &user.id, &change, now_ms())?;
     Ok(password)
 }
 

@@ -27,16 +27,17 @@ pub mod secret;
 pub mod supervisor;
 
 pub use admin::{
-    ClientPolicy, CreateUserRequest, Policy, PurgeReport, UpdateUserRequest, UserSummary,
+    ClientPolicy, CreateUserRequest, FourEyesRule, OverturnRule, Policy, PolicyError, PurgeReport,
+    UpdateUserRequest, UserSummary,
 };
 pub use attention::{
-    MediaProblemCode, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
-    NeedsAttentionCase, NeedsAttentionList,
+    AttentionAction, AttentionResolution, AttentionResolved, MediaProblemCode, MediaProblemOutcome,
+    MediaProblemReport, MediaProblemResponse, NeedsAttentionCase, NeedsAttentionList,
 };
 pub use audit::{
-    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventResult, AuditEventStatus,
-    AuditRecord, AuditRecordKind, AuditVerifyReport, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
-    PolicyFieldChange,
+    AnchorCheck, AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventResult,
+    AuditEventStatus, AuditRecord, AuditRecordKind, AuditVerifyQuery, AuditVerifyReport, ChainHead,
+    MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, PolicyFieldChange,
 };
 pub use auth::{
     KdfSpec, LoginRequest, LoginResponse, Me, PasswordChangeRequest, PreloginRequest,
@@ -54,7 +55,8 @@ pub use lease::{
 };
 pub use secret::Secret;
 pub use supervisor::{
-    CaseHistory, DecisionPage, DecisionQuery, DecisionRecord, OutcomeCode, ReviewerStats,
+    CaseHistory, DecisionPage, DecisionQuery, DecisionRecord, DecisionSort, DecisionSource,
+    EscalatedCase, EscalationDecision, EscalationList, OutcomeCode, OverturnAction, ReviewerStats,
     StatsQuery, StatsResponse, VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse,
     VerdictState,
 };

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod admin;
 mod audit;
 mod auth;
 mod authz;
@@ -22,3 +23,4 @@ mod restart;
 mod seed;
 mod supervisor;
 mod transport;
+mod verdicts;
