@@ -223,6 +223,8 @@ pub fn app(state: AppState) -> Router {
         .route(routes::SUPERVISOR_VERDICTS, post(supervisor_verdict))
         .route(routes::SUPERVISOR_STATS, get(supervisor_stats))
         .route(routes::SUPERVISOR_ESCALATIONS, get(supervisor_escalations))
+        .route(routes::SUPERVISOR_SAMPLES, get(supervisor_samples).post(supervisor_create_sample))
+        .route(routes::SUPERVISOR_SAMPLE, get(supervisor_sample))
         .route(routes::SUPERVISOR_ESCALATION_DECISION, post(supervisor_escalation_decision))
         .route(routes::ADMIN_USERS, get(admin_users).post(admin_create_user))
         .route(routes::ADMIN_USER, axum::routing::patch(admin_update_user))
@@ -323,7 +325,8 @@ async fn openapi_json() -> Response {
         audit_events, audit_verify, supervisor_decisions, supervisor_case, supervisor_verdict,
         supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
         admin_set_policy, admin_purge, media_problem, admin_needs_attention, client_policy,
-        supervisor_escalations, supervisor_escalation_decision, admin_resolve_attention
+        supervisor_escalations, supervisor_escalation_decision, admin_resolve_attention,
+        supervisor_samples, supervisor_create_sample, supervisor_sample
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
         kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
@@ -1213,6 +1216,83 @@ async fn supervisor_verdict(
         "verdict given"
     );
     Ok(ApiJson(response))
+}
+
+#[utoipa::path(post, path = "/api/v1/supervisor/samples", tag = "supervisor",
+    request_body = kyc_proto::SampleRequest, security(("bearer" = [])),
+    description = "Draws a named QA review list: `percent` % (rounded up) of each reviewer's \
+        own decisions of each case kind recorded in `[from, to)`, the decisions with the \
+        smallest `SHA-256(seed || \":\" || decision_id)` in each stratum (see \
+        `kyc_proto::sample`). The window, the seed (the request's, or a random one) and the \
+        drawn decision ids are stored with the list, so the draw can be redone anywhere. \
+        Audited as `sample_created`. 400 `out_of_range`: `to` not after `from`; \
+        `text_length`: a blank name.",
+    responses((status = 201, body = kyc_proto::SampleList), Unauthenticated, Forbidden, JsonBody))]
+async fn supervisor_create_sample(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<kyc_proto::SampleRequest>,
+) -> Result<(StatusCode, ApiJson<kyc_proto::SampleList>), AppError> {
+    caller.require(&[Role::Supervisor])?;
+    let name_chars = req.name.trim().chars().count();
+    if name_chars == 0 || req.name.chars().count() > 100 {
+        return Err(AppError::rule(rules::TEXT_LENGTH, "name must be 1 to 100 characters"));
+    }
+    if !(1..=100).contains(&req.percent) {
+        return Err(AppError::rule(rules::OUT_OF_RANGE, "percent must be 1..=100"));
+    }
+    if req.to <= req.from {
+        return Err(AppError::rule(rules::OUT_OF_RANGE, "to must be after from"));
+    }
+    let seed = match &req.seed {
+        Some(seed) => {
+            parse_path_id::<CaseId>(seed).map_err(|_| {
+                AppError::rule(rules::ID_SYNTAX, "seed must be 1 to 64 of A-Z a-z 0-9 _ -")
+            })?;
+            seed.clone()
+        }
+        None => crate::crypto::random_hex(16),
+    };
+    let user = caller.user.clone();
+    let list = state.blocking(move |s| s.create_sample(&user, &req, &seed, now_ms())).await?;
+    tracing::info!(user = %caller.user, sample = %list.summary.sample_id, size = list.summary.size, "sample drawn");
+    Ok((StatusCode::CREATED, ApiJson(list)))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/samples", tag = "supervisor",
+    security(("bearer" = [])),
+    responses((status = 200, body = kyc_proto::SampleIndex), Unauthenticated, Forbidden))]
+async fn supervisor_samples(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<kyc_proto::SampleIndex> {
+    caller.require(&[Role::Supervisor])?;
+    let samples = state.blocking(|s| s.samples()).await?;
+    Ok(ApiJson(kyc_proto::SampleIndex { samples }))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/samples/{sample_id}", tag = "supervisor",
+    security(("bearer" = [])), params(("sample_id" = String, Path, description = "review list id")),
+    description = "One review list: its window, seed, strata, decisions with their verdicts, \
+        and progress (`judged` of `size`).",
+    responses((status = 200, body = kyc_proto::SampleList),
+              (status = 404, description = "`not_found`: no such list", body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, PathId))]
+async fn supervisor_sample(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(raw): ApiPath<String>,
+) -> ApiResult<kyc_proto::SampleList> {
+    caller.require(&[Role::Supervisor])?;
+    let id: CaseId = parse_path_id(&raw)?;
+    let id = id.as_str().to_owned();
+    Ok(ApiJson(state.blocking(move |s| s.sample(&id)).await.map_err(|e| {
+        if e.status() == StatusCode::NOT_FOUND {
+            AppError::not_found("no such review list")
+        } else {
+            e
+        }
+    })?))
 }
 
 #[utoipa::path(get, path = "/api/v1/supervisor/escalations", tag = "supervisor",

@@ -28,6 +28,7 @@ pub mod media;
 pub mod media_check;
 pub mod ops;
 pub mod rejection;
+pub mod sample;
 pub mod server;
 pub mod store;
 pub mod time_util;

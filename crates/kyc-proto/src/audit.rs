@@ -282,6 +282,13 @@ pub enum AuditRecordKind {
         /// Its role now.
         to: crate::Role,
     },
+    /// A supervisor drew a QA review list.
+    SampleCreated {
+        /// The list.
+        sample_id: String,
+        /// Decisions drawn.
+        size: u64,
+    },
     /// An administrator resolved a case that needed attention.
     AttentionResolved {
         /// `return_to_queue` or `close_unusable`.

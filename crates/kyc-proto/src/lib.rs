@@ -23,6 +23,7 @@ pub mod lease;
 pub mod limits;
 pub mod range;
 pub mod routes;
+pub mod sample;
 pub mod secret;
 pub mod supervisor;
 
@@ -52,6 +53,9 @@ pub use intake::{ALLOWED_CONTENT_TYPES, IntakeCase, IntakeMedia, IntakeResponse}
 pub use lease::{
     LeaseGrant, LeaseRequest, LeasedCase, MAX_CASE_LIST, MAX_LEASE_BATCH, MediaManifest,
     ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease,
+};
+pub use sample::{
+    SampleIndex, SampleList, SampleMember, SampleRequest, SampleStratum, SampleSummary,
 };
 pub use secret::Secret;
 pub use supervisor::{

@@ -69,6 +69,11 @@ pub const SUPERVISOR_CASE: &str = "/api/v1/supervisor/cases/{case_id}";
 pub const SUPERVISOR_VERDICTS: &str = "/api/v1/supervisor/verdicts";
 /// `GET` with [`crate::StatsQuery`] → [`crate::StatsResponse`] (supervisor).
 pub const SUPERVISOR_STATS: &str = "/api/v1/supervisor/stats";
+/// `GET` → [`crate::SampleIndex`]; `POST` [`crate::SampleRequest`] → 201
+/// [`crate::SampleList`] (supervisor): QA review lists.
+pub const SUPERVISOR_SAMPLES: &str = "/api/v1/supervisor/samples";
+/// `GET` → [`crate::SampleList`] (supervisor): one review list with its progress.
+pub const SUPERVISOR_SAMPLE: &str = "/api/v1/supervisor/samples/{sample_id}";
 /// `GET` → [`crate::EscalationList`] (supervisor): the supervisors' queue.
 pub const SUPERVISOR_ESCALATIONS: &str = "/api/v1/supervisor/escalations";
 /// `POST` [`crate::EscalationDecision`] → [`crate::DecisionResult`] (supervisor): decides an
@@ -95,6 +100,11 @@ pub const ADMIN_NEEDS_ATTENTION_CASE: &str = "/api/v1/admin/needs-attention/{cas
 /// The path that resolves one case needing attention.
 pub fn admin_needs_attention_case(id: &CaseId) -> String {
     ADMIN_NEEDS_ATTENTION_CASE.replace("{case_id}", id.as_str())
+}
+
+/// The path of one review list.
+pub fn supervisor_sample(id: &str) -> String {
+    SUPERVISOR_SAMPLE.replace("{sample_id}", id)
 }
 
 /// The path of the decision on one escalated case.

@@ -361,6 +361,23 @@ pub trait Store: Send + Sync + 'static {
         policy: &Policy,
         now: Millis,
     ) -> Result<VerdictResponse, StoreError>;
+    /// Draws and stores a review list (see `kyc_proto::sample` for the draw), chaining
+    /// `SampleCreated`; `seed` is the request's or one the caller drew. The eligible decisions
+    /// are read in the transaction that stores the list.
+    /// Isolation: one serializable write transaction, so the stored members are exactly the
+    /// draw over the decisions it read.
+    fn create_sample(
+        &self,
+        supervisor: &UserId,
+        request: &kyc_proto::SampleRequest,
+        seed: &str,
+        now: Millis,
+    ) -> Result<kyc_proto::SampleList, StoreError>;
+    /// Every review list with its progress, newest first. Isolation: a read snapshot.
+    fn samples(&self) -> Result<Vec<kyc_proto::SampleSummary>, StoreError>;
+    /// One review list with its strata, members and progress; `NotFound` when unknown.
+    /// Isolation: a read snapshot.
+    fn sample(&self, id: &str) -> Result<kyc_proto::SampleList, StoreError>;
     /// The supervisors' queue: escalated cases, longest-waiting first, ages to `now`.
     /// Isolation: a read snapshot.
     fn escalations(&self, now: Millis) -> Result<Vec<EscalatedCase>, StoreError>;

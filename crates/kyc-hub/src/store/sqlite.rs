@@ -169,6 +169,36 @@ CREATE TABLE IF NOT EXISTS case_attention (
 );
 "#;
 
+/// QA review lists: the draw's inputs (window, share, seed) and its result (strata, members),
+/// so a list can be redone and checked. The name is free text: sealed.
+const SAMPLE_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS samples (
+    id TEXT PRIMARY KEY,
+    name BLOB NOT NULL,
+    percent INTEGER NOT NULL,
+    window_from INTEGER NOT NULL,
+    window_to INTEGER NOT NULL,
+    seed TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sample_strata (
+    sample_id TEXT NOT NULL REFERENCES samples(id),
+    reviewer TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    eligible INTEGER NOT NULL,
+    drawn INTEGER NOT NULL,
+    PRIMARY KEY (sample_id, reviewer, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sample_members (
+    sample_id TEXT NOT NULL REFERENCES samples(id),
+    decision_id INTEGER NOT NULL REFERENCES decisions(id),
+    PRIMARY KEY (sample_id, decision_id)
+) WITHOUT ROWID;
+"#;
+
+const SAMPLE_NAME_COLUMN: &str = "samples.name";
+
 /// Adds `decisions.handling_ms` (active time clamped by the hub) to databases made before it
 /// existed. Their `handling_secs` came from the client's clock, which no statistic may use: it
 /// is cleared in the same transaction.
@@ -319,6 +349,7 @@ impl SqliteStore {
         // New tables first; the old ones are left as they are for the migration.
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(ATTENTION_SCHEMA)?;
+        writer.execute_batch(SAMPLE_SCHEMA)?;
         add_handling_ms(&mut writer)?;
         add_lease_offline(&mut writer)?;
         add_decision_sources(&mut writer)?;
@@ -1725,6 +1756,90 @@ impl Store for SqliteStore {
         })
     }
 
+    fn create_sample(
+        &self,
+        supervisor: &UserId,
+        request: &kyc_proto::SampleRequest,
+        seed: &str,
+        now: Millis,
+    ) -> Result<kyc_proto::SampleList, StoreError> {
+        let id = format!("s_{}", crate::crypto::random_hex(12));
+        let name = self
+            .key
+            .seal_value(SAMPLE_NAME_COLUMN, &id, request.name.as_bytes())
+            .map_err(|_| StoreError::Corrupt("sample name"))?;
+        self.write(|tx| {
+            let eligible: Vec<crate::sample::Eligible> = {
+                let mut stmt = tx.prepare(
+                    "SELECT d.id, d.reviewer, c.kind FROM decisions d JOIN cases c ON c.id = d.case_id \
+                     WHERE d.source = 'reviewer' AND d.recorded_at >= ?1 AND d.recorded_at < ?2 ORDER BY d.id",
+                )?;
+                let rows = stmt.query_map(params![to_ms(request.from), to_ms(request.to)], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                })?;
+                rows.map(|row| {
+                    let (decision_id, reviewer, kind) = row?;
+                    Ok(crate::sample::Eligible { decision_id, reviewer, kind: kind_from_code(&kind)? })
+                })
+                .collect::<Result<_, StoreError>>()?
+            };
+            let strata = crate::sample::draw(seed, request.percent, &eligible);
+            tx.execute(
+                "INSERT INTO samples (id, name, percent, window_from, window_to, seed, created_by, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    id,
+                    name,
+                    request.percent,
+                    to_ms(request.from),
+                    to_ms(request.to),
+                    seed,
+                    supervisor.as_str(),
+                    now
+                ],
+            )?;
+            let mut size = 0u64;
+            for stratum in &strata {
+                tx.execute(
+                    "INSERT INTO sample_strata (sample_id, reviewer, kind, eligible, drawn) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, stratum.reviewer, stratum.kind.code(), stratum.eligible as i64, stratum.drawn.len() as i64],
+                )?;
+                for decision_id in &stratum.drawn {
+                    tx.execute(
+                        "INSERT INTO sample_members (sample_id, decision_id) VALUES (?1, ?2)",
+                        params![id, decision_id],
+                    )?;
+                    size += 1;
+                }
+            }
+            append_tx(
+                tx,
+                &[AuditEntry {
+                    actor: Some(supervisor.clone()),
+                    case_id: None,
+                    kind: AuditRecordKind::SampleCreated { sample_id: id.clone(), size },
+                }],
+                now,
+            )?;
+            self.load_sample(tx, &id)
+        })
+    }
+
+    fn samples(&self) -> Result<Vec<kyc_proto::SampleSummary>, StoreError> {
+        self.read(|tx| {
+            let ids: Vec<String> = {
+                let mut stmt = tx.prepare("SELECT id FROM samples ORDER BY created_at DESC, id")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            ids.iter().map(|id| self.sample_summary(tx, id)).collect()
+        })
+    }
+
+    fn sample(&self, id: &str) -> Result<kyc_proto::SampleList, StoreError> {
+        self.read(|tx| self.load_sample(tx, id))
+    }
+
     fn escalations(&self, now: Millis) -> Result<Vec<EscalatedCase>, StoreError> {
         self.read(|tx| {
             let mut stmt = tx.prepare(
@@ -2078,6 +2193,122 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
+    /// A review list's summary with its progress; `NotFound` when unknown.
+    fn sample_summary(
+        &self,
+        tx: &Transaction<'_>,
+        id: &str,
+    ) -> Result<kyc_proto::SampleSummary, StoreError> {
+        let row = tx
+            .query_row(
+                "SELECT name, percent, window_from, window_to, seed, created_by, created_at, \
+                 (SELECT COUNT(*) FROM sample_members WHERE sample_id = s.id), \
+                 (SELECT COUNT(*) FROM sample_members m JOIN decisions d ON d.id = m.decision_id \
+                  WHERE m.sample_id = s.id AND d.verdict IS NOT NULL) \
+                 FROM samples s WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, u32>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, i64>(6)?,
+                        r.get::<_, i64>(7)?,
+                        r.get::<_, i64>(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((name, percent, from, to, seed, by, at, size, judged)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        let name = self
+            .key
+            .open_value(SAMPLE_NAME_COLUMN, id, &name)
+            .map_err(|_| StoreError::Corrupt("sample name"))?;
+        Ok(kyc_proto::SampleSummary {
+            sample_id: id.to_owned(),
+            name: String::from_utf8(name.to_vec())
+                .map_err(|_| StoreError::Corrupt("sample name"))?,
+            percent,
+            from: from_ms(from),
+            to: from_ms(to),
+            seed,
+            created_by: parse_id(&by, "user id")?,
+            created_at: from_ms(at),
+            size: size as u64,
+            judged: judged as u64,
+        })
+    }
+
+    /// A review list with its strata and members.
+    fn load_sample(
+        &self,
+        tx: &Transaction<'_>,
+        id: &str,
+    ) -> Result<kyc_proto::SampleList, StoreError> {
+        let summary = self.sample_summary(tx, id)?;
+        let strata = {
+            let mut stmt = tx.prepare(
+                "SELECT reviewer, kind, eligible, drawn FROM sample_strata WHERE sample_id = ?1 ORDER BY reviewer, kind",
+            )?;
+            let rows = stmt.query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (reviewer, kind, eligible, drawn) = row?;
+                Ok(kyc_proto::SampleStratum {
+                    reviewer: parse_id(&reviewer, "user id")?,
+                    kind: kind_from_code(&kind)?,
+                    eligible: eligible as u64,
+                    drawn: drawn as u64,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?
+        };
+        let members = {
+            let mut stmt = tx.prepare(
+                "SELECT d.id, d.case_id, c.kind, d.reviewer, d.verdict FROM sample_members m \
+                 JOIN decisions d ON d.id = m.decision_id JOIN cases c ON c.id = d.case_id \
+                 WHERE m.sample_id = ?1 ORDER BY d.id",
+            )?;
+            let rows = stmt.query_map([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (decision_id, case_id, kind, reviewer, verdict) = row?;
+                Ok(kyc_proto::SampleMember {
+                    decision_id,
+                    case_id: parse_id(&case_id, "case id")?,
+                    kind: kind_from_code(&kind)?,
+                    reviewer: parse_id(&reviewer, "user id")?,
+                    verdict: match verdict.as_deref() {
+                        None => None,
+                        Some("agree") => Some(VerdictKind::Agree),
+                        Some("overturn") => Some(VerdictKind::Overturn),
+                        Some(_) => return Err(StoreError::Corrupt("verdict")),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?
+        };
+        Ok(kyc_proto::SampleList { summary, strata, members })
+    }
+
     /// The answer for a decision whose idempotency key was seen before: `Duplicate` when it
     /// is the same decision by the same account, `Conflict { KeyReused }` otherwise.
     fn prior_decision(

@@ -20,6 +20,7 @@ mod password;
 mod poison;
 mod privacy;
 mod restart;
+mod sampling;
 mod seed;
 mod supervisor;
 mod transport;
