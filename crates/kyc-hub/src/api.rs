@@ -222,6 +222,7 @@ pub fn app(state: AppState) -> Router {
         .route(routes::SUPERVISOR_CASE, get(supervisor_case))
         .route(routes::SUPERVISOR_VERDICTS, post(supervisor_verdict))
         .route(routes::SUPERVISOR_STATS, get(supervisor_stats))
+        .route(routes::SUPERVISOR_STATS_CSV, get(supervisor_stats_csv))
         .route(routes::SUPERVISOR_ESCALATIONS, get(supervisor_escalations))
         .route(routes::SUPERVISOR_SAMPLES, get(supervisor_samples).post(supervisor_create_sample))
         .route(routes::SUPERVISOR_SAMPLE, get(supervisor_sample))
@@ -326,7 +327,7 @@ async fn openapi_json() -> Response {
         supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
         admin_set_policy, admin_purge, media_problem, admin_needs_attention, client_policy,
         supervisor_escalations, supervisor_escalation_decision, admin_resolve_attention,
-        supervisor_samples, supervisor_create_sample, supervisor_sample
+        supervisor_samples, supervisor_create_sample, supervisor_sample, supervisor_stats_csv
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
         kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
@@ -1347,6 +1348,10 @@ async fn supervisor_escalation_decision(
 
 #[utoipa::path(get, path = "/api/v1/supervisor/stats", tag = "supervisor",
     security(("bearer" = [])), params(StatsQuery),
+    description = "In total and per reviewer, over the range (the hub's clock): decisions, \
+        outcome mix, decisions per UTC day, median and p90 handling time (active time clamped \
+        by the hub), verdicts and overturn rate, decisions awaiting confirmation; and the \
+        four-eyes backlog now with its oldest wait.",
     responses((status = 200, body = StatsResponse), Unauthenticated, Forbidden, QueryParams))]
 async fn supervisor_stats(
     State(state): State<AppState>,
@@ -1355,7 +1360,33 @@ async fn supervisor_stats(
 ) -> ApiResult<StatsResponse> {
     caller.require(&[Role::Supervisor])?;
     let ApiQuery(query) = query?;
-    Ok(ApiJson(state.blocking(move |s| s.stats(&query)).await?))
+    Ok(ApiJson(state.blocking(move |s| s.stats(&query, now_ms())).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/stats.csv", tag = "supervisor",
+    security(("bearer" = [])), params(StatsQuery),
+    description = "The figures of `GET /api/v1/supervisor/stats` as CSV, one \
+        `reviewer,day,metric,value` row each (`total` for all reviewers; an empty day for the \
+        whole range). Ids, codes and numbers only, never case content.",
+    responses((status = 200, description = "the figures", content_type = "text/csv", body = String),
+              Unauthenticated, Forbidden, QueryParams))]
+async fn supervisor_stats_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<ApiQuery<StatsQuery>, AppError>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Supervisor])?;
+    let ApiQuery(query) = query?;
+    let stats = state.blocking(move |s| s.stats(&query, now_ms())).await?;
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"kyc-stats.csv\""),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ];
+    Ok((headers, crate::stats_csv::stats_csv(&stats)).into_response())
 }
 
 fn summary(u: UserRow) -> UserSummary {

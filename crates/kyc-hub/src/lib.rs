@@ -30,6 +30,7 @@ pub mod ops;
 pub mod rejection;
 pub mod sample;
 pub mod server;
+pub mod stats_csv;
 pub mod store;
 pub mod time_util;
 

@@ -59,10 +59,10 @@ pub use sample::{
 };
 pub use secret::Secret;
 pub use supervisor::{
-    CaseHistory, DecisionPage, DecisionQuery, DecisionRecord, DecisionSort, DecisionSource,
-    EscalatedCase, EscalationDecision, EscalationList, OutcomeCode, OverturnAction, ReviewerStats,
-    StatsQuery, StatsResponse, VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse,
-    VerdictState,
+    CaseHistory, DayCount, DecisionPage, DecisionQuery, DecisionRecord, DecisionSort,
+    DecisionSource, EscalatedCase, EscalationDecision, EscalationList, Figures, OutcomeCode,
+    OverturnAction, ReviewerStats, StatsQuery, StatsResponse, VerdictKind, VerdictRecord,
+    VerdictRequest, VerdictResponse, VerdictState,
 };
 
 /// Response header carrying the SHA-256 (lowercase hex) of a whole media object's plaintext,

@@ -69,6 +69,9 @@ pub const SUPERVISOR_CASE: &str = "/api/v1/supervisor/cases/{case_id}";
 pub const SUPERVISOR_VERDICTS: &str = "/api/v1/supervisor/verdicts";
 /// `GET` with [`crate::StatsQuery`] → [`crate::StatsResponse`] (supervisor).
 pub const SUPERVISOR_STATS: &str = "/api/v1/supervisor/stats";
+/// `GET` with [`crate::StatsQuery`] → `text/csv` (supervisor): the same figures, one
+/// `reviewer,day,metric,value` row each; never case content.
+pub const SUPERVISOR_STATS_CSV: &str = "/api/v1/supervisor/stats.csv";
 /// `GET` → [`crate::SampleIndex`]; `POST` [`crate::SampleRequest`] → 201
 /// [`crate::SampleList`] (supervisor): QA review lists.
 pub const SUPERVISOR_SAMPLES: &str = "/api/v1/supervisor/samples";

@@ -368,12 +368,20 @@ pub struct StatsQuery {
     pub to: Option<OffsetDateTime>,
 }
 
-/// Statistics per reviewer.
+/// Statistics: every reviewer's decisions together and each reviewer's, over the query's
+/// range (by the hub's clock). Reviewers' and supervisors' decisions on escalations count;
+/// supervisors' corrections do not (they are verdicts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatsResponse {
-    /// One row per reviewer with decisions in the period.
+    /// All decisions in the range.
+    pub total: Figures,
+    /// One row per reviewer with decisions in the range, by id.
     pub reviewers: Vec<ReviewerStats>,
+    /// Decisions waiting for four-eyes confirmation now, whatever the range.
+    pub four_eyes_backlog: u64,
+    /// The longest of those waits in seconds, by the hub's clock.
+    pub oldest_wait_secs: Option<i64>,
 }
 
 /// One reviewer's figures.
@@ -382,6 +390,25 @@ pub struct StatsResponse {
 pub struct ReviewerStats {
     /// The reviewer.
     pub reviewer: UserId,
+    /// Their figures.
+    pub figures: Figures,
+}
+
+/// Decisions of one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayCount {
+    /// The day, `YYYY-MM-DD` (UTC).
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub day: String,
+    /// Decisions recorded that day.
+    pub decisions: u64,
+}
+
+/// The figures of a set of decisions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
     /// Decisions recorded.
     pub decisions: u64,
     /// Approvals.
@@ -403,4 +430,8 @@ pub struct ReviewerStats {
     pub overturned: u64,
     /// `overturned / verdicts`, absent without verdicts.
     pub overturn_rate: Option<f64>,
+    /// Of the decisions, those waiting for four-eyes confirmation now.
+    pub awaiting_confirmation: u64,
+    /// Decisions per UTC day, days without any left out, oldest first.
+    pub per_day: Vec<DayCount>,
 }

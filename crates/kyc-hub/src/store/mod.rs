@@ -392,8 +392,9 @@ pub trait Store: Send + Sync + 'static {
         item: &DecisionItem,
         now: Millis,
     ) -> Result<DecisionStatus, StoreError>;
-    /// Per-reviewer statistics.
-    fn stats(&self, query: &StatsQuery) -> Result<StatsResponse, StoreError>;
+    /// Statistics in total and per reviewer; the backlog's age is measured to `now`.
+    /// Isolation: one read snapshot.
+    fn stats(&self, query: &StatsQuery, now: Millis) -> Result<StatsResponse, StoreError>;
 
     /// Takes a case the caller holds an unexpired lease on out of the queue (`needs_attention`)
     /// after the hub confirmed its media unusable; records the finding and audits it.

@@ -1979,75 +1979,53 @@ impl Store for SqliteStore {
         })
     }
 
-    fn stats(&self, query: &StatsQuery) -> Result<StatsResponse, StoreError> {
+    fn stats(&self, query: &StatsQuery, now: Millis) -> Result<StatsResponse, StoreError> {
         let from = query.from.map(to_ms).unwrap_or(i64::MIN);
         let to = query.to.map(to_ms).unwrap_or(i64::MAX);
-        let rows: Vec<(String, String, Option<i64>, Option<String>)> = self.read(|tx| {
-            let mut stmt = tx.prepare(
-                "SELECT reviewer, outcome, handling_ms, verdict FROM decisions \
-                 WHERE recorded_at >= ?1 AND recorded_at < ?2 AND source != 'correction' ORDER BY reviewer",
-            )?;
+        const WAITING: &str = "(c.state = 'awaiting_confirmation' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id))";
+        type Row = (String, String, Option<i64>, Option<String>, i64, bool);
+        let (rows, backlog, oldest): (Vec<Row>, i64, Option<i64>) = self.read(|tx| {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT d.reviewer, d.outcome, d.handling_ms, d.verdict, d.recorded_at, {WAITING} \
+                 FROM decisions d JOIN cases c ON c.id = d.case_id \
+                 WHERE d.recorded_at >= ?1 AND d.recorded_at < ?2 AND d.source != 'correction' \
+                 ORDER BY d.reviewer, d.recorded_at"
+            ))?;
             let rows = stmt.query_map(params![from, to], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = rows.collect::<Result<_, _>>()?;
+            let (backlog, oldest) = tx.query_row(
+                &format!("SELECT COUNT(*), MIN(d.recorded_at) FROM decisions d JOIN cases c ON c.id = d.case_id WHERE {WAITING}"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok((rows, backlog, oldest))
         })?;
-        let mut by_reviewer: std::collections::BTreeMap<String, (ReviewerStats, Vec<i64>)> =
-            Default::default();
-        for (reviewer, outcome, handling, verdict) in rows {
-            let entry = match by_reviewer.entry(reviewer) {
-                std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-                std::collections::btree_map::Entry::Vacant(v) => {
-                    let id = parse_id(v.key(), "user id")?;
-                    v.insert((
-                        ReviewerStats {
-                            reviewer: id,
-                            decisions: 0,
-                            approved: 0,
-                            rejected: 0,
-                            resubmission_requested: 0,
-                            escalated: 0,
-                            median_handling_secs: None,
-                            p90_handling_secs: None,
-                            verdicts: 0,
-                            overturned: 0,
-                            overturn_rate: None,
-                        },
-                        Vec::new(),
-                    ))
-                }
-            };
-            let (stats, times) = entry;
-            stats.decisions += 1;
-            match OutcomeCode::from_code(&outcome) {
-                Some(OutcomeCode::Approve) => stats.approved += 1,
-                Some(OutcomeCode::Reject) => stats.rejected += 1,
-                Some(OutcomeCode::RequestResubmission) => stats.resubmission_requested += 1,
-                Some(OutcomeCode::Escalate) => stats.escalated += 1,
-                None => return Err(StoreError::Corrupt("outcome")),
-            }
-            if let Some(h) = handling {
-                times.push(h);
-            }
-            if let Some(v) = verdict {
-                stats.verdicts += 1;
-                if v == "overturn" {
-                    stats.overturned += 1;
-                }
+        let mut total = FigureSet::default();
+        let mut by_reviewer: std::collections::BTreeMap<String, FigureSet> = Default::default();
+        for (reviewer, outcome, handling, verdict, recorded_at, waiting) in rows {
+            let outcome = OutcomeCode::from_code(&outcome).ok_or(StoreError::Corrupt("outcome"))?;
+            let day = from_ms(recorded_at).date().to_string();
+            for set in [&mut total, by_reviewer.entry(reviewer).or_default()] {
+                set.add(outcome, handling, verdict.as_deref(), &day, waiting);
             }
         }
         let reviewers = by_reviewer
-            .into_values()
-            .map(|(mut stats, mut times)| {
-                times.sort_unstable();
-                stats.median_handling_secs = median(&times).map(|ms| ms / 1000.0);
-                stats.p90_handling_secs = p90(&times).map(|ms| ms as f64 / 1000.0);
-                stats.overturn_rate =
-                    (stats.verdicts > 0).then(|| stats.overturned as f64 / stats.verdicts as f64);
-                stats
+            .into_iter()
+            .map(|(reviewer, set)| {
+                Ok(ReviewerStats {
+                    reviewer: parse_id(&reviewer, "user id")?,
+                    figures: set.finish(),
+                })
             })
-            .collect();
-        Ok(StatsResponse { reviewers })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(StatsResponse {
+            total: total.finish(),
+            reviewers,
+            four_eyes_backlog: backlog as u64,
+            oldest_wait_secs: oldest.map(|at| (now - at).max(0) / 1000),
+        })
     }
 
     fn confirm_unusable(
@@ -2483,6 +2461,59 @@ fn clamped_handling_ms(
 ) -> Option<i64> {
     let window = (now - granted_at?).max(0);
     Some(i64::try_from(active_ms?).unwrap_or(i64::MAX).clamp(0, window))
+}
+
+/// Figures being summed up, with the handling times and days they need.
+#[derive(Default)]
+struct FigureSet {
+    figures: kyc_proto::Figures,
+    handling_ms: Vec<i64>,
+    days: std::collections::BTreeMap<String, u64>,
+}
+
+impl FigureSet {
+    fn add(
+        &mut self,
+        outcome: OutcomeCode,
+        handling: Option<i64>,
+        verdict: Option<&str>,
+        day: &str,
+        waiting: bool,
+    ) {
+        let f = &mut self.figures;
+        f.decisions += 1;
+        match outcome {
+            OutcomeCode::Approve => f.approved += 1,
+            OutcomeCode::Reject => f.rejected += 1,
+            OutcomeCode::RequestResubmission => f.resubmission_requested += 1,
+            OutcomeCode::Escalate => f.escalated += 1,
+        }
+        if let Some(v) = verdict {
+            f.verdicts += 1;
+            if v == VerdictKind::Overturn.code() {
+                f.overturned += 1;
+            }
+        }
+        if waiting {
+            f.awaiting_confirmation += 1;
+        }
+        self.handling_ms.extend(handling);
+        *self.days.entry(day.to_owned()).or_default() += 1;
+    }
+
+    fn finish(mut self) -> kyc_proto::Figures {
+        self.handling_ms.sort_unstable();
+        let mut f = self.figures;
+        f.median_handling_secs = median(&self.handling_ms).map(|ms| ms / 1000.0);
+        f.p90_handling_secs = p90(&self.handling_ms).map(|ms| ms as f64 / 1000.0);
+        f.overturn_rate = (f.verdicts > 0).then(|| f.overturned as f64 / f.verdicts as f64);
+        f.per_day = self
+            .days
+            .into_iter()
+            .map(|(day, decisions)| kyc_proto::DayCount { day, decisions })
+            .collect();
+        f
+    }
 }
 
 /// The 90th percentile by nearest rank: the smallest value with at least 90 % of the values at

@@ -22,6 +22,7 @@ mod privacy;
 mod restart;
 mod sampling;
 mod seed;
+mod statistics;
 mod supervisor;
 mod transport;
 mod verdicts;

@@ -131,7 +131,7 @@ async fn query_history_verdicts_and_stats() {
 
     let stats: StatsResponse =
         hub.call(Method::GET, routes::SUPERVISOR_STATS, Some(&s), None::<&()>).await.json();
-    let sa = stats.reviewers.iter().find(|r| r.reviewer == a_user).unwrap();
+    let sa = &stats.reviewers.iter().find(|r| r.reviewer == a_user).unwrap().figures;
     assert_eq!(
         (sa.decisions, sa.approved, sa.rejected, sa.verdicts, sa.overturned),
         (4, 2, 2, 2, 1)

@@ -127,7 +127,10 @@ async fn an_overturn_corrects_or_requeues_as_the_policy_says_for_the_kind() {
     let stats: StatsResponse =
         hub.call(Method::GET, routes::SUPERVISOR_STATS, Some(&s), None::<&()>).await.json();
     assert_eq!(stats.reviewers.iter().map(|r| &r.reviewer).collect::<Vec<_>>(), [&rev]);
-    assert_eq!((stats.reviewers[0].verdicts, stats.reviewers[0].overturned), (1, 1));
+    assert_eq!(
+        (stats.reviewers[0].figures.verdicts, stats.reviewers[0].figures.overturned),
+        (1, 1)
+    );
 
     // Requeue: no correction allowed; the case goes back to the reviewers' queue.
     let e = verdict(&hub, &s, &overturn(requeued_id, Some(name))).await.error();
