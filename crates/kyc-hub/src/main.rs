@@ -50,6 +50,13 @@ enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         rng_seed: u64,
+        /// Also this many small demo cases decided in the past by three reviewers (with
+        /// verdicts, four-eyes waits and escalations), before the cases to review.
+        #[arg(long, default_value_t = 0)]
+        history: usize,
+        /// Days the history spans, ending yesterday.
+        #[arg(long, default_value_t = 5)]
+        history_days: u32,
     },
     /// Manage accounts.
     User {
@@ -169,14 +176,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::Ok(())
             })?;
         }
-        Command::Seed { data, cases, rng_seed } => {
-            let report = ops::seed(&data, cases, rng_seed, PasswordHashing::Production)
-                .context("seeding")?;
+        Command::Seed { data, cases, rng_seed, history, history_days } => {
+            let cost = PasswordHashing::Production;
+            // Accounts first; the history before the live cases, so they stay open.
+            let mut accounts = ops::seed(&data, 0, rng_seed, cost).context("seeding")?.accounts;
+            if history > 0 {
+                let report = ops::seed_history(&data, history, history_days, rng_seed, cost)
+                    .context("seeding the history")?;
+                println!(
+                    "decided history: {} decisions, {} verdicts over {history_days} days",
+                    report.decisions, report.verdicts
+                );
+                accounts.extend(report.accounts);
+            }
+            let report = ops::seed(&data, cases, rng_seed, cost).context("seeding")?;
             println!("stored {} cases", report.cases);
-            if report.accounts.is_empty() {
+            if accounts.is_empty() {
                 println!("demo accounts existed already; passwords unchanged");
             }
-            for account in &report.accounts {
+            for account in &accounts {
                 println!(
                     "{:<12} {:<10} password: {}",
                     account.username,
