@@ -1204,6 +1204,12 @@ async fn supervisor_verdict(
     if req.verdict == VerdictKind::Overturn && !note_given {
         return Err(AppError::rule(rules::NOTE_REQUIRED, "an overturn needs a note"));
     }
+    if req.verdict == VerdictKind::Agree && req.corrected.is_some() {
+        return Err(AppError::rule(
+            rules::CORRECTION_NOT_ALLOWED,
+            "a corrected outcome goes with an overturn only",
+        ));
+    }
     if req.note.as_deref().is_some_and(|n| n.chars().count() > kyc_model::decision::MAX_NOTE_CHARS)
     {
         return Err(AppError::rule(rules::TEXT_LENGTH, "the note is over 2000 characters"));

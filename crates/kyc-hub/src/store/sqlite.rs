@@ -1689,7 +1689,8 @@ impl Store for SqliteStore {
                                 });
                             }
                             state = transition(state, CaseEvent::Correct)?;
-                            let key = format!("correction-{}", request.decision_id);
+                            // A colon is outside the idempotency-key syntax, so no client key can take this one.
+                            let key = format!("correction:{}", request.decision_id);
                             let sealed = seal_decision(&self.key, &key, &decision)?;
                             let outcome_code = OutcomeCode::of(outcome);
                             tx.execute(

@@ -123,6 +123,13 @@ async fn an_overturn_corrects_or_requeues_as_the_policy_says_for_the_kind() {
         corrected: None,
     };
     verdict(&hub, &s, &own).await.expect_error(403, "forbidden");
+    let agree_with_correction = VerdictRequest {
+        verdict: VerdictKind::Agree,
+        corrected: Some(Outcome::Approve),
+        ..overturn(requeued_id, None)
+    };
+    let e = verdict(&hub, &s, &agree_with_correction).await.error();
+    assert_eq!(e.rule.as_deref(), Some("correction_not_allowed"));
     // Statistics count reviewers' decisions; a correction is not one.
     let stats: StatsResponse =
         hub.call(Method::GET, routes::SUPERVISOR_STATS, Some(&s), None::<&()>).await.json();
