@@ -1623,7 +1623,6 @@ impl Store for SqliteStore {
             let is_latest = latest == request.decision_id;
             let mut action = None;
             let mut correction_id = None;
-            let mut audit = Vec::new();
             match request.verdict {
                 VerdictKind::Agree => {
                     // Four eyes: on the decision awaiting confirmation, agreeing confirms it.
@@ -1691,23 +1690,16 @@ impl Store for SqliteStore {
                             state = transition(state, CaseEvent::Correct)?;
                             // A colon is outside the idempotency-key syntax, so no client key can take this one.
                             let key = format!("correction:{}", request.decision_id);
-                            let sealed = seal_decision(&self.key, &key, &decision)?;
-                            let outcome_code = OutcomeCode::of(outcome);
-                            tx.execute(
-                                "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, case_state, source, supersedes) \
-                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, 'correction', ?8)",
-                                params![
-                                    key,
-                                    case_id,
-                                    supervisor.as_str(),
-                                    outcome_code.code(),
-                                    sealed,
-                                    now,
-                                    state.code(),
-                                    request.decision_id
-                                ],
-                            )?;
-                            let id = tx.last_insert_rowid();
+                            let new = NewDecision {
+                                key: &key,
+                                decision: &decision,
+                                by: supervisor,
+                                source: DecisionSource::Correction,
+                                case_state: state,
+                                handling_ms: None,
+                                supersedes: Some(request.decision_id),
+                            };
+                            let id = record_decision(tx, &self.key, &new, now)?;
                             correction_id = Some(id);
                             tx.execute(
                                 "UPDATE decisions SET superseded_by = ?2 WHERE id = ?1",
@@ -1717,14 +1709,6 @@ impl Store for SqliteStore {
                                 "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
                                 params![case_id, state.code(), now],
                             )?;
-                            audit.push(AuditEntry {
-                                actor: Some(supervisor.clone()),
-                                case_id: Some(case.clone()),
-                                kind: AuditRecordKind::DecisionRecorded {
-                                    decision_id: id,
-                                    outcome: outcome_code.code().to_owned(),
-                                },
-                            });
                         }
                     }
                 }
@@ -1739,20 +1723,18 @@ impl Store for SqliteStore {
                 "UPDATE decisions SET verdict = ?2, verdict_by = ?3, verdict_note = ?4, verdict_at = ?5 WHERE id = ?1",
                 params![request.decision_id, request.verdict.code(), supervisor.as_str(), note, now],
             )?;
-            audit.insert(
-                0,
-                AuditEntry {
-                    actor: Some(supervisor.clone()),
-                    case_id: Some(case),
-                    kind: AuditRecordKind::VerdictGiven {
-                        decision_id: request.decision_id,
-                        verdict: request.verdict.code().to_owned(),
-                        action: action.map(|a| a.code().to_owned()),
-                        correction_id,
-                    },
+            // After the correction's own record, which the verdict names.
+            let verdict = AuditEntry {
+                actor: Some(supervisor.clone()),
+                case_id: Some(case),
+                kind: AuditRecordKind::VerdictGiven {
+                    decision_id: request.decision_id,
+                    verdict: request.verdict.code().to_owned(),
+                    action: action.map(|a| a.code().to_owned()),
+                    correction_id,
                 },
-            );
-            append_tx(tx, &audit, now)?;
+            };
+            append_tx(tx, &[verdict], now)?;
             Ok(VerdictResponse { case_state: state, action, correction_id })
         })
     }
@@ -1906,40 +1888,25 @@ impl Store for SqliteStore {
                 return Ok(DecisionStatus::Invalid { rule });
             }
             let next = transition(state, CaseEvent::SupervisorDecide)?;
-            let outcome = OutcomeCode::of(&decision.outcome);
-            let sealed = seal_decision(&self.key, item.idempotency_key.as_str(), decision)?;
-            tx.execute(
-                "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, case_state, source) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'escalation')",
-                params![
-                    item.idempotency_key.as_str(),
-                    decision.case_id.as_str(),
-                    supervisor.as_str(),
-                    outcome.code(),
-                    sealed,
-                    to_ms(decision.decided_at),
-                    now,
-                    next.code()
-                ],
-            )?;
-            let decision_id = tx.last_insert_rowid();
+            let new = NewDecision {
+                key: item.idempotency_key.as_str(),
+                decision,
+                by: supervisor,
+                source: DecisionSource::Escalation,
+                case_state: next,
+                handling_ms: None,
+                supersedes: None,
+            };
+            let decision_id = record_decision(tx, &self.key, &new, now)?;
             tx.execute(
                 "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
                 params![decision.case_id.as_str(), next.code(), now],
             )?;
-            append_tx(
-                tx,
-                &[AuditEntry {
-                    actor: Some(supervisor.clone()),
-                    case_id: Some(decision.case_id.clone()),
-                    kind: AuditRecordKind::DecisionRecorded {
-                        decision_id,
-                        outcome: outcome.code().to_owned(),
-                    },
-                }],
-                now,
-            )?;
-            Ok(DecisionStatus::Accepted { decision_id, case_state: next, recorded_at: from_ms(now) })
+            Ok(DecisionStatus::Accepted {
+                decision_id,
+                case_state: next,
+                recorded_at: from_ms(now),
+            })
         })
     }
 
@@ -2346,7 +2313,6 @@ impl SqliteStore {
         now: Millis,
     ) -> Result<DecisionStatus, StoreError> {
         let decision = &item.decision;
-        let decision_sealed = seal_decision(&self.key, item.idempotency_key.as_str(), decision)?;
         if let Some(prior) = self.prior_decision(tx, user, item)? {
             return Ok(prior);
         }
@@ -2411,45 +2377,82 @@ impl SqliteStore {
             state,
             CaseEvent::Decide { needs_confirmation: four_eyes && !escalated, escalated },
         )?;
-        let handling_ms = clamped_handling_ms(decision.active_ms, granted_at, now);
-        let handling_secs = handling_ms.map(|ms| ms / 1000);
-        tx.execute(
-            "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, handling_secs, case_state, handling_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                item.idempotency_key.as_str(),
-                decision.case_id.as_str(),
-                user.as_str(),
-                outcome.code(),
-                decision_sealed,
-                to_ms(decision.decided_at),
-                now,
-                handling_secs,
-                next.code(),
-                handling_ms
-            ],
-        )?;
-        let decision_id = tx.last_insert_rowid();
+        let new = NewDecision {
+            key: item.idempotency_key.as_str(),
+            decision,
+            by: user,
+            source: DecisionSource::Reviewer,
+            case_state: next,
+            handling_ms: clamped_handling_ms(decision.active_ms, granted_at, now),
+            supersedes: None,
+        };
+        let decision_id = record_decision(tx, &self.key, &new, now)?;
         let decided_at =
             matches!(next, CaseState::Decided | CaseState::AwaitingConfirmation).then_some(now);
         tx.execute(
             "UPDATE cases SET state = ?2, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, decided_at = ?3 WHERE id = ?1",
             params![decision.case_id.as_str(), next.code(), decided_at],
         )?;
-        append_tx(
-            tx,
-            &[AuditEntry {
-                actor: Some(user.clone()),
-                case_id: Some(decision.case_id.clone()),
-                kind: AuditRecordKind::DecisionRecorded {
-                    decision_id,
-                    outcome: outcome.code().to_owned(),
-                },
-            }],
-            now,
-        )?;
         Ok(DecisionStatus::Accepted { decision_id, case_state: next, recorded_at: from_ms(now) })
     }
+}
+
+/// A decision row to insert with [`record_decision`].
+struct NewDecision<'a> {
+    key: &'a str,
+    decision: &'a Decision,
+    /// Who decided.
+    by: &'a UserId,
+    source: DecisionSource,
+    /// The case's state after the decision.
+    case_state: CaseState,
+    handling_ms: Option<i64>,
+    supersedes: Option<i64>,
+}
+
+/// Inserts a decision (sealed under its key) and chains its `DecisionRecorded` record;
+/// returns its number. The case row is the caller's to update.
+fn record_decision(
+    tx: &Transaction<'_>,
+    key: &HubKey,
+    new: &NewDecision<'_>,
+    now: Millis,
+) -> Result<i64, StoreError> {
+    let sealed = seal_decision(key, new.key, new.decision)?;
+    let outcome = OutcomeCode::of(&new.decision.outcome);
+    tx.execute(
+        "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, \
+         handling_secs, handling_ms, case_state, source, supersedes) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            new.key,
+            new.decision.case_id.as_str(),
+            new.by.as_str(),
+            outcome.code(),
+            sealed,
+            to_ms(new.decision.decided_at),
+            now,
+            new.handling_ms.map(|ms| ms / 1000),
+            new.handling_ms,
+            new.case_state.code(),
+            new.source.code(),
+            new.supersedes
+        ],
+    )?;
+    let decision_id = tx.last_insert_rowid();
+    append_tx(
+        tx,
+        &[AuditEntry {
+            actor: Some(new.by.clone()),
+            case_id: Some(new.decision.case_id.clone()),
+            kind: AuditRecordKind::DecisionRecorded {
+                decision_id,
+                outcome: outcome.code().to_owned(),
+            },
+        }],
+        now,
+    )?;
+    Ok(decision_id)
 }
 
 /// Handling time: the workstation's active time, clamped to what the hub's own clock allows —
