@@ -203,17 +203,31 @@ const SAMPLE_NAME_COLUMN: &str = "samples.name";
 /// existed. Their `handling_secs` came from the client's clock, which no statistic may use: it
 /// is cleared in the same transaction.
 fn add_handling_ms(conn: &mut Connection) -> Result<(), StoreError> {
+    add_columns_once(
+        conn,
+        "decisions",
+        "handling_ms",
+        "ALTER TABLE decisions ADD COLUMN handling_ms INTEGER; \
+         UPDATE decisions SET handling_secs = NULL;",
+    )
+}
+
+/// Runs `ddl` in one immediate transaction unless `table` already has `column` (the first
+/// column `ddl` adds): an additive schema change that a database made before it gets once.
+fn add_columns_once(
+    conn: &mut Connection,
+    table: &str,
+    column: &str,
+    ddl: &str,
+) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('decisions') WHERE name = 'handling_ms')",
-        [],
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [table, column],
         |r| r.get(0),
     )?;
     if !present {
-        tx.execute_batch(
-            "ALTER TABLE decisions ADD COLUMN handling_ms INTEGER; \
-             UPDATE decisions SET handling_secs = NULL;",
-        )?;
+        tx.execute_batch(ddl)?;
     }
     tx.commit()?;
     Ok(())
@@ -224,21 +238,14 @@ fn add_handling_ms(conn: &mut Connection) -> Result<(), StoreError> {
 /// (a correction's overturned decision) and `superseded_by` (the correction that overturned
 /// this one).
 fn add_decision_sources(conn: &mut Connection) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('decisions') WHERE name = 'source')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !present {
-        tx.execute_batch(
-            "ALTER TABLE decisions ADD COLUMN source TEXT NOT NULL DEFAULT 'reviewer'; \
-             ALTER TABLE decisions ADD COLUMN supersedes INTEGER; \
-             ALTER TABLE decisions ADD COLUMN superseded_by INTEGER;",
-        )?;
-    }
-    tx.commit()?;
-    Ok(())
+    add_columns_once(
+        conn,
+        "decisions",
+        "source",
+        "ALTER TABLE decisions ADD COLUMN source TEXT NOT NULL DEFAULT 'reviewer'; \
+         ALTER TABLE decisions ADD COLUMN supersedes INTEGER; \
+         ALTER TABLE decisions ADD COLUMN superseded_by INTEGER;",
+    )
 }
 
 /// Schema 3: before it, an escalation put the case back in the reviewers' queue (`open`);
@@ -261,17 +268,12 @@ fn migrate_v3(conn: &mut Connection) -> Result<(), StoreError> {
 /// renewals keep the offline length) to databases made before it existed; their leases were
 /// all ordinary ones.
 fn add_lease_offline(conn: &mut Connection) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('cases') WHERE name = 'lease_offline')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !present {
-        tx.execute_batch("ALTER TABLE cases ADD COLUMN lease_offline INTEGER NOT NULL DEFAULT 0")?;
-    }
-    tx.commit()?;
-    Ok(())
+    add_columns_once(
+        conn,
+        "cases",
+        "lease_offline",
+        "ALTER TABLE cases ADD COLUMN lease_offline INTEGER NOT NULL DEFAULT 0",
+    )
 }
 
 impl From<rusqlite::Error> for StoreError {
