@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod agreement;
 pub mod api;
 pub mod api_doc;
 pub mod audit;
