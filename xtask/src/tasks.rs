@@ -55,7 +55,7 @@ pub fn demo() -> Result<()> {
     }
     std::fs::create_dir_all(&data)?;
     run(Command::new(debug_binary("kyc-hub"))
-        .args(["seed", "--cases", "40", "--data"])
+        .args(["seed", "--cases", "40", "--history", "30", "--data"])
         .arg(&data))?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let listen = format!("127.0.0.1:{port}");

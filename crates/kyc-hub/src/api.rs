@@ -15,16 +15,17 @@ use base64::Engine;
 use kyc_model::{CaseId, CaseState, MediaId, UserId};
 use kyc_proto::ClientPolicy;
 use kyc_proto::{
-    AuditAck, AuditBatch, AuditEventKind, AuditEventResult, AuditEventStatus, AuditRecordKind,
-    AuditVerifyReport, CaseHistory, CreateUserRequest, DIGEST_HEADER, DecisionBatch,
-    DecisionBatchResult, DecisionPage, DecisionQuery, DecisionResult, ErrorCode, Health,
-    IntakeCase, IntakeResponse, KdfSpec, LeaseGrant, LeaseRequest, LoginRequest, LoginResponse,
-    MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, MAX_CASE_LIST, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me,
-    MediaProblemOutcome, MediaProblemReport, MediaProblemResponse, NeedsAttentionList, OutcomeCode,
-    PasswordChangeRequest, Policy, PreloginRequest, PreloginResponse, PurgeReport, ReleaseRequest,
-    ReleaseResponse, RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse,
-    UpdateUserRequest, UserSummary, VaultRecoveryKey, VerdictKind, VerdictRequest, VerdictResponse,
-    routes,
+    AttentionResolution, AttentionResolved, AuditAck, AuditBatch, AuditEventKind, AuditEventResult,
+    AuditEventStatus, AuditRecordKind, AuditVerifyQuery, AuditVerifyReport, CaseHistory, ChainHead,
+    CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionItem,
+    DecisionPage, DecisionQuery, DecisionResult, ErrorCode, EscalationDecision, EscalationList,
+    Health, IntakeCase, IntakeResponse, KdfSpec, LeaseGrant, LeaseRequest, LoginRequest,
+    LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, MAX_CASE_LIST, MAX_DECISION_BATCH,
+    MAX_LEASE_BATCH, Me, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
+    NeedsAttentionList, OutcomeCode, PasswordChangeRequest, Policy, PreloginRequest,
+    PreloginResponse, PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse,
+    RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest, UserSummary,
+    VaultRecoveryKey, VerdictKind, VerdictRequest, VerdictResponse, routes,
 };
 use serde::Serialize;
 
@@ -221,12 +222,18 @@ pub fn app(state: AppState) -> Router {
         .route(routes::SUPERVISOR_CASE, get(supervisor_case))
         .route(routes::SUPERVISOR_VERDICTS, post(supervisor_verdict))
         .route(routes::SUPERVISOR_STATS, get(supervisor_stats))
+        .route(routes::SUPERVISOR_STATS_CSV, get(supervisor_stats_csv))
+        .route(routes::SUPERVISOR_ESCALATIONS, get(supervisor_escalations))
+        .route(routes::SUPERVISOR_SAMPLES, get(supervisor_samples).post(supervisor_create_sample))
+        .route(routes::SUPERVISOR_SAMPLE, get(supervisor_sample))
+        .route(routes::SUPERVISOR_ESCALATION_DECISION, post(supervisor_escalation_decision))
         .route(routes::ADMIN_USERS, get(admin_users).post(admin_create_user))
         .route(routes::ADMIN_USER, axum::routing::patch(admin_update_user))
         .route(routes::ADMIN_POLICY, get(admin_policy).put(admin_set_policy))
         .route(routes::POLICY_CLIENT, get(client_policy))
         .route(routes::ADMIN_PURGE, post(admin_purge))
         .route(routes::ADMIN_NEEDS_ATTENTION, get(admin_needs_attention))
+        .route(routes::ADMIN_NEEDS_ATTENTION_CASE, post(admin_resolve_attention))
         .fallback(|| async { AppError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {
             AppError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::Invalid, "method not allowed")
@@ -318,12 +325,15 @@ async fn openapi_json() -> Response {
         release_vault_recovery, logout, me, intake, lease, renew, release, media, decisions,
         audit_events, audit_verify, supervisor_decisions, supervisor_case, supervisor_verdict,
         supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
-        admin_set_policy, admin_purge, media_problem, admin_needs_attention, client_policy
+        admin_set_policy, admin_purge, media_problem, admin_needs_attention, client_policy,
+        supervisor_escalations, supervisor_escalation_decision, admin_resolve_attention,
+        supervisor_samples, supervisor_create_sample, supervisor_sample, supervisor_stats_csv
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
         kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
         // Referenced by query parameters, which do not register their schemas.
-        kyc_proto::VerdictState, kyc_proto::OutcomeCode, kyc_model::CaseKind, kyc_model::UserId)),
+        kyc_proto::VerdictState, kyc_proto::OutcomeCode, kyc_model::CaseKind, kyc_model::UserId,
+        kyc_proto::DecisionSort, kyc_proto::DecisionSource)),
     modifiers(&ApiConventions)
 )]
 struct ApiDoc;
@@ -529,7 +539,10 @@ async fn change_password(
     let id = user.id.clone();
     let user = state
         .blocking(move |s| {
-            s.update_user(&id, &UserChange { disabled: None, credential: Some(credential) })
+            s.update_user(
+                &id,
+                &UserChange { credential: Some(credential), ..UserChange::default() },
+            )
         })
         .await?;
     let response = new_session(&state, &user, false).await?;
@@ -991,23 +1004,16 @@ async fn decisions(
     if batch.items.is_empty() || batch.items.len() > MAX_DECISION_BATCH {
         return Err(AppError::rule(rules::BATCH_SIZE, "a batch holds 1 to 100 decisions"));
     }
-    let four_eyes: HashSet<OutcomeCode> = state.policy().four_eyes_outcomes.into_iter().collect();
+    let policy = state.policy();
     let user = caller.user.clone();
-    let items: Vec<_> = batch
-        .items
-        .into_iter()
-        .map(|item| {
-            let needs = four_eyes.contains(&OutcomeCode::of(&item.decision.outcome));
-            (item, needs)
-        })
-        .collect();
+    let items = batch.items;
     let results = state
         .blocking(move |s| {
-            let statuses = s.apply_decisions(&user, &items, now_ms())?;
+            let statuses = s.apply_decisions(&user, &items, &policy, now_ms())?;
             Ok(items
                 .into_iter()
                 .zip(statuses)
-                .map(|((item, _), status)| DecisionResult { key: item.idempotency_key, status })
+                .map(|(item, status)| DecisionResult { key: item.idempotency_key, status })
                 .collect::<Vec<_>>())
         })
         .await?;
@@ -1091,17 +1097,49 @@ async fn audit_events(
 }
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])),
-    responses((status = 200, body = AuditVerifyReport), Unauthenticated, Forbidden))]
+    params(AuditVerifyQuery),
+    description = "Verifies the whole hash chain: the answer says through which record it is \
+        verified (or the first broken link) and gives the chain head (seq, hash) to keep or \
+        export. A chain the hub verifies about itself cannot show a rewritten or truncated \
+        tail, so a client that kept an earlier head passes it as `since_seq` + `since_hash` \
+        and gets `anchor`: `extends`, `rewritten` or `truncated`. `kyc-hub audit verify` \
+        prints the same report.",
+    responses((status = 200, body = AuditVerifyReport),
+              (status = 400, description = "`invalid` (`rule`: `anchor`): only one of \
+                  `since_seq` and `since_hash`, or one malformed", body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, QueryParams))]
 async fn audit_verify(
     State(state): State<AppState>,
     caller: Caller,
+    query: Result<ApiQuery<AuditVerifyQuery>, AppError>,
 ) -> ApiResult<AuditVerifyReport> {
     caller.require(&[Role::Supervisor, Role::Admin])?;
-    Ok(ApiJson(state.blocking(|s| s.audit_verify()).await?))
+    let ApiQuery(query) = query?;
+    let anchor = match (query.since_seq, query.since_hash) {
+        (None, None) => None,
+        (Some(seq), Some(hash))
+            if seq >= 1
+                && hash.len() == 64
+                && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) =>
+        {
+            Some(ChainHead { seq, hash })
+        }
+        _ => {
+            return Err(AppError::rule(
+                rules::ANCHOR,
+                "since_seq (at least 1) and since_hash (64 lowercase hex digits) go together",
+            ));
+        }
+    };
+    Ok(ApiJson(state.blocking(move |s| s.audit_verify(anchor.as_ref())).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/supervisor/decisions", tag = "supervisor",
     security(("bearer" = [])), params(DecisionQuery),
+    description = "Every decision, filtered and paginated on the hub. By default decisions \
+        waiting for four-eyes confirmation come first (longest wait first, with `waiting_secs` \
+        by the hub's clock), then the rest newest first. A correction (`source: correction`) \
+        supersedes the decision named in `supersedes`.",
     responses((status = 200, body = DecisionPage), Unauthenticated, Forbidden, QueryParams))]
 async fn supervisor_decisions(
     State(state): State<AppState>,
@@ -1110,7 +1148,7 @@ async fn supervisor_decisions(
 ) -> ApiResult<DecisionPage> {
     caller.require(&[Role::Supervisor])?;
     let ApiQuery(query) = query?;
-    Ok(ApiJson(state.blocking(move |s| s.query_decisions(&query)).await?))
+    Ok(ApiJson(state.blocking(move |s| s.query_decisions(&query, now_ms())).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/supervisor/cases/{case_id}", tag = "supervisor",
@@ -1142,11 +1180,20 @@ async fn supervisor_case(
 
 #[utoipa::path(post, path = "/api/v1/supervisor/verdicts", tag = "supervisor",
     request_body = VerdictRequest, security(("bearer" = [])),
+    description = "Agree, or overturn with a note. An overturn does what the policy's \
+        `overturn_actions` says for the case's kind: `correct` records `corrected` as a new \
+        decision that supersedes the reviewer's (400 `correction_required` without it, \
+        `outcome_not_allowed` for an escalation, `decision_rule` when it breaks a decision \
+        rule); `requeue` sends the case back to the reviewers' queue (400 \
+        `correction_not_allowed` with a correction). Never on the supervisor's own decision.",
     responses((status = 200, body = VerdictResponse),
+              (status = 403, description = "`forbidden`: the supervisor's own decision",
+                  body = kyc_proto::ApiError),
               (status = 404, description = "`not_found`: no such decision", body = kyc_proto::ApiError),
               (status = 409, description = "`conflict`: the decision has a verdict already, or \
-                  its case moved on", body = kyc_proto::ApiError),
-              Unauthenticated, Forbidden, JsonBody))]
+                  (for an overturn) it is not its case's latest decision, or the case is not \
+                  decided or awaiting confirmation", body = kyc_proto::ApiError),
+              Unauthenticated, JsonBody))]
 async fn supervisor_verdict(
     State(state): State<AppState>,
     caller: Caller,
@@ -1157,16 +1204,160 @@ async fn supervisor_verdict(
     if req.verdict == VerdictKind::Overturn && !note_given {
         return Err(AppError::rule(rules::NOTE_REQUIRED, "an overturn needs a note"));
     }
+    if req.verdict == VerdictKind::Agree && req.corrected.is_some() {
+        return Err(AppError::rule(
+            rules::CORRECTION_NOT_ALLOWED,
+            "a corrected outcome goes with an overturn only",
+        ));
+    }
     if req.note.as_deref().is_some_and(|n| n.chars().count() > kyc_model::decision::MAX_NOTE_CHARS)
     {
         return Err(AppError::rule(rules::TEXT_LENGTH, "the note is over 2000 characters"));
     }
     let user = caller.user.clone();
-    Ok(ApiJson(state.blocking(move |s| s.give_verdict(&user, &req, now_ms())).await?))
+    let policy = state.policy();
+    let response = state.blocking(move |s| s.give_verdict(&user, &req, &policy, now_ms())).await?;
+    tracing::info!(
+        user = %caller.user,
+        action = response.action.map_or("none", |a| a.code()),
+        "verdict given"
+    );
+    Ok(ApiJson(response))
+}
+
+#[utoipa::path(post, path = "/api/v1/supervisor/samples", tag = "supervisor",
+    request_body = kyc_proto::SampleRequest, security(("bearer" = [])),
+    description = "Draws a named QA review list: `percent` % (rounded up) of each reviewer's \
+        own decisions of each case kind recorded in `[from, to)`, the decisions with the \
+        smallest `SHA-256(seed || \":\" || decision_id)` in each stratum (see \
+        `kyc_proto::sample`). The window, the seed (the request's, or a random one) and the \
+        drawn decision ids are stored with the list, so the draw can be redone anywhere. \
+        Audited as `sample_created`. 400 `out_of_range`: `to` not after `from`; \
+        `text_length`: a blank name.",
+    responses((status = 201, body = kyc_proto::SampleList), Unauthenticated, Forbidden, JsonBody))]
+async fn supervisor_create_sample(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<kyc_proto::SampleRequest>,
+) -> Result<(StatusCode, ApiJson<kyc_proto::SampleList>), AppError> {
+    caller.require(&[Role::Supervisor])?;
+    let name_chars = req.name.trim().chars().count();
+    if name_chars == 0 || req.name.chars().count() > 100 {
+        return Err(AppError::rule(rules::TEXT_LENGTH, "name must be 1 to 100 characters"));
+    }
+    if !(1..=100).contains(&req.percent) {
+        return Err(AppError::rule(rules::OUT_OF_RANGE, "percent must be 1..=100"));
+    }
+    if req.to <= req.from {
+        return Err(AppError::rule(rules::OUT_OF_RANGE, "to must be after from"));
+    }
+    let seed = match &req.seed {
+        Some(seed) => {
+            parse_path_id::<CaseId>(seed).map_err(|_| {
+                AppError::rule(rules::ID_SYNTAX, "seed must be 1 to 64 of A-Z a-z 0-9 _ -")
+            })?;
+            seed.clone()
+        }
+        None => crate::crypto::random_hex(16),
+    };
+    let user = caller.user.clone();
+    let list = state.blocking(move |s| s.create_sample(&user, &req, &seed, now_ms())).await?;
+    tracing::info!(user = %caller.user, sample = %list.summary.sample_id, size = list.summary.size, "sample drawn");
+    Ok((StatusCode::CREATED, ApiJson(list)))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/samples", tag = "supervisor",
+    security(("bearer" = [])),
+    responses((status = 200, body = kyc_proto::SampleIndex), Unauthenticated, Forbidden))]
+async fn supervisor_samples(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<kyc_proto::SampleIndex> {
+    caller.require(&[Role::Supervisor])?;
+    let samples = state.blocking(|s| s.samples()).await?;
+    Ok(ApiJson(kyc_proto::SampleIndex { samples }))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/samples/{sample_id}", tag = "supervisor",
+    security(("bearer" = [])), params(("sample_id" = String, Path, description = "review list id")),
+    description = "One review list: its window, seed, strata, decisions with their verdicts, \
+        and progress (`judged` of `size`).",
+    responses((status = 200, body = kyc_proto::SampleList),
+              (status = 404, description = "`not_found`: no such list", body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, PathId))]
+async fn supervisor_sample(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(raw): ApiPath<String>,
+) -> ApiResult<kyc_proto::SampleList> {
+    caller.require(&[Role::Supervisor])?;
+    let id: CaseId = parse_path_id(&raw)?;
+    let id = id.as_str().to_owned();
+    Ok(ApiJson(state.blocking(move |s| s.sample(&id)).await.map_err(|e| {
+        if e.status() == StatusCode::NOT_FOUND {
+            AppError::not_found("no such review list")
+        } else {
+            e
+        }
+    })?))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/escalations", tag = "supervisor",
+    security(("bearer" = [])),
+    description = "The supervisors' queue: cases a reviewer escalated, longest-waiting first. \
+        Escalated cases are never leased to reviewers; a supervisor opens one with \
+        `GET /api/v1/supervisor/cases/{case_id}` (audited; the reviewer's note is in its \
+        decisions) and decides it with `POST .../escalations/{case_id}/decision`.",
+    responses((status = 200, body = EscalationList), Unauthenticated, Forbidden))]
+async fn supervisor_escalations(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<EscalationList> {
+    caller.require(&[Role::Supervisor])?;
+    let cases = state.blocking(|s| s.escalations(now_ms())).await?;
+    Ok(ApiJson(EscalationList { cases }))
+}
+
+#[utoipa::path(post, path = "/api/v1/supervisor/escalations/{case_id}/decision", tag = "supervisor",
+    security(("bearer" = [])), params(("case_id" = CaseId, Path, description = "case id")),
+    request_body = EscalationDecision,
+    description = "A supervisor decides an escalated case as a reviewer would, once per \
+        idempotency key (a retry answers `duplicate`). The decision is final. An escalation \
+        is not an answer here (400 `outcome_not_allowed`); a decision for another case than \
+        the path's is 400 `case_rule`. A case no longer escalated answers `conflict` \
+        (`already_decided`).",
+    responses((status = 200, body = DecisionResult), Unauthenticated, Forbidden, PathId, JsonBody))]
+async fn supervisor_escalation_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(raw): ApiPath<String>,
+    ApiJson(req): ApiJson<EscalationDecision>,
+) -> ApiResult<DecisionResult> {
+    caller.require(&[Role::Supervisor])?;
+    let case_id: CaseId = parse_path_id(&raw)?;
+    if req.decision.case_id != case_id {
+        return Err(AppError::rule(rules::CASE_RULE, "decision.case_id must be the path's case"));
+    }
+    if OutcomeCode::of(&req.decision.outcome) == OutcomeCode::Escalate {
+        return Err(AppError::rule(
+            rules::OUTCOME_NOT_ALLOWED,
+            "a supervisor decides an escalation; it cannot escalate it again",
+        ));
+    }
+    let user = caller.user.clone();
+    let item = DecisionItem { idempotency_key: req.idempotency_key, decision: req.decision };
+    let key = item.idempotency_key.clone();
+    let status = state.blocking(move |s| s.decide_escalation(&user, &item, now_ms())).await?;
+    tracing::info!(user = %caller.user, case = %case_id, "escalation decided");
+    Ok(ApiJson(DecisionResult { key, status }))
 }
 
 #[utoipa::path(get, path = "/api/v1/supervisor/stats", tag = "supervisor",
     security(("bearer" = [])), params(StatsQuery),
+    description = "In total and per reviewer, over the range (the hub's clock): decisions, \
+        outcome mix, decisions per UTC day, median and p90 handling time (active time clamped \
+        by the hub), verdicts and overturn rate, decisions awaiting confirmation; and the \
+        four-eyes backlog now with its oldest wait.",
     responses((status = 200, body = StatsResponse), Unauthenticated, Forbidden, QueryParams))]
 async fn supervisor_stats(
     State(state): State<AppState>,
@@ -1175,7 +1366,33 @@ async fn supervisor_stats(
 ) -> ApiResult<StatsResponse> {
     caller.require(&[Role::Supervisor])?;
     let ApiQuery(query) = query?;
-    Ok(ApiJson(state.blocking(move |s| s.stats(&query)).await?))
+    Ok(ApiJson(state.blocking(move |s| s.stats(&query, now_ms())).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/supervisor/stats.csv", tag = "supervisor",
+    security(("bearer" = [])), params(StatsQuery),
+    description = "The figures of `GET /api/v1/supervisor/stats` as CSV, one \
+        `reviewer,day,metric,value` row each (`total` for all reviewers; an empty day for the \
+        whole range). Ids, codes and numbers only, never case content.",
+    responses((status = 200, description = "the figures", content_type = "text/csv", body = String),
+              Unauthenticated, Forbidden, QueryParams))]
+async fn supervisor_stats_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<ApiQuery<StatsQuery>, AppError>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Supervisor])?;
+    let ApiQuery(query) = query?;
+    let stats = state.blocking(move |s| s.stats(&query, now_ms())).await?;
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"kyc-stats.csv\""),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ];
+    Ok((headers, crate::stats_csv::stats_csv(&stats)).into_response())
 }
 
 fn summary(u: UserRow) -> UserSummary {
@@ -1185,6 +1402,7 @@ fn summary(u: UserRow) -> UserSummary {
         role: u.role,
         disabled: u.disabled,
         created_at: from_ms(u.created_at),
+        one_time_password: None,
     }
 }
 
@@ -1209,6 +1427,9 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = CreateUserRequest,
     security(("bearer" = [])),
+    description = "Creates an account (audited). Without `password` the hub generates one and \
+        returns it once in `one_time_password`; either way the account must change it at its \
+        first sign-in.",
     responses((status = 201, body = UserSummary),
               (status = 409, description = "`conflict`: the username is taken", body = kyc_proto::ApiError),
               Unauthenticated, Forbidden, JsonBody))]
@@ -1224,35 +1445,58 @@ async fn admin_create_user(
             "username must be 3 to 64 of a-z 0-9 . _ -",
         ));
     }
-    if req.password.expose().chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::rule(
-            rules::ACCOUNT_RULE,
-            "password must have at least 12 characters",
-        ));
-    }
+    check_password_length(req.password.as_ref())?;
     let params = state.settings().password_hashing.kdf_params();
     let actor = caller.user.clone();
-    let user = state
+    let (user, generated) = state
         .with_media(move |s, _| {
+            let generated = req
+                .password
+                .is_none()
+                .then(|| kyc_proto::Secret::new(crate::crypto::random_password().as_str()));
+            let password = req
+                .password
+                .as_ref()
+                .or(generated.as_ref())
+                .ok_or_else(|| AppError::internal(&"no password"))?;
             // One derivation, as the client would do it, on the blocking pool.
-            let credential = Credential::from_password(&req.password, params, true)
+            let credential = Credential::from_password(password, params, true)
                 .map_err(|e| AppError::internal(&e))?
                 .encode();
             let user = s.create_user(&req.username, req.role, &credential, now_ms())?;
             let event =
                 AuditRecordKind::AccountCreated { target: user.id.clone(), role: user.role };
             s.append_audit(&[account_entry(Some(actor), event)], now_ms())?;
-            Ok(user)
+            Ok((user, generated))
         })
         .await?;
     tracing::info!(user = %user.id, role = user.role.code(), "account created");
-    Ok((StatusCode::CREATED, ApiJson(summary(user))))
+    let mut answer = summary(user);
+    answer.one_time_password = generated;
+    Ok((StatusCode::CREATED, ApiJson(answer)))
+}
+
+fn check_password_length(password: Option<&kyc_proto::Secret>) -> Result<(), AppError> {
+    if password.is_some_and(|p| p.expose().chars().count() < MIN_PASSWORD_CHARS) {
+        return Err(AppError::rule(
+            rules::ACCOUNT_RULE,
+            "password must have at least 12 characters",
+        ));
+    }
+    Ok(())
 }
 
 #[utoipa::path(patch, path = "/api/v1/admin/users/{user_id}", tag = "admin",
     params(("user_id" = UserId, Path, description = "account id")), request_body = UpdateUserRequest,
     security(("bearer" = [])),
-    responses((status = 200, body = UserSummary), Unauthenticated, Forbidden, PathId, JsonBody))]
+    description = "Disables or enables an account, sets or resets its password (`reset_password: \
+        true`: a generated one-time password, returned once), or changes its role. Each change \
+        is chained in the audit trail (`account_disabled_changed`, `password_reset`, \
+        `account_role_changed`) in the same transaction. An administrator never changes their \
+        own role nor disables their own account (403).",
+    responses((status = 200, body = UserSummary),
+              (status = 404, description = "`not_found`: no such account", body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, PathId, JsonBody))]
 async fn admin_update_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -1261,17 +1505,21 @@ async fn admin_update_user(
 ) -> ApiResult<UserSummary> {
     caller.require(&[Role::Admin])?;
     let id: UserId = parse_path_id(&raw)?;
-    if req.password.as_ref().is_some_and(|p| p.expose().chars().count() < MIN_PASSWORD_CHARS) {
+    check_password_length(req.password.as_ref())?;
+    let reset = req.reset_password == Some(true);
+    if reset && req.password.is_some() {
         return Err(AppError::rule(
-            rules::ACCOUNT_RULE,
-            "password must have at least 12 characters",
+            rules::PASSWORD_CHOICE,
+            "give either password or reset_password, not both",
         ));
     }
     let params = state.settings().password_hashing.kdf_params();
     let actor = caller.user.clone();
-    let user = state
+    let (user, generated) = state
         .with_media(move |s, _| {
-            let credential = match &req.password {
+            let generated =
+                reset.then(|| kyc_proto::Secret::new(crate::crypto::random_password().as_str()));
+            let credential = match req.password.as_ref().or(generated.as_ref()) {
                 Some(p) => Some(
                     Credential::from_password(p, params, true)
                         .map_err(|e| AppError::internal(&e))?
@@ -1279,26 +1527,15 @@ async fn admin_update_user(
                 ),
                 None => None,
             };
-            let reset = credential.is_some();
-            let user = s.update_user(&id, &UserChange { disabled: req.disabled, credential })?;
-            let mut events = Vec::new();
-            if let Some(disabled) = req.disabled {
-                let event =
-                    AuditRecordKind::AccountDisabledChanged { target: id.clone(), disabled };
-                events.push(account_entry(Some(actor.clone()), event));
-            }
-            if reset {
-                let event = AuditRecordKind::PasswordReset { target: id.clone() };
-                events.push(account_entry(Some(actor), event));
-            }
-            if !events.is_empty() {
-                s.append_audit(&events, now_ms())?;
-            }
-            Ok(user)
+            let change = UserChange { disabled: req.disabled, credential, role: req.role };
+            let user = s.update_user_by(Some(&actor), &id, &change, now_ms())?;
+            Ok((user, generated))
         })
         .await?;
-    tracing::info!(user = %user.id, disabled = user.disabled, "account changed");
-    Ok(ApiJson(summary(user)))
+    tracing::info!(user = %user.id, disabled = user.disabled, role = user.role.code(), "account changed");
+    let mut answer = summary(user);
+    answer.one_time_password = generated;
+    Ok(ApiJson(answer))
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/policy", tag = "admin", security(("bearer" = [])),
@@ -1310,6 +1547,11 @@ async fn admin_policy(State(state): State<AppState>, caller: Caller) -> ApiResul
 
 #[utoipa::path(put, path = "/api/v1/admin/policy", tag = "admin", request_body = Policy,
     security(("bearer" = [])),
+    description = "Replaces the policy; the changed fields are chained as `policy_changed` \
+        (old and new value each) in the same transaction. Every field is checked against its \
+        bounds (400 `out_of_range`, the message names the field and its bounds) and the rules \
+        between fields (400 `policy_rule`). `four_eyes_outcomes` is accepted and stored as \
+        `four_eyes_rules`; the answer is the policy as stored.",
     responses((status = 200, body = Policy), Unauthenticated, Forbidden, JsonBody))]
 async fn admin_set_policy(
     State(state): State<AppState>,
@@ -1317,16 +1559,8 @@ async fn admin_set_policy(
     ApiJson(policy): ApiJson<Policy>,
 ) -> ApiResult<Policy> {
     caller.require(&[Role::Admin])?;
-    if !(10..=86_400).contains(&policy.lease_secs) || policy.retention_days > 3650 {
-        return Err(AppError::rule(
-            rules::OUT_OF_RANGE,
-            "lease_secs must be 10..=86400 and retention_days 0..=3650",
-        ));
-    }
-    if policy.four_eyes_outcomes.contains(&OutcomeCode::Escalate) {
-        return Err(AppError::rule(rules::POLICY_RULE, "an escalation cannot need confirmation"));
-    }
-    check_client_policy(&policy)?;
+    policy.validate().map_err(|e| AppError::rule(e.rule(), e.to_string()))?;
+    let policy = policy.normalized();
     let stored = policy.clone();
     let actor = caller.user.clone();
     let changes = state.blocking(move |s| s.set_policy_by(&actor, &stored, now_ms())).await?;
@@ -1338,39 +1572,6 @@ async fn admin_set_policy(
         "policy changed"
     );
     Ok(ApiJson(policy))
-}
-
-/// The offline limits and idle-lock bounds: each field within its bounds, then the rules
-/// between them. Messages name fields and bounds, never the values sent.
-fn check_client_policy(policy: &Policy) -> Result<(), AppError> {
-    use kyc_proto::admin::{IDLE_LOCK_SECS, MAX_OFFLINE_HOURS, OFFLINE_LEASE_HOURS};
-    if !OFFLINE_LEASE_HOURS.contains(&policy.offline_lease_hours) {
-        return Err(AppError::rule(rules::OUT_OF_RANGE, "offline_lease_hours must be 1..=72"));
-    }
-    if !MAX_OFFLINE_HOURS.contains(&policy.max_offline_hours) {
-        return Err(AppError::rule(rules::OUT_OF_RANGE, "max_offline_hours must be 1..=336"));
-    }
-    if !IDLE_LOCK_SECS.contains(&policy.idle_lock_min_secs)
-        || !IDLE_LOCK_SECS.contains(&policy.idle_lock_max_secs)
-    {
-        return Err(AppError::rule(
-            rules::OUT_OF_RANGE,
-            "idle_lock_min_secs and idle_lock_max_secs must be 30..=3600",
-        ));
-    }
-    if policy.max_offline_hours < policy.offline_lease_hours {
-        return Err(AppError::rule(
-            rules::POLICY_RULE,
-            "max_offline_hours must be at least offline_lease_hours",
-        ));
-    }
-    if policy.idle_lock_min_secs > policy.idle_lock_max_secs {
-        return Err(AppError::rule(
-            rules::POLICY_RULE,
-            "idle_lock_min_secs must not exceed idle_lock_max_secs",
-        ));
-    }
-    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/v1/policy/client", tag = "auth", security(("bearer" = [])),
@@ -1397,6 +1598,33 @@ async fn admin_needs_attention(
     caller.require(&[Role::Admin])?;
     let cases = state.blocking(|s| s.needs_attention()).await?;
     Ok(ApiJson(NeedsAttentionList { cases }))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/needs-attention/{case_id}", tag = "admin",
+    security(("bearer" = [])), params(("case_id" = CaseId, Path, description = "case id")),
+    request_body = AttentionResolution,
+    description = "Returns a case that needs attention to the reviewers' queue, or closes it as \
+        unusable (final; retention purges it like a decided case). Audited as \
+        `attention_resolved`.",
+    responses((status = 200, body = AttentionResolved),
+              (status = 404, description = "`not_found`: no such case", body = kyc_proto::ApiError),
+              (status = 409, description = "`conflict`: the case does not need attention",
+                  body = kyc_proto::ApiError),
+              Unauthenticated, Forbidden, PathId, JsonBody))]
+async fn admin_resolve_attention(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(raw): ApiPath<String>,
+    ApiJson(req): ApiJson<AttentionResolution>,
+) -> ApiResult<AttentionResolved> {
+    caller.require(&[Role::Admin])?;
+    let case_id: CaseId = parse_path_id(&raw)?;
+    let actor = caller.user.clone();
+    let case = case_id.clone();
+    let case_state =
+        state.blocking(move |s| s.resolve_attention(&actor, &case, req.action, now_ms())).await?;
+    tracing::info!(case = %case_id, action = req.action.code(), "attention resolved");
+    Ok(ApiJson(AttentionResolved { case_state }))
 }
 
 #[cfg(test)]

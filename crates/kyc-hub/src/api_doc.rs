@@ -76,7 +76,9 @@ impl utoipa::IntoResponses for JsonBody {
                 "400",
                 "`invalid`: malformed JSON (`rule`: `malformed_json`), or a rule the schema \
                  cannot express; `rule` names it (`batch_size`, `case_rule`, `base64`, \
-                 `note_required`, `policy_rule`, `account_rule`, ...)",
+                 `note_required`, `policy_rule`, `out_of_range`, `account_rule`, \
+                 `password_choice`, `correction_required`, `correction_not_allowed`, \
+                 `outcome_not_allowed`, `decision_rule`, `text_length`, ...)",
             ),
             (
                 "413",

@@ -87,6 +87,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(why) => AppError::conflict(why),
             StoreError::Forbidden(why) => AppError::forbidden(why),
             StoreError::Invalid(why) => AppError::invalid(why),
+            StoreError::Rule { rule, message } => AppError::rule(rule, message),
             e @ (StoreError::Corrupt(_) | StoreError::Backend(_)) => AppError::internal(&e),
         }
     }
@@ -187,6 +188,20 @@ pub mod rules {
     pub const ACCOUNT_RULE: &str = "account_rule";
     /// A key-derivation spec cheaper than the hub accepts, or out of range.
     pub const KDF_TOO_WEAK: &str = "kdf_too_weak";
+    /// An overturn without the corrected outcome its case kind's policy requires.
+    pub const CORRECTION_REQUIRED: &str = "correction_required";
+    /// A corrected outcome on an overturn whose policy sends the case back to the queue.
+    pub const CORRECTION_NOT_ALLOWED: &str = "correction_not_allowed";
+    /// An outcome this caller may not give (a supervisor's escalation, a corrected
+    /// escalation).
+    pub const OUTCOME_NOT_ALLOWED: &str = "outcome_not_allowed";
+    /// A decision rule (consent for an approval, reasons for a rejection, ...), in the
+    /// message.
+    pub const DECISION_RULE: &str = "decision_rule";
+    /// `since_seq` and `since_hash` of an audit verification: both or neither, well formed.
+    pub const ANCHOR: &str = "anchor";
+    /// Both a password and `reset_password`, or neither in a reset.
+    pub const PASSWORD_CHOICE: &str = "password_choice";
 }
 
 /// 413 when the body limit layer refuses a body before any extractor runs.

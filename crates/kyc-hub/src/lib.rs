@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod agreement;
 pub mod api;
 pub mod api_doc;
 pub mod audit;
@@ -28,7 +29,9 @@ pub mod media;
 pub mod media_check;
 pub mod ops;
 pub mod rejection;
+pub mod sample;
 pub mod server;
+pub mod stats_csv;
 pub mod store;
 pub mod time_util;
 

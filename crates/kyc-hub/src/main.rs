@@ -50,6 +50,13 @@ enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         rng_seed: u64,
+        /// Also this many small demo cases decided in the past by three reviewers (with
+        /// verdicts, four-eyes waits and escalations), before the cases to review.
+        #[arg(long, default_value_t = 0)]
+        history: usize,
+        /// Days the history spans, ending yesterday.
+        #[arg(long, default_value_t = 5)]
+        history_days: u32,
     },
     /// Manage accounts.
     User {
@@ -105,11 +112,21 @@ enum UserAction {
 
 #[derive(Subcommand)]
 enum AuditAction {
-    /// Verify the hash chain; exits 1 at the first broken link.
+    /// Verify the hash chain (the same report as `GET /api/v1/audit/verify`); exits 1 at the
+    /// first broken link, or when the chain does not extend the given earlier head.
     Verify {
         /// Data directory.
         #[arg(long)]
         data: PathBuf,
+        /// `seq` of an earlier chain head to check the chain against (with `--since-hash`).
+        #[arg(long, requires = "since_hash")]
+        since_seq: Option<i64>,
+        /// Hash of that earlier head (64 lowercase hex digits).
+        #[arg(long, requires = "since_seq")]
+        since_hash: Option<String>,
+        /// Print the report as JSON, exactly as the API answers it.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -159,14 +176,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::Ok(())
             })?;
         }
-        Command::Seed { data, cases, rng_seed } => {
-            let report = ops::seed(&data, cases, rng_seed, PasswordHashing::Production)
-                .context("seeding")?;
+        Command::Seed { data, cases, rng_seed, history, history_days } => {
+            let cost = PasswordHashing::Production;
+            // Accounts first; the history before the live cases, so they stay open.
+            let mut accounts = ops::seed(&data, 0, rng_seed, cost).context("seeding")?.accounts;
+            if history > 0 {
+                let report = ops::seed_history(&data, history, history_days, rng_seed, cost)
+                    .context("seeding the history")?;
+                println!(
+                    "decided history: {} decisions, {} verdicts over {history_days} days",
+                    report.decisions, report.verdicts
+                );
+                accounts.extend(report.accounts);
+            }
+            let report = ops::seed(&data, cases, rng_seed, cost).context("seeding")?;
             println!("stored {} cases", report.cases);
-            if report.accounts.is_empty() {
+            if accounts.is_empty() {
                 println!("demo accounts existed already; passwords unchanged");
             }
-            for account in &report.accounts {
+            for account in &accounts {
                 println!(
                     "{:<12} {:<10} password: {}",
                     account.username,
@@ -201,14 +229,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("new password: {}", password.as_str());
             }
         },
-        Command::Audit { action: AuditAction::Verify { data } } => {
-            let report = ops::audit_verify(&data).context("verifying the audit chain")?;
-            match report.first_broken_seq {
-                None => println!("audit chain intact: {} records", report.records),
-                Some(seq) => {
-                    println!("audit chain BROKEN at record {seq} ({} records)", report.records);
-                    return Ok(ExitCode::FAILURE);
+        Command::Audit { action: AuditAction::Verify { data, since_seq, since_hash, json } } => {
+            let anchor = match (since_seq, since_hash) {
+                (Some(seq), Some(hash)) => {
+                    let well_formed = seq >= 1
+                        && hash.len() == 64
+                        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                    if !well_formed {
+                        anyhow::bail!(
+                            "--since-seq must be at least 1 and --since-hash 64 lowercase hex digits"
+                        );
+                    }
+                    Some(kyc_proto::ChainHead { seq, hash })
                 }
+                _ => None,
+            };
+            let report =
+                ops::audit_verify(&data, anchor.as_ref()).context("verifying the audit chain")?;
+            if json {
+                println!("{}", serde_json::to_string(&report).context("printing the report")?);
+            } else {
+                for line in ops::describe_verify_report(&report) {
+                    println!("{line}");
+                }
+            }
+            let extends = report.anchor.is_none_or(|a| a == kyc_proto::AnchorCheck::Extends);
+            if !report.intact || !extends {
+                return Ok(ExitCode::FAILURE);
             }
         }
         Command::Purge { data } => {

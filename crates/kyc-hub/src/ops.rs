@@ -163,10 +163,45 @@ pub fn purge(dir: &Path) -> Result<PurgeReport, OpsError> {
     Ok(purge_with(store.as_ref(), &files, retention, now_ms())?)
 }
 
-/// `kyc-hub audit verify --data DIR`.
-pub fn audit_verify(dir: &Path) -> Result<AuditVerifyReport, OpsError> {
+/// `kyc-hub audit verify --data DIR [--since-seq N --since-hash H]`: the same report as
+/// `GET /api/v1/audit/verify`, from the same store method.
+pub fn audit_verify(
+    dir: &Path,
+    anchor: Option<&kyc_proto::ChainHead>,
+) -> Result<AuditVerifyReport, OpsError> {
     let (store, _) = open_data_dir(dir)?;
-    Ok(store.audit_verify()?)
+    Ok(store.audit_verify(anchor)?)
+}
+
+/// The lines `kyc-hub audit verify` prints for a report; the app shows the same facts.
+pub fn describe_verify_report(report: &AuditVerifyReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    match report.first_broken_seq {
+        None => lines.push(format!(
+            "audit chain intact: verified through record {} ({} records)",
+            report.verified_through, report.records
+        )),
+        Some(seq) => lines.push(format!(
+            "audit chain BROKEN at record {seq}: verified through record {} ({} records)",
+            report.verified_through, report.records
+        )),
+    }
+    if let Some(head) = &report.head {
+        lines.push(format!("head: seq {} hash {}", head.seq, head.hash));
+    }
+    match report.anchor {
+        None => {}
+        Some(kyc_proto::AnchorCheck::Extends) => {
+            lines.push("the chain extends the given head".into())
+        }
+        Some(kyc_proto::AnchorCheck::Rewritten) => {
+            lines.push("REWRITTEN: the record at the given seq has another hash".into())
+        }
+        Some(kyc_proto::AnchorCheck::Truncated) => {
+            lines.push("TRUNCATED: the chain is shorter than the given head".into())
+        }
+    }
+    lines
 }
 
 /// An account created by the command line, with its password when one was generated.
@@ -226,12 +261,8 @@ pub fn add_user(dir: &Path, username: &str, role: Role) -> Result<CreatedAccount
 pub fn disable_user(dir: &Path, username: &str) -> Result<UserId, OpsError> {
     let (store, _) = open_data_dir(dir)?;
     let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
-    store.update_user(&user.id, &UserChange { disabled: Some(true), credential: None })?;
-    let event = kyc_proto::AuditRecordKind::AccountDisabledChanged {
-        target: user.id.clone(),
-        disabled: true,
-    };
-    audit_admin_event(store.as_ref(), event)?;
+    let change = UserChange { disabled: Some(true), ..UserChange::default() };
+    store.update_user_by(None, &user.id, &change, now_ms())?;
     Ok(user.id)
 }
 
@@ -252,11 +283,8 @@ pub fn reset_password_with(
     let user = store.user_by_name(username)?.ok_or(OpsError::NoSuchAccount)?;
     let password = random_password();
     let credential = credential_for(&password, cost)?;
-    store.update_user(&user.id, &UserChange { disabled: None, credential: Some(credential) })?;
-    audit_admin_event(
-        store.as_ref(),
-        kyc_proto::AuditRecordKind::PasswordReset { target: user.id },
-    )?;
+    let change = UserChange { credential: Some(credential), ..UserChange::default() };
+    store.update_user_by(None, &user.id, &change, now_ms())?;
     Ok(password)
 }
 
@@ -324,4 +352,119 @@ pub fn issue_session(
     let now = now_ms();
     store.create_session(&hash, &user.id, now, now + lifetime.as_millis() as i64)?;
     Ok(token)
+}
+
+/// What [`seed_history`] made.
+#[derive(Debug, Default)]
+pub struct HistoryReport {
+    /// Accounts it had to create (the third demo reviewer), with their passwords.
+    pub accounts: Vec<CreatedAccount>,
+    /// Decisions recorded.
+    pub decisions: usize,
+    /// Verdicts given.
+    pub verdicts: usize,
+}
+
+/// The reviewers whose decided history [`seed_history`] writes.
+pub const HISTORY_REVIEWERS: [&str; 3] = ["reviewer1", "reviewer2", "reviewer3"];
+
+/// `kyc-hub seed --history N`: `n_cases` small demo cases decided over the `days` days before
+/// today by three reviewers, through the store's own lease, decision and verdict calls at
+/// past times (so handling times are clamped by those times, and the chain is built as a live
+/// hub would). Some approvals of enterprise certificates wait for four-eyes confirmation (the
+/// policy gets that rule), some cases are escalated and wait for a supervisor, and the
+/// supervisor agrees with a share of the decisions and overturns a few. Deterministic per
+/// `rng_seed`. Needs the demo accounts ([`seed`] first).
+pub fn seed_history(
+    dir: &Path,
+    n_cases: usize,
+    days: u32,
+    rng_seed: u64,
+    cost: PasswordHashing,
+) -> Result<HistoryReport, OpsError> {
+    use kyc_model::{CaseKind, Outcome, ReasonCode};
+    let (store, files) = open_data_dir(dir)?;
+    let mut report = HistoryReport::default();
+    for name in HISTORY_REVIEWERS {
+        if store.user_by_name(name)?.is_none() {
+            report.accounts.push(add_user_with(store.as_ref(), name, Role::Reviewer, cost)?);
+        }
+    }
+    let admin = store.user_by_name("admin")?.ok_or(OpsError::NoSuchAccount)?;
+    let supervisor = store.user_by_name("supervisor")?.ok_or(OpsError::NoSuchAccount)?;
+    let mut reviewers = Vec::new();
+    for name in HISTORY_REVIEWERS {
+        reviewers.push(store.user_by_name(name)?.ok_or(OpsError::NoSuchAccount)?.id);
+    }
+    let mut policy = store.policy()?;
+    let rule = kyc_proto::FourEyesRule {
+        kind: Some(CaseKind::EnterpriseCertificate),
+        outcome: kyc_proto::OutcomeCode::Approve,
+        reasons: Vec::new(),
+    };
+    if !policy.four_eyes_rules.contains(&rule) {
+        policy.four_eyes_rules.push(rule);
+        store.set_policy_by(&admin.id, &policy, now_ms())?;
+    }
+    const DAY_MS: i64 = 86_400_000;
+    let days = i64::from(days.max(1));
+    let today_start = now_ms() - now_ms().rem_euclid(DAY_MS);
+    let start = today_start - days * DAY_MS;
+    let cases = crate::demo::demo_cases(n_cases, rng_seed, from_ms(start).date());
+    let n = cases.len();
+    for (i, (case, media)) in cases.into_iter().enumerate() {
+        store_case(store.as_ref(), &files, &case, media, &admin.id, start + i as i64)?;
+    }
+    for i in 0..n {
+        let day = i as i64 % days;
+        let reviewer = &reviewers[i % reviewers.len()];
+        // Working hours from 09:00, a few minutes apart; handling 40 s to about 4 minutes.
+        let leased_at = start + day * DAY_MS + 9 * 3_600_000 + (i as i64 / days) * 420_000;
+        let active_ms = 40_000 + (i as u64 * 37_000) % 200_000;
+        let decided_at = leased_at + active_ms as i64 + 5_000;
+        // Run before the live cases are stored, so the next open case is a history case.
+        let granted = store.lease(reviewer, 1, None, leased_at, leased_at + 1_800_000, false)?;
+        let Some(leased) = granted.into_iter().next() else { break };
+        let outcome = match i % 10 {
+            3 | 7 => Outcome::Reject { reasons: vec![ReasonCode::DocumentIllegible] },
+            5 => Outcome::Reject { reasons: vec![ReasonCode::FaceMismatch] },
+            9 if i % 20 == 9 => Outcome::Escalate,
+            _ => Outcome::Approve,
+        };
+        let item = kyc_proto::DecisionItem {
+            idempotency_key: kyc_proto::IdempotencyKey::parse(&format!("history-{rng_seed}-{i}"))
+                .map_err(|_| OpsError::InvalidCase("history key"))?,
+            decision: kyc_model::Decision {
+                case_id: leased.case.id.clone(),
+                outcome,
+                note: None,
+                decided_at: from_ms(decided_at),
+                active_ms: Some(active_ms),
+            },
+        };
+        let statuses = store.apply_decisions(reviewer, &[item], &policy, decided_at)?;
+        let kyc_proto::DecisionStatus::Accepted { decision_id, case_state, .. } = statuses[0]
+        else {
+            continue;
+        };
+        report.decisions += 1;
+        // The supervisor looks at every third decided case later that day: agrees with most,
+        // overturns one in five of those (which sends it back to the queue by default).
+        if case_state == kyc_model::CaseState::Decided && i % 3 == 0 {
+            let overturn = i % 15 == 0;
+            let request = kyc_proto::VerdictRequest {
+                decision_id,
+                verdict: if overturn {
+                    kyc_proto::VerdictKind::Overturn
+                } else {
+                    kyc_proto::VerdictKind::Agree
+                },
+                note: overturn.then(|| "demo: the document check was missed".to_owned()),
+                corrected: None,
+            };
+            store.give_verdict(&supervisor.id, &request, &policy, decided_at + 3_600_000)?;
+            report.verdicts += 1;
+        }
+    }
+    Ok(report)
 }

@@ -20,8 +20,14 @@ pub enum CaseState {
     /// records stay, pseudonymous.
     Purged,
     /// Out of the queue for an administrator: a workstation reported the case's media unusable
-    /// and the hub's own check of the stored bytes confirmed it. Never leased again.
+    /// and the hub's own check of the stored bytes confirmed it. Never leased again unless an
+    /// administrator returns it to the queue.
     NeedsAttention,
+    /// A reviewer escalated it: it waits in the supervisors' queue (never leased to reviewers)
+    /// until a supervisor decides it.
+    Escalated,
+    /// An administrator closed it as unusable (from `needs_attention`): final, no decision.
+    ClosedUnusable,
 }
 
 /// What happens to a case on the hub.
@@ -33,7 +39,7 @@ pub enum CaseEvent {
     /// The lease is released by the reviewer or expires.
     ReleaseLease,
     /// The lease holder decides. `needs_confirmation` comes from the four-eyes policy;
-    /// escalations re-open the case for a senior reviewer.
+    /// escalations go to the supervisors' queue.
     Decide {
         /// Whether a second reviewer must confirm.
         needs_confirmation: bool,
@@ -42,8 +48,18 @@ pub enum CaseEvent {
     },
     /// A second reviewer confirms the first outcome.
     Confirm,
-    /// A second reviewer does not confirm: the case is reviewed again.
+    /// A supervisor overturns the decision and policy sends the case back to the queue (from
+    /// awaiting confirmation, or from decided).
     Reopen,
+    /// A supervisor overturns the decision with a corrected outcome of their own, which
+    /// supersedes it (from awaiting confirmation, or from decided).
+    Correct,
+    /// A supervisor decides an escalated case.
+    SupervisorDecide,
+    /// An administrator puts a case that needs attention back into the queue.
+    ReturnToQueue,
+    /// An administrator closes a case that needs attention as unusable.
+    CloseUnusable,
     /// Retention ends.
     Purge,
     /// The hub confirmed the lease holder's report that the case's media are unusable.
@@ -70,7 +86,26 @@ impl CaseState {
             CaseState::Decided => "decided",
             CaseState::Purged => "purged",
             CaseState::NeedsAttention => "needs_attention",
+            CaseState::Escalated => "escalated",
+            CaseState::ClosedUnusable => "closed_unusable",
         }
+    }
+
+    /// Every state, in a stable order.
+    pub const ALL: [CaseState; 8] = [
+        CaseState::Open,
+        CaseState::Leased,
+        CaseState::AwaitingConfirmation,
+        CaseState::Decided,
+        CaseState::Purged,
+        CaseState::NeedsAttention,
+        CaseState::Escalated,
+        CaseState::ClosedUnusable,
+    ];
+
+    /// The state for a stored code.
+    pub fn from_code(code: &str) -> Option<CaseState> {
+        CaseState::ALL.into_iter().find(|s| s.code() == code)
     }
 
     /// The state after `event`, or why the event is refused.
@@ -80,13 +115,17 @@ impl CaseState {
         let next = match (self, event) {
             (S::Open, E::Lease) => S::Leased,
             (S::Leased, E::ReleaseLease) => S::Open,
-            (S::Leased, E::Decide { escalated: true, .. }) => S::Open,
+            (S::Leased, E::Decide { escalated: true, .. }) => S::Escalated,
             (S::Leased, E::Decide { needs_confirmation: true, .. }) => S::AwaitingConfirmation,
             (S::Leased, E::Decide { needs_confirmation: false, .. }) => S::Decided,
             (S::AwaitingConfirmation, E::Confirm) => S::Decided,
-            (S::AwaitingConfirmation, E::Reopen) => S::Open,
-            (S::Decided, E::Purge) => S::Purged,
+            (S::AwaitingConfirmation | S::Decided, E::Reopen) => S::Open,
+            (S::AwaitingConfirmation | S::Decided, E::Correct) => S::Decided,
+            (S::Escalated, E::SupervisorDecide) => S::Decided,
+            (S::Decided | S::ClosedUnusable, E::Purge) => S::Purged,
             (S::Leased, E::ConfirmUnusable) => S::NeedsAttention,
+            (S::NeedsAttention, E::ReturnToQueue) => S::Open,
+            (S::NeedsAttention, E::CloseUnusable) => S::ClosedUnusable,
             _ => return Err(TransitionError { state: self.code(), event: event.code() }),
         };
         Ok(next)
@@ -102,6 +141,10 @@ impl CaseEvent {
             CaseEvent::Decide { .. } => "decide",
             CaseEvent::Confirm => "confirm",
             CaseEvent::Reopen => "reopen",
+            CaseEvent::Correct => "correct",
+            CaseEvent::SupervisorDecide => "supervisor_decide",
+            CaseEvent::ReturnToQueue => "return_to_queue",
+            CaseEvent::CloseUnusable => "close_unusable",
             CaseEvent::Purge => "purge",
             CaseEvent::ConfirmUnusable => "confirm_unusable",
         }
@@ -220,14 +263,37 @@ mod tests {
     }
 
     #[test]
-    fn escalation_reopens_and_illegal_transitions_are_typed_errors() {
+    fn escalation_goes_to_supervisors_and_illegal_transitions_are_typed_errors() {
         let leased = CaseState::Leased;
         let ev = CaseEvent::Decide { needs_confirmation: false, escalated: true };
-        assert_eq!(leased.next(ev).unwrap(), CaseState::Open);
+        let escalated = leased.next(ev).unwrap();
+        assert_eq!(escalated, CaseState::Escalated);
+        assert!(escalated.next(CaseEvent::Lease).is_err(), "never back to reviewers' leases");
+        assert_eq!(escalated.next(CaseEvent::SupervisorDecide).unwrap(), CaseState::Decided);
         let err = CaseState::Open.next(CaseEvent::Confirm).unwrap_err();
         assert_eq!(err, TransitionError { state: "open", event: "confirm" });
         assert!(CaseState::Purged.next(CaseEvent::Lease).is_err());
         assert!(CaseState::Decided.next(CaseEvent::Lease).is_err());
+    }
+
+    #[test]
+    fn overturns_and_administrators_move_cases_only_where_policy_allows() {
+        for from in [CaseState::AwaitingConfirmation, CaseState::Decided] {
+            assert_eq!(from.next(CaseEvent::Reopen).unwrap(), CaseState::Open);
+            assert_eq!(from.next(CaseEvent::Correct).unwrap(), CaseState::Decided);
+        }
+        for from in [CaseState::Open, CaseState::Leased, CaseState::Purged, CaseState::Escalated] {
+            assert!(from.next(CaseEvent::Correct).is_err(), "{from:?}");
+        }
+        let attention = CaseState::NeedsAttention;
+        assert_eq!(attention.next(CaseEvent::ReturnToQueue).unwrap(), CaseState::Open);
+        let closed = attention.next(CaseEvent::CloseUnusable).unwrap();
+        assert_eq!(closed, CaseState::ClosedUnusable);
+        assert!(closed.next(CaseEvent::ReturnToQueue).is_err(), "closing is final");
+        assert_eq!(closed.next(CaseEvent::Purge).unwrap(), CaseState::Purged);
+        for s in CaseState::ALL {
+            assert_eq!(CaseState::from_code(s.code()), Some(s));
+        }
     }
 
     #[test]

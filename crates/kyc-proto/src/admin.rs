@@ -1,12 +1,12 @@
 //! Administration: accounts, policy, retention.
 
-use kyc_model::UserId;
+use kyc_model::{CaseKind, Outcome, ReasonCode, UserId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::auth::Role;
 use crate::secret::Secret;
-use crate::supervisor::OutcomeCode;
+use crate::supervisor::{OutcomeCode, OverturnAction};
 
 /// An account as admins see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -23,6 +23,12 @@ pub struct UserSummary {
     /// When it was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// A password the hub generated, in the one answer that made it (an account created
+    /// without a password, or `reset_password`): show it once, it is never sent again. The
+    /// account must change it at its first sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Password)]
+    pub one_time_password: Option<Secret>,
 }
 
 /// `POST /api/v1/admin/users`.
@@ -34,12 +40,15 @@ pub struct CreateUserRequest {
     pub username: String,
     /// Role.
     pub role: Role,
-    /// Initial password, at least 12 characters.
-    #[schema(value_type = String, format = Password, min_length = 12)]
-    pub password: Secret,
+    /// Initial password, at least 12 characters. Absent: the hub generates one and returns
+    /// it once in [`UserSummary::one_time_password`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Password, min_length = 12)]
+    pub password: Option<Secret>,
 }
 
-/// `PATCH /api/v1/admin/users/{user_id}`: any subset of the fields.
+/// `PATCH /api/v1/admin/users/{user_id}`: any subset of the fields. Every change is an audit
+/// event. An administrator never changes their own role or disables their own account (403).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
@@ -50,6 +59,55 @@ pub struct UpdateUserRequest {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Password, min_length = 12)]
     pub password: Option<Secret>,
+    /// `true`: the hub generates a one-time password and returns it once in
+    /// [`UserSummary::one_time_password`] (kills every session). Not together with `password`.
+    #[serde(default)]
+    pub reset_password: Option<bool>,
+    /// New role. The account's sessions stay; each request is authorized with the role as it
+    /// is then.
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+/// A four-eyes rule: decisions it matches wait for a supervisor's confirmation before they
+/// are final. A decision matches when its case's kind is `kind` (any kind when absent), its
+/// outcome is `outcome`, and — when `reasons` is not empty — it gives at least one of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FourEyesRule {
+    /// Case kind; absent: every kind.
+    #[serde(default)]
+    pub kind: Option<CaseKind>,
+    /// Outcome (never `escalate`: an escalation goes to the supervisors anyway).
+    pub outcome: OutcomeCode,
+    /// Reason codes, any of which matches; empty: every decision with the outcome. Only
+    /// rejections and resubmission requests carry reasons.
+    #[serde(default)]
+    pub reasons: Vec<ReasonCode>,
+}
+
+impl FourEyesRule {
+    /// Whether a decision of `outcome` on a case of `kind` matches.
+    pub fn matches(&self, kind: CaseKind, outcome: &Outcome) -> bool {
+        if self.kind.is_some_and(|k| k != kind) || self.outcome != OutcomeCode::of(outcome) {
+            return false;
+        }
+        let given: &[ReasonCode] = match outcome {
+            Outcome::Reject { reasons } | Outcome::RequestResubmission { reasons, .. } => reasons,
+            Outcome::Approve | Outcome::Escalate => &[],
+        };
+        self.reasons.is_empty() || self.reasons.iter().any(|r| given.contains(r))
+    }
+}
+
+/// What an overturn does for one case kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverturnRule {
+    /// The case kind.
+    pub kind: CaseKind,
+    /// Correct (the supervisor's outcome supersedes) or requeue.
+    pub action: OverturnAction,
 }
 
 /// Hub policy.
@@ -63,8 +121,21 @@ pub struct Policy {
     #[schema(maximum = 3650)]
     pub retention_days: u32,
     /// Outcomes that need a second person's confirmation (a supervisor's `agree` verdict)
-    /// before the case is decided for good.
+    /// before the case is decided for good, for every kind and reason. The older form of
+    /// `four_eyes_rules`: the hub accepts it and stores each outcome as a rule, so it reads
+    /// back empty.
+    #[serde(default)]
     pub four_eyes_outcomes: Vec<OutcomeCode>,
+    /// Four-eyes rules by case kind × outcome × reason code; a decision matching any of them
+    /// waits for a supervisor's confirmation. At most [`MAX_POLICY_RULES`], no duplicates.
+    #[serde(default)]
+    #[schema(max_items = 64)]
+    pub four_eyes_rules: Vec<FourEyesRule>,
+    /// What an overturn does, per case kind (each kind at most once); a kind not listed is
+    /// requeued.
+    #[serde(default)]
+    #[schema(max_items = 5)]
+    pub overturn_actions: Vec<OverturnRule>,
     /// Lease length in hours of a pull marked for offline work (`LeaseRequest::offline`),
     /// [`OFFLINE_LEASE_HOURS`]; renewals keep it. Omitted: the default (a policy stored before
     /// the field existed reads as the default too).
@@ -88,6 +159,12 @@ pub struct Policy {
     pub idle_lock_max_secs: u32,
 }
 
+/// Most four-eyes rules a policy holds.
+pub const MAX_POLICY_RULES: usize = 64;
+/// Bounds of [`Policy::lease_secs`].
+pub const LEASE_SECS: std::ops::RangeInclusive<u32> = 10..=86_400;
+/// Bounds of [`Policy::retention_days`].
+pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 0..=3650;
 /// Bounds of [`Policy::offline_lease_hours`].
 pub const OFFLINE_LEASE_HOURS: std::ops::RangeInclusive<u32> = 1..=72;
 /// Bounds of [`Policy::max_offline_hours`] (two weeks at most).
@@ -117,7 +194,150 @@ fn default_idle_lock_max_secs() -> u32 {
     DEFAULT_IDLE_LOCK_MAX_SECS
 }
 
+/// A policy field out of its bounds or a broken rule between fields. Names fields and
+/// bounds, never the values sent; the hub answers it as 400 `invalid` with [`Self::rule`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// A number outside its bounds (rule `out_of_range`).
+    #[error("{field} must be {min}..={max}")]
+    OutOfRange {
+        /// The field.
+        field: &'static str,
+        /// Lowest allowed.
+        min: u32,
+        /// Highest allowed.
+        max: u32,
+    },
+    /// `max_offline_hours` below `offline_lease_hours` (rule `policy_rule`).
+    #[error("max_offline_hours must be at least offline_lease_hours")]
+    OfflineBelowLease,
+    /// `idle_lock_min_secs` above `idle_lock_max_secs` (rule `policy_rule`).
+    #[error("idle_lock_min_secs must not exceed idle_lock_max_secs")]
+    IdleLockMinAboveMax,
+    /// A four-eyes rule for escalations (rule `policy_rule`).
+    #[error("four_eyes_rules: an escalation cannot need confirmation")]
+    EscalationConfirmation,
+    /// A four-eyes rule naming reasons for an outcome that has none (rule `policy_rule`).
+    #[error("four_eyes_rules: only reject and request_resubmission rules can name reasons")]
+    ReasonsWithoutOutcome,
+    /// More rules than [`MAX_POLICY_RULES`] (rule `policy_rule`).
+    #[error("four_eyes_rules: at most 64 rules")]
+    TooManyRules,
+    /// The same rule or kind twice (rule `policy_rule`).
+    #[error("{field}: an entry is listed twice")]
+    Duplicate {
+        /// The field.
+        field: &'static str,
+    },
+}
+
+impl PolicyError {
+    /// The stable rule code.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            PolicyError::OutOfRange { .. } => "out_of_range",
+            _ => "policy_rule",
+        }
+    }
+
+    /// The field concerned.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PolicyError::OutOfRange { field, .. } | PolicyError::Duplicate { field } => field,
+            PolicyError::OfflineBelowLease => "max_offline_hours",
+            PolicyError::IdleLockMinAboveMax => "idle_lock_min_secs",
+            PolicyError::EscalationConfirmation
+            | PolicyError::ReasonsWithoutOutcome
+            | PolicyError::TooManyRules => "four_eyes_rules",
+        }
+    }
+}
+
+fn check_range(
+    field: &'static str,
+    value: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<(), PolicyError> {
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(PolicyError::OutOfRange { field, min: *range.start(), max: *range.end() })
+    }
+}
+
 impl Policy {
+    /// The same policy with `four_eyes_outcomes` turned into rules (any kind, any reason),
+    /// merged into `four_eyes_rules` without duplicates: the one form the hub stores and
+    /// applies. A policy stored before rules existed reads this way.
+    pub fn normalized(mut self) -> Policy {
+        for outcome in std::mem::take(&mut self.four_eyes_outcomes) {
+            let rule = FourEyesRule { kind: None, outcome, reasons: Vec::new() };
+            if !self.four_eyes_rules.contains(&rule) {
+                self.four_eyes_rules.push(rule);
+            }
+        }
+        self
+    }
+
+    /// Checks every field against its bounds, then the rules between fields.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        check_range("lease_secs", self.lease_secs, LEASE_SECS)?;
+        check_range("retention_days", self.retention_days, RETENTION_DAYS)?;
+        check_range("offline_lease_hours", self.offline_lease_hours, OFFLINE_LEASE_HOURS)?;
+        check_range("max_offline_hours", self.max_offline_hours, MAX_OFFLINE_HOURS)?;
+        check_range("idle_lock_min_secs", self.idle_lock_min_secs, IDLE_LOCK_SECS)?;
+        check_range("idle_lock_max_secs", self.idle_lock_max_secs, IDLE_LOCK_SECS)?;
+        if self.max_offline_hours < self.offline_lease_hours {
+            return Err(PolicyError::OfflineBelowLease);
+        }
+        if self.idle_lock_min_secs > self.idle_lock_max_secs {
+            return Err(PolicyError::IdleLockMinAboveMax);
+        }
+        let outcomes = self.four_eyes_outcomes.iter().copied();
+        let rule_outcomes = self.four_eyes_rules.iter().map(|r| r.outcome);
+        if outcomes.chain(rule_outcomes).any(|o| o == OutcomeCode::Escalate) {
+            return Err(PolicyError::EscalationConfirmation);
+        }
+        if self.four_eyes_rules.len() > MAX_POLICY_RULES {
+            return Err(PolicyError::TooManyRules);
+        }
+        let reasonless = [OutcomeCode::Approve, OutcomeCode::Escalate];
+        if self
+            .four_eyes_rules
+            .iter()
+            .any(|r| !r.reasons.is_empty() && reasonless.contains(&r.outcome))
+        {
+            return Err(PolicyError::ReasonsWithoutOutcome);
+        }
+        let distinct: std::collections::HashSet<_> = self.four_eyes_rules.iter().collect();
+        if distinct.len() != self.four_eyes_rules.len() {
+            return Err(PolicyError::Duplicate { field: "four_eyes_rules" });
+        }
+        let kinds: std::collections::HashSet<_> =
+            self.overturn_actions.iter().map(|r| r.kind).collect();
+        if kinds.len() != self.overturn_actions.len() {
+            return Err(PolicyError::Duplicate { field: "overturn_actions" });
+        }
+        Ok(())
+    }
+
+    /// Whether a decision of `outcome` on a case of `kind` waits for four-eyes confirmation
+    /// (escalations never do).
+    pub fn needs_four_eyes(&self, kind: CaseKind, outcome: &Outcome) -> bool {
+        let code = OutcomeCode::of(outcome);
+        code != OutcomeCode::Escalate
+            && (self.four_eyes_outcomes.contains(&code)
+                || self.four_eyes_rules.iter().any(|r| r.matches(kind, outcome)))
+    }
+
+    /// What an overturn does on a case of `kind` (requeue unless a rule says otherwise).
+    pub fn overturn_action(&self, kind: CaseKind) -> OverturnAction {
+        self.overturn_actions
+            .iter()
+            .find(|r| r.kind == kind)
+            .map_or(OverturnAction::Requeue, |r| r.action)
+    }
+
     /// The part of the policy a workstation applies (offline limits, idle-lock bounds).
     pub fn client(&self) -> ClientPolicy {
         ClientPolicy {

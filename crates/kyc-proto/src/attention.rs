@@ -122,6 +122,45 @@ pub struct NeedsAttentionList {
     pub cases: Vec<NeedsAttentionCase>,
 }
 
+/// What an administrator does with a case that needs attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttentionAction {
+    /// Back into the reviewers' queue (`open`), e.g. after the media were replaced upstream.
+    ReturnToQueue,
+    /// Closed as unusable (`closed_unusable`): never leased again; retention purges it like a
+    /// decided case.
+    CloseUnusable,
+}
+
+impl AttentionAction {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AttentionAction::ReturnToQueue => "return_to_queue",
+            AttentionAction::CloseUnusable => "close_unusable",
+        }
+    }
+}
+
+/// `POST /api/v1/admin/needs-attention/{case_id}` (admin): resolves a case that needs
+/// attention; audited. 409 when the case does not need attention (any more).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttentionResolution {
+    /// What to do.
+    pub action: AttentionAction,
+}
+
+/// The answer to an [`AttentionResolution`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttentionResolved {
+    /// The case's state now (`open` or `closed_unusable`).
+    #[schema(value_type = String)]
+    pub case_state: CaseState,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -172,6 +172,14 @@ pub enum AuditRecordKind {
         decision_id: i64,
         /// `agree` or `overturn`.
         verdict: String,
+        /// For an overturn: `correct` or `requeue` (absent in records from before overturns
+        /// had actions).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<String>,
+        /// For an overturn with a correction: the new decision, which supersedes the judged
+        /// one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        correction_id: Option<i64>,
     },
     /// The hub served a media object to a supervisor auditing the case.
     MediaAudited {
@@ -264,6 +272,28 @@ pub enum AuditRecordKind {
         /// The new state.
         disabled: bool,
     },
+    /// An administrator changed an account's role.
+    AccountRoleChanged {
+        /// The account.
+        #[schema(value_type = String)]
+        target: UserId,
+        /// Its role before.
+        from: crate::Role,
+        /// Its role now.
+        to: crate::Role,
+    },
+    /// A supervisor drew a QA review list.
+    SampleCreated {
+        /// The list.
+        sample_id: String,
+        /// Decisions drawn.
+        size: u64,
+    },
+    /// An administrator resolved a case that needed attention.
+    AttentionResolved {
+        /// `return_to_queue` or `close_unusable`.
+        action: String,
+    },
 }
 
 /// One changed policy field, values as compact JSON text.
@@ -278,7 +308,46 @@ pub struct PolicyFieldChange {
     pub to: String,
 }
 
-/// Result of verifying the chain.
+/// A position in the chain: a record's `seq` and `hash`. A client keeps the last head it saw
+/// (or exports it for safekeeping) and later asks the hub whether the chain still extends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainHead {
+    /// Position, from 1.
+    pub seq: i64,
+    /// SHA-256 (hex) of the record, as in [`AuditRecord::hash`].
+    pub hash: String,
+}
+
+/// Query string of `GET /api/v1/audit/verify`: optionally an earlier head to check against.
+/// Both or neither.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditVerifyQuery {
+    /// `seq` of a head seen earlier.
+    #[param(minimum = 1, maximum = 9223372036854775807_i64)]
+    pub since_seq: Option<i64>,
+    /// Its hash (64 lowercase hex digits).
+    #[param(pattern = "^[0-9a-f]{64}$")]
+    pub since_hash: Option<String>,
+}
+
+/// Whether the current chain extends an earlier head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorCheck {
+    /// The record at the head's `seq` has the head's hash and every link up to it holds:
+    /// nothing before the head was changed, and the chain only grew.
+    Extends,
+    /// The record at the head's `seq` has another hash, or a link up to it is broken: the
+    /// chain was rewritten.
+    Rewritten,
+    /// The chain is shorter than the head's `seq`: its tail was cut off.
+    Truncated,
+}
+
+/// Result of verifying the chain. The CLI (`kyc-hub audit verify`) prints the same report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditVerifyReport {
@@ -288,4 +357,14 @@ pub struct AuditVerifyReport {
     pub intact: bool,
     /// The first record whose hash does not match (absent when intact).
     pub first_broken_seq: Option<i64>,
+    /// The chain is verified through this record: every link from the first record to it
+    /// holds (0 when none does, or the chain is empty).
+    #[serde(default)]
+    pub verified_through: i64,
+    /// The chain's last record (absent when empty), to remember or export.
+    #[serde(default)]
+    pub head: Option<ChainHead>,
+    /// When the query named an earlier head: whether this chain extends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<AnchorCheck>,
 }

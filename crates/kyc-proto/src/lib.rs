@@ -23,20 +23,22 @@ pub mod lease;
 pub mod limits;
 pub mod range;
 pub mod routes;
+pub mod sample;
 pub mod secret;
 pub mod supervisor;
 
 pub use admin::{
-    ClientPolicy, CreateUserRequest, Policy, PurgeReport, UpdateUserRequest, UserSummary,
+    ClientPolicy, CreateUserRequest, FourEyesRule, OverturnRule, Policy, PolicyError, PurgeReport,
+    UpdateUserRequest, UserSummary,
 };
 pub use attention::{
-    MediaProblemCode, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
-    NeedsAttentionCase, NeedsAttentionList,
+    AttentionAction, AttentionResolution, AttentionResolved, MediaProblemCode, MediaProblemOutcome,
+    MediaProblemReport, MediaProblemResponse, NeedsAttentionCase, NeedsAttentionList,
 };
 pub use audit::{
-    AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventResult, AuditEventStatus,
-    AuditRecord, AuditRecordKind, AuditVerifyReport, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
-    PolicyFieldChange,
+    AnchorCheck, AuditAck, AuditBatch, AuditEventIn, AuditEventKind, AuditEventResult,
+    AuditEventStatus, AuditRecord, AuditRecordKind, AuditVerifyQuery, AuditVerifyReport, ChainHead,
+    MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, PolicyFieldChange,
 };
 pub use auth::{
     KdfSpec, LoginRequest, LoginResponse, Me, PasswordChangeRequest, PreloginRequest,
@@ -52,11 +54,15 @@ pub use lease::{
     LeaseGrant, LeaseRequest, LeasedCase, MAX_CASE_LIST, MAX_LEASE_BATCH, MediaManifest,
     ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse, RenewedLease,
 };
+pub use sample::{
+    SampleIndex, SampleList, SampleMember, SampleRequest, SampleStratum, SampleSummary,
+};
 pub use secret::Secret;
 pub use supervisor::{
-    CaseHistory, DecisionPage, DecisionQuery, DecisionRecord, OutcomeCode, ReviewerStats,
-    StatsQuery, StatsResponse, VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse,
-    VerdictState,
+    CaseHistory, DayCount, DecisionPage, DecisionQuery, DecisionRecord, DecisionSort,
+    DecisionSource, EscalatedCase, EscalationDecision, EscalationList, Figures, OutcomeCode,
+    OverturnAction, ReviewerStats, StatsQuery, StatsResponse, VerdictKind, VerdictRecord,
+    VerdictRequest, VerdictResponse, VerdictState,
 };
 
 /// Response header carrying the SHA-256 (lowercase hex) of a whole media object's plaintext,

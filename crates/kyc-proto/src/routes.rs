@@ -56,7 +56,9 @@ pub const DECISIONS: &str = "/api/v1/decisions";
 /// `POST` [`crate::AuditBatch`] → [`crate::AuditAck`] (any signed-in user, for cases they hold
 /// or audit).
 pub const AUDIT_EVENTS: &str = "/api/v1/audit/events";
-/// `GET` → [`crate::AuditVerifyReport`] (supervisor or admin).
+/// `GET` with [`crate::AuditVerifyQuery`] → [`crate::AuditVerifyReport`] (supervisor or
+/// admin): verified through which record, the chain head, and whether the chain extends an
+/// earlier head.
 pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";
 
 /// `GET` with [`crate::DecisionQuery`] as query string → [`crate::DecisionPage`] (supervisor).
@@ -67,6 +69,20 @@ pub const SUPERVISOR_CASE: &str = "/api/v1/supervisor/cases/{case_id}";
 pub const SUPERVISOR_VERDICTS: &str = "/api/v1/supervisor/verdicts";
 /// `GET` with [`crate::StatsQuery`] → [`crate::StatsResponse`] (supervisor).
 pub const SUPERVISOR_STATS: &str = "/api/v1/supervisor/stats";
+/// `GET` with [`crate::StatsQuery`] → `text/csv` (supervisor): the same figures, one
+/// `reviewer,day,metric,value` row each; never case content.
+pub const SUPERVISOR_STATS_CSV: &str = "/api/v1/supervisor/stats.csv";
+/// `GET` → [`crate::SampleIndex`]; `POST` [`crate::SampleRequest`] → 201
+/// [`crate::SampleList`] (supervisor): QA review lists.
+pub const SUPERVISOR_SAMPLES: &str = "/api/v1/supervisor/samples";
+/// `GET` → [`crate::SampleList`] (supervisor): one review list with its progress.
+pub const SUPERVISOR_SAMPLE: &str = "/api/v1/supervisor/samples/{sample_id}";
+/// `GET` → [`crate::EscalationList`] (supervisor): the supervisors' queue.
+pub const SUPERVISOR_ESCALATIONS: &str = "/api/v1/supervisor/escalations";
+/// `POST` [`crate::EscalationDecision`] → [`crate::DecisionResult`] (supervisor): decides an
+/// escalated case.
+pub const SUPERVISOR_ESCALATION_DECISION: &str =
+    "/api/v1/supervisor/escalations/{case_id}/decision";
 
 /// `GET` → `Vec<`[`crate::UserSummary`]`>`; `POST` [`crate::CreateUserRequest`] → 201
 /// [`crate::UserSummary`] (admin).
@@ -81,6 +97,23 @@ pub const ADMIN_PURGE: &str = "/api/v1/admin/purge";
 /// `GET` → [`crate::NeedsAttentionList`] (admin): cases taken out of the queue because their
 /// media are unusable.
 pub const ADMIN_NEEDS_ATTENTION: &str = "/api/v1/admin/needs-attention";
+/// `POST` [`crate::AttentionResolution`] → [`crate::AttentionResolved`] (admin).
+pub const ADMIN_NEEDS_ATTENTION_CASE: &str = "/api/v1/admin/needs-attention/{case_id}";
+
+/// The path that resolves one case needing attention.
+pub fn admin_needs_attention_case(id: &CaseId) -> String {
+    ADMIN_NEEDS_ATTENTION_CASE.replace("{case_id}", id.as_str())
+}
+
+/// The path of one review list.
+pub fn supervisor_sample(id: &str) -> String {
+    SUPERVISOR_SAMPLE.replace("{sample_id}", id)
+}
+
+/// The path of the decision on one escalated case.
+pub fn supervisor_escalation_decision(id: &CaseId) -> String {
+    SUPERVISOR_ESCALATION_DECISION.replace("{case_id}", id.as_str())
+}
 
 /// The path of one case's media-problem report.
 pub fn case_media_problem(id: &CaseId) -> String {

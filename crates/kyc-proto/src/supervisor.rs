@@ -1,10 +1,11 @@
 //! Supervisor views: decisions, case histories, verdicts, statistics.
 
-use kyc_model::{Case, CaseId, CaseKind, CaseState, Decision, UserId};
+use kyc_model::{Case, CaseId, CaseKind, CaseState, Decision, Outcome, UserId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::audit::AuditRecord;
+use crate::decision::IdempotencyKey;
 use crate::lease::MediaManifest;
 
 /// The type of an outcome, for filters and policy.
@@ -87,6 +88,14 @@ pub struct DecisionQuery {
     pub to: Option<OffsetDateTime>,
     /// Only decisions in this verdict state.
     pub verdict: Option<VerdictState>,
+    /// `true`: only decisions waiting for a supervisor's four-eyes confirmation (the latest
+    /// decision of a case in `awaiting_confirmation`); `false`: only the others.
+    pub waiting: Option<bool>,
+    /// Only decisions of this origin (a reviewer's, a supervisor's on an escalation, or a
+    /// supervisor's correction).
+    pub source: Option<DecisionSource>,
+    /// Order of the rows (default `waiting_first`).
+    pub sort: Option<DecisionSort>,
     /// Page size, 1..=200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -95,7 +104,54 @@ pub struct DecisionQuery {
     pub offset: Option<u64>,
 }
 
-/// One page of decisions, newest first.
+/// Order of [`DecisionQuery`] rows. Ties are broken by decision number, so pages are stable.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionSort {
+    /// Decisions waiting for four-eyes confirmation first, longest-waiting first; then the
+    /// rest newest first.
+    #[default]
+    WaitingFirst,
+    /// Newest first.
+    Newest,
+    /// Oldest first.
+    Oldest,
+}
+
+/// Who made a decision, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionSource {
+    /// A reviewer under a lease.
+    Reviewer,
+    /// A supervisor deciding an escalated case (`POST .../escalations/{case_id}/decision`).
+    Escalation,
+    /// A supervisor's corrected outcome, recorded by an overturn; it supersedes the decision
+    /// named in [`DecisionRecord::supersedes`] and is what upstream systems receive.
+    Correction,
+}
+
+impl DecisionSource {
+    /// Stable code, as stored and sent.
+    pub fn code(self) -> &'static str {
+        match self {
+            DecisionSource::Reviewer => "reviewer",
+            DecisionSource::Escalation => "escalation",
+            DecisionSource::Correction => "correction",
+        }
+    }
+
+    /// The source for a stored code.
+    pub fn from_code(code: &str) -> Option<DecisionSource> {
+        [DecisionSource::Reviewer, DecisionSource::Escalation, DecisionSource::Correction]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// One page of decisions, in the order [`DecisionQuery::sort`] asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionPage {
@@ -117,10 +173,21 @@ pub struct DecisionRecord {
     pub case_id: CaseId,
     /// Its kind.
     pub kind: CaseKind,
-    /// Who decided.
+    /// Who decided (a supervisor for escalations and corrections).
     pub reviewer: UserId,
     /// The decision (its note is removed once the case is purged).
     pub decision: Decision,
+    /// How the decision came about.
+    pub source: DecisionSource,
+    /// For a correction: the decision it overturned and supersedes.
+    pub supersedes: Option<i64>,
+    /// The correction that superseded this decision, if a supervisor overturned it with one.
+    pub superseded_by: Option<i64>,
+    /// The case's state now.
+    pub case_state: CaseState,
+    /// For the decision a case's four-eyes confirmation waits on: seconds since the hub
+    /// recorded it, by the hub's clock. Absent for every other decision.
+    pub waiting_secs: Option<i64>,
     /// When the hub recorded it.
     #[serde(with = "time::serde::rfc3339")]
     pub recorded_at: OffsetDateTime,
@@ -167,7 +234,37 @@ impl VerdictKind {
     }
 }
 
+/// What an overturn does to the case; the policy says which, per case kind
+/// ([`crate::Policy::overturn_actions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OverturnAction {
+    /// The supervisor's corrected outcome ([`VerdictRequest::corrected`]) is recorded as a
+    /// new decision that supersedes the reviewer's; the case is decided with it.
+    Correct,
+    /// The case goes back to the reviewers' queue to be decided again.
+    Requeue,
+}
+
+impl OverturnAction {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            OverturnAction::Correct => "correct",
+            OverturnAction::Requeue => "requeue",
+        }
+    }
+}
+
 /// `POST /api/v1/supervisor/verdicts`.
+///
+/// Rules: never on the supervisor's own decision (403); an overturn needs a note; an overturn
+/// judges the case's latest decision while the case is decided or waits for confirmation
+/// (else 409); where policy says `correct` for the case's kind, `corrected` is required (400
+/// `correction_required`), must not be an escalation and must pass the decision rules
+/// (consent for an approval, reasons for a rejection, ...); where it says `requeue`,
+/// `corrected` must be absent (400 `correction_not_allowed`). An `agree` on a decision
+/// waiting for four-eyes confirmation is the confirmation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerdictRequest {
@@ -179,6 +276,9 @@ pub struct VerdictRequest {
     /// Required for an overturn, at most 2000 characters.
     #[schema(max_length = 2000)]
     pub note: Option<String>,
+    /// The supervisor's outcome, for an overturn where policy says `correct`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<Outcome>,
 }
 
 /// The recorded verdict.
@@ -187,6 +287,52 @@ pub struct VerdictRequest {
 pub struct VerdictResponse {
     /// The case's state after the verdict.
     pub case_state: CaseState,
+    /// For an overturn: what it did to the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<OverturnAction>,
+    /// For an overturn with a correction: the new decision's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction_id: Option<i64>,
+}
+
+/// A case in the supervisors' queue: a reviewer escalated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalatedCase {
+    /// The case (open it with `GET /api/v1/supervisor/cases/{case_id}`: the reviewer's note
+    /// is in its decisions).
+    pub case_id: CaseId,
+    /// Its kind.
+    pub kind: CaseKind,
+    /// The escalation decision.
+    pub decision_id: i64,
+    /// The reviewer who escalated.
+    pub escalated_by: UserId,
+    /// When the hub recorded the escalation.
+    #[serde(with = "time::serde::rfc3339")]
+    pub escalated_at: OffsetDateTime,
+    /// Seconds it has waited, by the hub's clock.
+    pub waiting_secs: i64,
+}
+
+/// `GET /api/v1/supervisor/escalations`: the supervisors' queue, longest-waiting first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationList {
+    /// The cases.
+    pub cases: Vec<EscalatedCase>,
+}
+
+/// `POST /api/v1/supervisor/escalations/{case_id}/decision`: a supervisor decides an
+/// escalated case as a reviewer would. Applied once per idempotency key, like a reviewer's
+/// decision; the outcome may not be another escalation (400 `outcome_not_allowed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationDecision {
+    /// Made by the app when the supervisor decides; every retry reuses it.
+    pub idempotency_key: IdempotencyKey,
+    /// The decision; its `case_id` must be the path's.
+    pub decision: Decision,
 }
 
 /// `GET /api/v1/supervisor/cases/{case_id}`.
@@ -222,12 +368,20 @@ pub struct StatsQuery {
     pub to: Option<OffsetDateTime>,
 }
 
-/// Statistics per reviewer.
+/// Statistics: every reviewer's decisions together and each reviewer's, over the query's
+/// range (by the hub's clock). Reviewers' and supervisors' decisions on escalations count;
+/// supervisors' corrections do not (they are verdicts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatsResponse {
-    /// One row per reviewer with decisions in the period.
+    /// All decisions in the range.
+    pub total: Figures,
+    /// One row per reviewer with decisions in the range, by id.
     pub reviewers: Vec<ReviewerStats>,
+    /// Decisions waiting for four-eyes confirmation now, whatever the range.
+    pub four_eyes_backlog: u64,
+    /// The longest of those waits in seconds, by the hub's clock.
+    pub oldest_wait_secs: Option<i64>,
 }
 
 /// One reviewer's figures.
@@ -236,6 +390,25 @@ pub struct StatsResponse {
 pub struct ReviewerStats {
     /// The reviewer.
     pub reviewer: UserId,
+    /// Their figures.
+    pub figures: Figures,
+}
+
+/// Decisions of one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayCount {
+    /// The day, `YYYY-MM-DD` (UTC).
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub day: String,
+    /// Decisions recorded that day.
+    pub decisions: u64,
+}
+
+/// The figures of a set of decisions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
     /// Decisions recorded.
     pub decisions: u64,
     /// Approvals.
@@ -257,4 +430,8 @@ pub struct ReviewerStats {
     pub overturned: u64,
     /// `overturned / verdicts`, absent without verdicts.
     pub overturn_rate: Option<f64>,
+    /// Of the decisions, those waiting for four-eyes confirmation now.
+    pub awaiting_confirmation: u64,
+    /// Decisions per UTC day, days without any left out, oldest first.
+    pub per_day: Vec<DayCount>,
 }

@@ -9,11 +9,12 @@
 
 pub mod sqlite;
 
-use kyc_model::{Case, CaseId, CaseKind, MediaId, UserId};
+use kyc_model::{Case, CaseId, CaseKind, CaseState, MediaId, UserId};
 use kyc_proto::{
-    AuditEventStatus, AuditRecordKind, AuditVerifyReport, CaseHistory, DecisionItem, DecisionPage,
-    DecisionQuery, DecisionStatus, IdempotencyKey, LeasedCase, MediaManifest, Policy,
-    PolicyFieldChange, Role, StatsQuery, StatsResponse, VerdictRequest, VerdictResponse,
+    AttentionAction, AuditEventStatus, AuditRecordKind, AuditVerifyReport, CaseHistory, ChainHead,
+    DecisionItem, DecisionPage, DecisionQuery, DecisionStatus, EscalatedCase, IdempotencyKey,
+    LeasedCase, MediaManifest, Policy, PolicyFieldChange, Role, StatsQuery, StatsResponse,
+    VerdictRequest, VerdictResponse,
 };
 
 use crate::time_util::Millis;
@@ -33,6 +34,14 @@ pub enum StoreError {
     /// The request breaks a rule.
     #[error("invalid: {0}")]
     Invalid(&'static str),
+    /// The request breaks a rule with a stable code (answered 400 with that `rule`).
+    #[error("invalid ({rule}): {message}")]
+    Rule {
+        /// The rule code.
+        rule: &'static str,
+        /// Names fields and rules, never values.
+        message: &'static str,
+    },
     /// Stored data could not be read back (a bug or tampering).
     #[error("corrupt stored data: {0}")]
     Corrupt(&'static str),
@@ -73,6 +82,8 @@ pub struct UserChange {
     pub disabled: Option<bool>,
     /// New credential (revokes every session).
     pub credential: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
 }
 
 /// Why a session was revoked.
@@ -179,6 +190,17 @@ pub trait Store: Send + Sync + 'static {
     fn list_users(&self) -> Result<Vec<UserRow>, StoreError>;
     /// Changes an account; disabling or a new password revokes its sessions.
     fn update_user(&self, id: &UserId, change: &UserChange) -> Result<UserRow, StoreError>;
+    /// Changes an account on an administrator's behalf (`None`: the command line) and, in the
+    /// same transaction, chains one record per changed thing (disabled, password reset, role).
+    /// `Forbidden` when the actor changes their own role or disables themselves.
+    /// Isolation: one serializable transaction (the row is read and written in it).
+    fn update_user_by(
+        &self,
+        actor: Option<&UserId>,
+        id: &UserId,
+        change: &UserChange,
+        now: Millis,
+    ) -> Result<UserRow, StoreError>;
     /// The hub's secret for decoy prelogin answers (32 random bytes, made on first use and
     /// kept, so the decoy for a name stays the same across restarts).
     fn prelogin_secret(&self) -> Result<[u8; 32], StoreError>;
@@ -270,12 +292,14 @@ pub trait Store: Send + Sync + 'static {
     /// A media object and its case's lease state.
     fn media(&self, id: &MediaId) -> Result<Option<MediaRow>, StoreError>;
     /// Applies decisions in order, each under its idempotency key and judged on its own (see
-    /// `DecisionStatus`), in one transaction: one durable write for the whole batch. The bool
-    /// says whether the item's outcome needs four-eyes confirmation.
+    /// `DecisionStatus`), in one transaction: one durable write for the whole batch. Whether a
+    /// decision waits for four-eyes confirmation is `policy.needs_four_eyes` of its case's
+    /// kind and its outcome.
     fn apply_decisions(
         &self,
         user: &UserId,
-        items: &[(DecisionItem, bool)],
+        items: &[DecisionItem],
+        policy: &Policy,
         now: Millis,
     ) -> Result<Vec<DecisionStatus>, StoreError>;
     /// Whether `user` ever held a lease on the case (reviewers may audit only those).
@@ -295,13 +319,19 @@ pub trait Store: Send + Sync + 'static {
         events: &[(IdempotencyKey, AuditEntry)],
         now: Millis,
     ) -> Result<Vec<(AuditEventStatus, Option<i64>)>, StoreError>;
-    /// Checks the whole chain.
-    fn audit_verify(&self) -> Result<AuditVerifyReport, StoreError>;
+    /// Checks the whole chain, and whether it extends `anchor` (an earlier head) when given.
+    /// Isolation: one consistent snapshot of the chain (a read transaction).
+    fn audit_verify(&self, anchor: Option<&ChainHead>) -> Result<AuditVerifyReport, StoreError>;
     /// The last record's `(seq, hash)`, to anchor the chain elsewhere.
     fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
 
-    /// Supervisor decision query.
-    fn query_decisions(&self, query: &DecisionQuery) -> Result<DecisionPage, StoreError>;
+    /// Supervisor decision query; waiting ages are measured to `now`.
+    /// Isolation: one consistent snapshot (count and page from the same read transaction).
+    fn query_decisions(
+        &self,
+        query: &DecisionQuery,
+        now: Millis,
+    ) -> Result<DecisionPage, StoreError>;
     /// A case's history; `None` when unknown. Unchecked and unaudited: for operators' tools;
     /// supervisors go through [`Store::supervisor_case`].
     fn case_history(&self, id: &CaseId) -> Result<Option<CaseHistory>, StoreError>;
@@ -317,15 +347,54 @@ pub trait Store: Send + Sync + 'static {
     /// Whether a supervisor may open the case's content (same rule as
     /// [`Store::supervisor_case`]); `NotFound` when unknown.
     fn supervisor_may_open(&self, case: &CaseId) -> Result<bool, StoreError>;
-    /// Records a verdict: `NotFound`, `Forbidden` (own decision), `Conflict` (already judged).
+    /// Records a verdict: `NotFound`, `Forbidden` (own decision), `Conflict` (already judged,
+    /// or an overturn of a decision its case has moved past), `Rule` (a correction missing,
+    /// not allowed, or breaking a decision rule). An overturn does what
+    /// `policy.overturn_action` says for the case's kind: a correction is recorded as a new
+    /// decision superseding the judged one, or the case goes back to the queue.
+    /// Isolation: one serializable write transaction (the case row is read and changed in it;
+    /// on PostgreSQL `SELECT ... FOR UPDATE` on the case and the decision).
     fn give_verdict(
         &self,
         supervisor: &UserId,
         request: &VerdictRequest,
+        policy: &Policy,
         now: Millis,
     ) -> Result<VerdictResponse, StoreError>;
-    /// Per-reviewer statistics.
-    fn stats(&self, query: &StatsQuery) -> Result<StatsResponse, StoreError>;
+    /// Draws and stores a review list (see `kyc_proto::sample` for the draw), chaining
+    /// `SampleCreated`; `seed` is the request's or one the caller drew. The eligible decisions
+    /// are read in the transaction that stores the list.
+    /// Isolation: one serializable write transaction, so the stored members are exactly the
+    /// draw over the decisions it read.
+    fn create_sample(
+        &self,
+        supervisor: &UserId,
+        request: &kyc_proto::SampleRequest,
+        seed: &str,
+        now: Millis,
+    ) -> Result<kyc_proto::SampleList, StoreError>;
+    /// Every review list with its progress, newest first. Isolation: a read snapshot.
+    fn samples(&self) -> Result<Vec<kyc_proto::SampleSummary>, StoreError>;
+    /// One review list with its strata, members and progress; `NotFound` when unknown.
+    /// Isolation: a read snapshot.
+    fn sample(&self, id: &str) -> Result<kyc_proto::SampleList, StoreError>;
+    /// The supervisors' queue: escalated cases, longest-waiting first, ages to `now`.
+    /// Isolation: a read snapshot.
+    fn escalations(&self, now: Millis) -> Result<Vec<EscalatedCase>, StoreError>;
+    /// A supervisor decides an escalated case, once per idempotency key (a retry answers
+    /// `Duplicate`); `Conflict { AlreadyDecided }` when it is no longer escalated, `Invalid`
+    /// when the decision breaks a rule. The decision is final (no four-eyes: a supervisor is
+    /// the second person) and chained as `DecisionRecorded`.
+    /// Isolation: one serializable write transaction (`FOR UPDATE` on the case row).
+    fn decide_escalation(
+        &self,
+        supervisor: &UserId,
+        item: &DecisionItem,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError>;
+    /// Statistics in total and per reviewer; the backlog's age is measured to `now`.
+    /// Isolation: one read snapshot.
+    fn stats(&self, query: &StatsQuery, now: Millis) -> Result<StatsResponse, StoreError>;
 
     /// Takes a case the caller holds an unexpired lease on out of the queue (`needs_attention`)
     /// after the hub confirmed its media unusable; records the finding and audits it.
@@ -339,6 +408,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Cases waiting for an administrator, oldest confirmation first.
     fn needs_attention(&self) -> Result<Vec<kyc_proto::NeedsAttentionCase>, StoreError>;
+    /// Resolves a case that needs attention (back to the queue, or closed as unusable) and
+    /// chains `AttentionResolved`; `NotFound` when unknown, `Conflict` when it does not need
+    /// attention. Isolation: one serializable write transaction.
+    fn resolve_attention(
+        &self,
+        actor: &UserId,
+        case: &CaseId,
+        action: AttentionAction,
+        now: Millis,
+    ) -> Result<CaseState, StoreError>;
 
     /// Purges media and personal fields of cases decided before `decided_before`: payloads,
     /// decision and verdict notes, and the sealed details (reveal reasons) of their audit
@@ -353,6 +432,8 @@ pub fn default_policy() -> Policy {
         lease_secs: 30 * 60,
         retention_days: 30,
         four_eyes_outcomes: Vec::new(),
+        four_eyes_rules: Vec::new(),
+        overturn_actions: Vec::new(),
         offline_lease_hours: client.offline_lease_hours,
         max_offline_hours: client.max_offline_hours,
         idle_lock_min_secs: client.idle_lock_min_secs,

@@ -11,11 +11,12 @@ use kyc_model::{
     Case, CaseEvent, CaseId, CaseKind, CaseState, Decision, MediaId, Priority, UserId,
 };
 use kyc_proto::{
-    AuditEventStatus, AuditRecord, AuditRecordKind, AuditVerifyReport, CaseHistory, ConflictReason,
-    DecisionItem, DecisionPage, DecisionQuery, DecisionRecord, DecisionStatus, IdempotencyKey,
-    LeasedCase, MediaManifest, NeedsAttentionCase, OutcomeCode, Policy, PolicyFieldChange,
-    ReviewerStats, Role, StatsQuery, StatsResponse, VerdictKind, VerdictRecord, VerdictRequest,
-    VerdictResponse, VerdictState,
+    AnchorCheck, AttentionAction, AuditEventStatus, AuditRecord, AuditRecordKind,
+    AuditVerifyReport, CaseHistory, ChainHead, ConflictReason, DecisionItem, DecisionPage,
+    DecisionQuery, DecisionRecord, DecisionSort, DecisionSource, DecisionStatus, EscalatedCase,
+    IdempotencyKey, LeasedCase, MediaManifest, NeedsAttentionCase, OutcomeCode, OverturnAction,
+    Policy, PolicyFieldChange, ReviewerStats, Role, StatsQuery, StatsResponse, VerdictKind,
+    VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
 };
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
@@ -36,8 +37,10 @@ use crate::time_util::{Millis, from_ms, to_ms};
 pub const DB_FILE: &str = "hub.sqlite3";
 
 /// The schema version kept in SQLite's `user_version`. 0 is the first schema (free text in
-/// the chain, verdict notes in clear); 2 seals them (`sqlite_v2.rs` upgrades once).
-pub const SCHEMA_VERSION: i64 = 2;
+/// the chain, verdict notes in clear); 2 seals them (`sqlite_v2.rs` upgrades once); 3 gives
+/// escalated cases their own state (the supervisors' queue) and decisions their source
+/// (reviewer, escalation, correction), see [`migrate_v3`].
+pub const SCHEMA_VERSION: i64 = 3;
 
 #[path = "sqlite_v2.rs"]
 mod migrate_v2;
@@ -166,22 +169,97 @@ CREATE TABLE IF NOT EXISTS case_attention (
 );
 "#;
 
+/// QA review lists: the draw's inputs (window, share, seed) and its result (strata, members),
+/// so a list can be redone and checked. The name is free text: sealed.
+const SAMPLE_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS samples (
+    id TEXT PRIMARY KEY,
+    name BLOB NOT NULL,
+    percent INTEGER NOT NULL,
+    window_from INTEGER NOT NULL,
+    window_to INTEGER NOT NULL,
+    seed TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sample_strata (
+    sample_id TEXT NOT NULL REFERENCES samples(id),
+    reviewer TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    eligible INTEGER NOT NULL,
+    drawn INTEGER NOT NULL,
+    PRIMARY KEY (sample_id, reviewer, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sample_members (
+    sample_id TEXT NOT NULL REFERENCES samples(id),
+    decision_id INTEGER NOT NULL REFERENCES decisions(id),
+    PRIMARY KEY (sample_id, decision_id)
+) WITHOUT ROWID;
+"#;
+
+const SAMPLE_NAME_COLUMN: &str = "samples.name";
+
 /// Adds `decisions.handling_ms` (active time clamped by the hub) to databases made before it
 /// existed. Their `handling_secs` came from the client's clock, which no statistic may use: it
 /// is cleared in the same transaction.
 fn add_handling_ms(conn: &mut Connection) -> Result<(), StoreError> {
+    add_columns_once(
+        conn,
+        "decisions",
+        "handling_ms",
+        "ALTER TABLE decisions ADD COLUMN handling_ms INTEGER; \
+         UPDATE decisions SET handling_secs = NULL;",
+    )
+}
+
+/// Runs `ddl` in one immediate transaction unless `table` already has `column` (the first
+/// column `ddl` adds): an additive schema change that a database made before it gets once.
+fn add_columns_once(
+    conn: &mut Connection,
+    table: &str,
+    column: &str,
+    ddl: &str,
+) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('decisions') WHERE name = 'handling_ms')",
-        [],
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [table, column],
         |r| r.get(0),
     )?;
     if !present {
-        tx.execute_batch(
-            "ALTER TABLE decisions ADD COLUMN handling_ms INTEGER; \
-             UPDATE decisions SET handling_secs = NULL;",
-        )?;
+        tx.execute_batch(ddl)?;
     }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Adds the supervisor columns of `decisions` to databases made before them: `source`
+/// (`reviewer`, `escalation`, `correction`; every older row is a reviewer's), `supersedes`
+/// (a correction's overturned decision) and `superseded_by` (the correction that overturned
+/// this one).
+fn add_decision_sources(conn: &mut Connection) -> Result<(), StoreError> {
+    add_columns_once(
+        conn,
+        "decisions",
+        "source",
+        "ALTER TABLE decisions ADD COLUMN source TEXT NOT NULL DEFAULT 'reviewer'; \
+         ALTER TABLE decisions ADD COLUMN supersedes INTEGER; \
+         ALTER TABLE decisions ADD COLUMN superseded_by INTEGER;",
+    )
+}
+
+/// Schema 3: before it, an escalation put the case back in the reviewers' queue (`open`);
+/// now it waits in the supervisors' (`escalated`). Open cases whose latest decision is an
+/// escalation move there. A case a senior reviewer leased again under the old rule keeps its
+/// lease and is decided as before.
+fn migrate_v3(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "UPDATE cases SET state = 'escalated' WHERE state = 'open' AND \
+         (SELECT outcome FROM decisions WHERE case_id = cases.id ORDER BY id DESC LIMIT 1) = 'escalate'",
+        [],
+    )?;
+    tx.pragma_update(None, "user_version", 3)?;
     tx.commit()?;
     Ok(())
 }
@@ -190,17 +268,12 @@ fn add_handling_ms(conn: &mut Connection) -> Result<(), StoreError> {
 /// renewals keep the offline length) to databases made before it existed; their leases were
 /// all ordinary ones.
 fn add_lease_offline(conn: &mut Connection) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let present: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('cases') WHERE name = 'lease_offline')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !present {
-        tx.execute_batch("ALTER TABLE cases ADD COLUMN lease_offline INTEGER NOT NULL DEFAULT 0")?;
-    }
-    tx.commit()?;
-    Ok(())
+    add_columns_once(
+        conn,
+        "cases",
+        "lease_offline",
+        "ALTER TABLE cases ADD COLUMN lease_offline INTEGER NOT NULL DEFAULT 0",
+    )
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -214,17 +287,7 @@ fn is_constraint(e: &rusqlite::Error) -> bool {
 }
 
 fn state_from_code(code: &str) -> Result<CaseState, StoreError> {
-    [
-        CaseState::Open,
-        CaseState::Leased,
-        CaseState::AwaitingConfirmation,
-        CaseState::Decided,
-        CaseState::Purged,
-        CaseState::NeedsAttention,
-    ]
-    .into_iter()
-    .find(|s| s.code() == code)
-    .ok_or(StoreError::Corrupt("case state"))
+    CaseState::from_code(code).ok_or(StoreError::Corrupt("case state"))
 }
 
 fn kind_from_code(code: &str) -> Result<CaseKind, StoreError> {
@@ -288,10 +351,15 @@ impl SqliteStore {
         // New tables first; the old ones are left as they are for the migration.
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(ATTENTION_SCHEMA)?;
+        writer.execute_batch(SAMPLE_SCHEMA)?;
         add_handling_ms(&mut writer)?;
         add_lease_offline(&mut writer)?;
-        if existing && version < SCHEMA_VERSION {
+        add_decision_sources(&mut writer)?;
+        if existing && version < 2 {
             migrate_v2::migrate(&mut writer, &key, crate::time_util::now_ms())?;
+        }
+        if existing && version < 3 {
+            migrate_v3(&mut writer)?;
         }
         if version < SCHEMA_VERSION {
             writer.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -505,44 +573,60 @@ fn append_with(
 }
 
 const DECISION_COLS: &str = "d.id, d.case_id, c.kind, d.reviewer, d.decision, d.recorded_at, \
-     d.handling_secs, d.verdict, d.verdict_by, d.verdict_note, d.verdict_at, d.idempotency_key";
+     d.handling_secs, d.verdict, d.verdict_by, d.verdict_note, d.verdict_at, d.idempotency_key, \
+     d.source, d.supersedes, d.superseded_by, c.state, \
+     (c.state = 'awaiting_confirmation' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id))";
 
-type RawDecision = (
-    i64,
-    String,
-    String,
-    String,
-    Vec<u8>,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<Vec<u8>>,
-    Option<i64>,
-    String,
-);
-
-fn raw_decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDecision> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-    ))
+/// A `decisions` row joined with its case, as [`DECISION_COLS`] reads it.
+struct RawDecision {
+    id: i64,
+    case_id: String,
+    kind: String,
+    reviewer: String,
+    decision: Vec<u8>,
+    recorded_at: i64,
+    handling_secs: Option<i64>,
+    verdict: Option<String>,
+    verdict_by: Option<String>,
+    verdict_note: Option<Vec<u8>>,
+    verdict_at: Option<i64>,
+    idempotency_key: String,
+    source: String,
+    supersedes: Option<i64>,
+    superseded_by: Option<i64>,
+    case_state: String,
+    waiting: bool,
 }
 
-fn decision_record(key: &HubKey, raw: RawDecision) -> Result<DecisionRecord, StoreError> {
-    let (id, case_id, kind, reviewer, decision, recorded_at, handling, verdict, by, note, at, idem) =
-        raw;
-    let verdict = match (verdict, by, at) {
+fn raw_decision(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDecision> {
+    Ok(RawDecision {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        kind: r.get(2)?,
+        reviewer: r.get(3)?,
+        decision: r.get(4)?,
+        recorded_at: r.get(5)?,
+        handling_secs: r.get(6)?,
+        verdict: r.get(7)?,
+        verdict_by: r.get(8)?,
+        verdict_note: r.get(9)?,
+        verdict_at: r.get(10)?,
+        idempotency_key: r.get(11)?,
+        source: r.get(12)?,
+        supersedes: r.get(13)?,
+        superseded_by: r.get(14)?,
+        case_state: r.get(15)?,
+        waiting: r.get(16)?,
+    })
+}
+
+/// A decision as supervisors see it; the age of a four-eyes wait is measured to `now`.
+fn decision_record(
+    key: &HubKey,
+    raw: RawDecision,
+    now: Millis,
+) -> Result<DecisionRecord, StoreError> {
+    let verdict = match (raw.verdict, raw.verdict_by, raw.verdict_at) {
         (Some(v), Some(by), Some(at)) => Some(VerdictRecord {
             verdict: match v.as_str() {
                 "agree" => VerdictKind::Agree,
@@ -550,19 +634,27 @@ fn decision_record(key: &HubKey, raw: RawDecision) -> Result<DecisionRecord, Sto
                 _ => return Err(StoreError::Corrupt("verdict")),
             },
             supervisor: parse_id(&by, "user id")?,
-            note: note.map(|sealed| open_verdict_note(key, id, &sealed)).transpose()?,
+            note: raw
+                .verdict_note
+                .map(|sealed| open_verdict_note(key, raw.id, &sealed))
+                .transpose()?,
             at: from_ms(at),
         }),
         _ => None,
     };
     Ok(DecisionRecord {
-        decision_id: id,
-        case_id: parse_id(&case_id, "case id")?,
-        kind: kind_from_code(&kind)?,
-        reviewer: parse_id(&reviewer, "user id")?,
-        decision: load_decision(key, &idem, &decision)?,
-        recorded_at: from_ms(recorded_at),
-        handling_secs: handling,
+        decision_id: raw.id,
+        case_id: parse_id(&raw.case_id, "case id")?,
+        kind: kind_from_code(&raw.kind)?,
+        reviewer: parse_id(&raw.reviewer, "user id")?,
+        decision: load_decision(key, &raw.idempotency_key, &raw.decision)?,
+        source: DecisionSource::from_code(&raw.source).ok_or(StoreError::Corrupt("source"))?,
+        supersedes: raw.supersedes,
+        superseded_by: raw.superseded_by,
+        case_state: state_from_code(&raw.case_state)?,
+        waiting_secs: raw.waiting.then(|| (now - raw.recorded_at).max(0) / 1000),
+        recorded_at: from_ms(raw.recorded_at),
+        handling_secs: raw.handling_secs,
         verdict,
     })
 }
@@ -625,16 +717,15 @@ fn supervisor_may_open_tx(tx: &Transaction<'_>, case: &str) -> Result<Option<boo
         .optional()?;
     let Some((state, latest)) = row else { return Ok(None) };
     let escalated = latest.as_deref() == Some(OutcomeCode::Escalate.code());
-    Ok(Some(match state.as_str() {
-        s if s == CaseState::Decided.code()
-            || s == CaseState::AwaitingConfirmation.code()
-            || s == CaseState::Purged.code() =>
-        {
-            true
-        }
-        s if s == CaseState::Open.code() || s == CaseState::Leased.code() => escalated,
-        // Any other state (one for administrators) is not a supervisor's.
-        _ => false,
+    Ok(Some(match state_from_code(&state)? {
+        CaseState::Decided
+        | CaseState::AwaitingConfirmation
+        | CaseState::Purged
+        | CaseState::Escalated => true,
+        // A case escalated before schema 3 went back to the reviewers' queue.
+        CaseState::Open | CaseState::Leased => escalated,
+        // The states for administrators are not a supervisor's.
+        CaseState::NeedsAttention | CaseState::ClosedUnusable => false,
     }))
 }
 
@@ -643,6 +734,7 @@ fn load_history(
     key: &HubKey,
     tx: &Transaction<'_>,
     id: &CaseId,
+    now: Millis,
 ) -> Result<Option<CaseHistory>, StoreError> {
     let row = tx
         .query_row("SELECT kind, state, payload FROM cases WHERE id = ?1", [id.as_str()], |r| {
@@ -655,7 +747,7 @@ fn load_history(
             "SELECT {DECISION_COLS} FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.case_id = ?1 ORDER BY d.id"
         ))?;
         let rows = stmt.query_map([id.as_str()], raw_decision)?;
-        rows.map(|r| decision_record(key, r?)).collect::<Result<Vec<_>, _>>()?
+        rows.map(|r| decision_record(key, r?, now)).collect::<Result<Vec<_>, _>>()?
     };
     let audit = {
         let mut stmt = tx.prepare(&format!(
@@ -696,6 +788,38 @@ fn policy_changes(old: &Policy, new: &Policy) -> Result<Vec<PolicyFieldChange>, 
             (from != to).then_some(PolicyFieldChange { field, from, to })
         })
         .collect())
+}
+
+/// Applies an account change inside a caller's transaction.
+fn update_user_tx(
+    tx: &Transaction<'_>,
+    id: &UserId,
+    change: &UserChange,
+) -> Result<UserRow, StoreError> {
+    load_user(tx, id)?;
+    if let Some(role) = change.role {
+        tx.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![id.as_str(), role.code()])?;
+    }
+    if let Some(disabled) = change.disabled {
+        tx.execute("UPDATE users SET disabled = ?2 WHERE id = ?1", params![id.as_str(), disabled])?;
+        if disabled {
+            tx.execute(
+                        "UPDATE sessions SET revoked = 'account_disabled' WHERE user_id = ?1 AND revoked IS NULL",
+                        [id.as_str()],
+                    )?;
+        }
+    }
+    if let Some(credential) = &change.credential {
+        tx.execute(
+            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+            params![id.as_str(), credential],
+        )?;
+        tx.execute(
+            "UPDATE sessions SET revoked = 'password_reset' WHERE user_id = ?1 AND revoked IS NULL",
+            [id.as_str()],
+        )?;
+    }
+    load_user(tx, id)
 }
 
 impl Store for SqliteStore {
@@ -740,25 +864,52 @@ impl Store for SqliteStore {
     }
 
     fn update_user(&self, id: &UserId, change: &UserChange) -> Result<UserRow, StoreError> {
+        self.write(|tx| update_user_tx(tx, id, change))
+    }
+
+    fn update_user_by(
+        &self,
+        actor: Option<&UserId>,
+        id: &UserId,
+        change: &UserChange,
+        now: Millis,
+    ) -> Result<UserRow, StoreError> {
+        if actor == Some(id) {
+            if change.role.is_some() {
+                return Err(StoreError::Forbidden("an administrator never changes their own role"));
+            }
+            if change.disabled == Some(true) {
+                return Err(StoreError::Forbidden(
+                    "an administrator never disables their own account",
+                ));
+            }
+        }
         self.write(|tx| {
-            load_user(tx, id)?;
-            if let Some(disabled) = change.disabled {
-                tx.execute("UPDATE users SET disabled = ?2 WHERE id = ?1", params![id.as_str(), disabled])?;
-                if disabled {
-                    tx.execute(
-                        "UPDATE sessions SET revoked = 'account_disabled' WHERE user_id = ?1 AND revoked IS NULL",
-                        [id.as_str()],
-                    )?;
-                }
+            let before = load_user(tx, id)?;
+            let after = update_user_tx(tx, id, change)?;
+            let mut events = Vec::new();
+            if change.disabled.is_some_and(|d| d != before.disabled) {
+                events.push(AuditRecordKind::AccountDisabledChanged {
+                    target: id.clone(),
+                    disabled: after.disabled,
+                });
             }
-            if let Some(credential) = &change.credential {
-                tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id.as_str(), credential])?;
-                tx.execute(
-                    "UPDATE sessions SET revoked = 'password_reset' WHERE user_id = ?1 AND revoked IS NULL",
-                    [id.as_str()],
-                )?;
+            if change.credential.is_some() {
+                events.push(AuditRecordKind::PasswordReset { target: id.clone() });
             }
-            load_user(tx, id)
+            if change.role.is_some_and(|r| r != before.role) {
+                events.push(AuditRecordKind::AccountRoleChanged {
+                    target: id.clone(),
+                    from: before.role,
+                    to: after.role,
+                });
+            }
+            let entries: Vec<_> = events
+                .into_iter()
+                .map(|kind| AuditEntry { actor: actor.cloned(), case_id: None, kind })
+                .collect();
+            append_tx(tx, &entries, now)?;
+            Ok(after)
         })
     }
 
@@ -916,9 +1067,12 @@ impl Store for SqliteStore {
             let json: Option<String> = tx
                 .query_row("SELECT json FROM policy WHERE id = 1", [], |r| r.get(0))
                 .optional()?;
+            // A policy stored before four-eyes rules existed reads as rules.
             match json {
                 None => Ok(default_policy()),
-                Some(j) => serde_json::from_str(&j).map_err(|_| StoreError::Corrupt("policy")),
+                Some(j) => serde_json::from_str::<Policy>(&j)
+                    .map(Policy::normalized)
+                    .map_err(|_| StoreError::Corrupt("policy")),
             }
         })
     }
@@ -936,7 +1090,9 @@ impl Store for SqliteStore {
                 .optional()?;
             let old = match old {
                 None => default_policy(),
-                Some(j) => serde_json::from_str(&j).map_err(|_| StoreError::Corrupt("policy"))?,
+                Some(j) => serde_json::from_str::<Policy>(&j)
+                    .map_err(|_| StoreError::Corrupt("policy"))?
+                    .normalized(),
             };
             let changes = policy_changes(&old, policy)?;
             tx.execute(
@@ -1169,14 +1325,12 @@ impl Store for SqliteStore {
     fn apply_decisions(
         &self,
         user: &UserId,
-        items: &[(DecisionItem, bool)],
+        items: &[DecisionItem],
+        policy: &Policy,
         now: Millis,
     ) -> Result<Vec<DecisionStatus>, StoreError> {
         self.write(|tx| {
-            items
-                .iter()
-                .map(|(item, four_eyes)| self.apply_one(tx, user, item, *four_eyes, now))
-                .collect()
+            items.iter().map(|item| self.apply_one(tx, user, item, policy, now)).collect()
         })
     }
 
@@ -1246,8 +1400,10 @@ impl Store for SqliteStore {
         })
     }
 
-    fn audit_verify(&self) -> Result<AuditVerifyReport, StoreError> {
+    fn audit_verify(&self, anchor: Option<&ChainHead>) -> Result<AuditVerifyReport, StoreError> {
         self.read(|tx| {
+            let mut head: Option<ChainHead> = None;
+            let mut anchor_hash: Option<String> = None;
             let mut stmt = tx.prepare(&format!(
                 "SELECT {AUDIT_COLS} FROM audit a LEFT JOIN audit_detail d ON d.seq = a.seq ORDER BY a.seq"
             ))?;
@@ -1270,11 +1426,27 @@ impl Store for SqliteStore {
                 {
                     verifier.detail_mismatch(seq);
                 }
+                if anchor.is_some_and(|a| a.seq == seq) {
+                    anchor_hash = Some(hash.clone());
+                }
+                head = Some(ChainHead { seq, hash });
             }
+            let verified_through = match verifier.first_broken {
+                None => head.as_ref().map_or(0, |h| h.seq),
+                Some(broken) => broken - 1,
+            };
+            let anchor = anchor.map(|a| match anchor_hash {
+                None => AnchorCheck::Truncated,
+                Some(hash) if hash == a.hash && a.seq <= verified_through => AnchorCheck::Extends,
+                Some(_) => AnchorCheck::Rewritten,
+            });
             Ok(AuditVerifyReport {
                 records: verifier.records,
                 intact: verifier.first_broken.is_none(),
                 first_broken_seq: verifier.first_broken,
+                verified_through,
+                head,
+                anchor,
             })
         })
     }
@@ -1289,7 +1461,11 @@ impl Store for SqliteStore {
         })
     }
 
-    fn query_decisions(&self, query: &DecisionQuery) -> Result<DecisionPage, StoreError> {
+    fn query_decisions(
+        &self,
+        query: &DecisionQuery,
+        now: Millis,
+    ) -> Result<DecisionPage, StoreError> {
         let mut clauses: Vec<&str> = Vec::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         use rusqlite::types::Value;
@@ -1319,6 +1495,26 @@ impl Store for SqliteStore {
             Some(VerdictState::Agreed) => clauses.push("d.verdict = 'agree'"),
             Some(VerdictState::Overturned) => clauses.push("d.verdict = 'overturn'"),
         }
+        const WAITING: &str = "(c.state = 'awaiting_confirmation' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id))";
+        let not_waiting = format!("NOT {WAITING}");
+        match query.waiting {
+            None => {}
+            Some(true) => clauses.push(WAITING),
+            Some(false) => clauses.push(&not_waiting),
+        }
+        if let Some(source) = query.source {
+            clauses.push("d.source = ?");
+            args.push(Value::Text(source.code().to_owned()));
+        }
+        let order = match query.sort.unwrap_or_default() {
+            // Waiting first, the longest wait (smallest id) first; then the rest newest first.
+            DecisionSort::WaitingFirst => format!(
+                "ORDER BY {WAITING} DESC, CASE WHEN {WAITING} THEN d.recorded_at END, \
+                 CASE WHEN {WAITING} THEN d.id ELSE -d.id END"
+            ),
+            DecisionSort::Newest => "ORDER BY d.id DESC".to_owned(),
+            DecisionSort::Oldest => "ORDER BY d.id".to_owned(),
+        };
         let filter = if clauses.is_empty() {
             String::new()
         } else {
@@ -1336,10 +1532,11 @@ impl Store for SqliteStore {
             page_args.push(Value::Integer(limit));
             page_args.push(Value::Integer(offset));
             let mut stmt = tx.prepare(&format!(
-                "SELECT {DECISION_COLS} FROM decisions d JOIN cases c ON c.id = d.case_id {filter} ORDER BY d.id DESC LIMIT ? OFFSET ?"
+                "SELECT {DECISION_COLS} FROM decisions d JOIN cases c ON c.id = d.case_id {filter} {order} LIMIT ? OFFSET ?"
             ))?;
             let rows = stmt.query_map(rusqlite::params_from_iter(page_args.iter()), raw_decision)?;
-            let items = rows.map(|r| decision_record(&self.key, r?)).collect::<Result<Vec<_>, _>>()?;
+            let items =
+                rows.map(|r| decision_record(&self.key, r?, now)).collect::<Result<Vec<_>, _>>()?;
             let next = offset + items.len() as i64;
             Ok(DecisionPage {
                 total: total as u64,
@@ -1350,7 +1547,7 @@ impl Store for SqliteStore {
     }
 
     fn case_history(&self, id: &CaseId) -> Result<Option<CaseHistory>, StoreError> {
-        self.read(|tx| load_history(&self.key, tx, id))
+        self.read(|tx| load_history(&self.key, tx, id, crate::time_util::now_ms()))
     }
 
     fn supervisor_case(
@@ -1379,7 +1576,7 @@ impl Store for SqliteStore {
                 }],
                 now,
             )?;
-            load_history(&self.key, tx, id)?.ok_or(StoreError::NotFound)
+            load_history(&self.key, tx, id, now)?.ok_or(StoreError::NotFound)
         })
     }
 
@@ -1391,12 +1588,13 @@ impl Store for SqliteStore {
         &self,
         supervisor: &UserId,
         request: &VerdictRequest,
+        policy: &Policy,
         now: Millis,
     ) -> Result<VerdictResponse, StoreError> {
         self.write(|tx| {
             let row = tx
                 .query_row(
-                    "SELECT d.reviewer, d.case_id, d.verdict, c.state, \
+                    "SELECT d.reviewer, d.case_id, d.verdict, c.state, c.kind, c.payload, \
                      (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id) \
                      FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.id = ?1",
                     [request.decision_id],
@@ -1406,12 +1604,14 @@ impl Store for SqliteStore {
                             r.get::<_, String>(1)?,
                             r.get::<_, Option<String>>(2)?,
                             r.get::<_, String>(3)?,
-                            r.get::<_, i64>(4)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, Option<Vec<u8>>>(5)?,
+                            r.get::<_, i64>(6)?,
                         ))
                     },
                 )
                 .optional()?;
-            let Some((reviewer, case_id, verdict, state, latest)) = row else {
+            let Some((reviewer, case_id, verdict, state, kind, payload, latest)) = row else {
                 return Err(StoreError::NotFound);
             };
             if reviewer == supervisor.as_str() {
@@ -1420,18 +1620,100 @@ impl Store for SqliteStore {
             if verdict.is_some() {
                 return Err(StoreError::Conflict("the decision already has a verdict"));
             }
+            let case: CaseId = parse_id(&case_id, "case id")?;
             let mut state = state_from_code(&state)?;
-            // Four eyes: on the decision awaiting confirmation, the verdict is the confirmation.
-            if state == CaseState::AwaitingConfirmation && latest == request.decision_id {
-                state = match request.verdict {
-                    VerdictKind::Agree => transition(state, CaseEvent::Confirm)?,
-                    VerdictKind::Overturn => transition(state, CaseEvent::Reopen)?,
-                };
-                let decided_at = (state == CaseState::Decided).then_some(now);
-                tx.execute(
-                    "UPDATE cases SET state = ?2, decided_at = COALESCE(?3, CASE WHEN ?2 = 'open' THEN NULL ELSE decided_at END) WHERE id = ?1",
-                    params![case_id, state.code(), decided_at],
-                )?;
+            let is_latest = latest == request.decision_id;
+            let mut action = None;
+            let mut correction_id = None;
+            match request.verdict {
+                VerdictKind::Agree => {
+                    // Four eyes: on the decision awaiting confirmation, agreeing confirms it.
+                    if state == CaseState::AwaitingConfirmation && is_latest {
+                        state = transition(state, CaseEvent::Confirm)?;
+                        tx.execute(
+                            "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
+                            params![case_id, state.code(), now],
+                        )?;
+                    }
+                }
+                VerdictKind::Overturn => {
+                    let judgeable = is_latest
+                        && matches!(state, CaseState::Decided | CaseState::AwaitingConfirmation);
+                    if !judgeable {
+                        return Err(StoreError::Conflict(
+                            "only a case's latest decision, decided or awaiting confirmation, can be overturned",
+                        ));
+                    }
+                    let chosen = policy.overturn_action(kind_from_code(&kind)?);
+                    action = Some(chosen);
+                    match (chosen, &request.corrected) {
+                        (OverturnAction::Requeue, Some(_)) => {
+                            return Err(StoreError::Rule {
+                                rule: crate::error::rules::CORRECTION_NOT_ALLOWED,
+                                message: "policy sends this kind of case back to the queue: no corrected outcome",
+                            });
+                        }
+                        (OverturnAction::Correct, None) => {
+                            return Err(StoreError::Rule {
+                                rule: crate::error::rules::CORRECTION_REQUIRED,
+                                message: "policy wants the supervisor's corrected outcome for this kind of case",
+                            });
+                        }
+                        (OverturnAction::Requeue, None) => {
+                            state = transition(state, CaseEvent::Reopen)?;
+                            tx.execute(
+                                "UPDATE cases SET state = ?2, decided_at = NULL WHERE id = ?1",
+                                params![case_id, state.code()],
+                            )?;
+                        }
+                        (OverturnAction::Correct, Some(outcome)) => {
+                            if OutcomeCode::of(outcome) == OutcomeCode::Escalate {
+                                return Err(StoreError::Rule {
+                                    rule: crate::error::rules::OUTCOME_NOT_ALLOWED,
+                                    message: "a corrected outcome cannot be an escalation",
+                                });
+                            }
+                            let payload =
+                                payload.ok_or(StoreError::Conflict("the case was purged"))?;
+                            let content = load_payload(&self.key, &case_id, &payload)?;
+                            let decision = Decision {
+                                case_id: case.clone(),
+                                outcome: outcome.clone(),
+                                note: request.note.clone(),
+                                decided_at: from_ms(now),
+                                active_ms: None,
+                            };
+                            if decision.validate(&content).is_err() {
+                                return Err(StoreError::Rule {
+                                    rule: crate::error::rules::DECISION_RULE,
+                                    message: "the corrected outcome breaks a decision rule (consent, reasons, documents or note)",
+                                });
+                            }
+                            state = transition(state, CaseEvent::Correct)?;
+                            // A colon is outside the idempotency-key syntax, so no client key can take this one.
+                            let key = format!("correction:{}", request.decision_id);
+                            let new = NewDecision {
+                                key: &key,
+                                decision: &decision,
+                                by: supervisor,
+                                source: DecisionSource::Correction,
+                                case_state: state,
+                                handling_ms: None,
+                                supersedes: Some(request.decision_id),
+                            };
+                            let id = record_decision(tx, &self.key, &new, now)?;
+                            correction_id = Some(id);
+                            tx.execute(
+                                "UPDATE decisions SET superseded_by = ?2 WHERE id = ?1",
+                                params![request.decision_id, id],
+                            )?;
+                            tx.execute(
+                                "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
+                                params![case_id, state.code(), now],
+                            )?;
+                        }
+                    }
+                }
             }
             // The note is free text: sealed, bound to its decision, like decision notes.
             let note = request
@@ -1443,91 +1725,277 @@ impl Store for SqliteStore {
                 "UPDATE decisions SET verdict = ?2, verdict_by = ?3, verdict_note = ?4, verdict_at = ?5 WHERE id = ?1",
                 params![request.decision_id, request.verdict.code(), supervisor.as_str(), note, now],
             )?;
+            // After the correction's own record, which the verdict names.
+            let verdict = AuditEntry {
+                actor: Some(supervisor.clone()),
+                case_id: Some(case),
+                kind: AuditRecordKind::VerdictGiven {
+                    decision_id: request.decision_id,
+                    verdict: request.verdict.code().to_owned(),
+                    action: action.map(|a| a.code().to_owned()),
+                    correction_id,
+                },
+            };
+            append_tx(tx, &[verdict], now)?;
+            Ok(VerdictResponse { case_state: state, action, correction_id })
+        })
+    }
+
+    fn create_sample(
+        &self,
+        supervisor: &UserId,
+        request: &kyc_proto::SampleRequest,
+        seed: &str,
+        now: Millis,
+    ) -> Result<kyc_proto::SampleList, StoreError> {
+        let id = format!("s_{}", crate::crypto::random_hex(12));
+        let name = self
+            .key
+            .seal_value(SAMPLE_NAME_COLUMN, &id, request.name.as_bytes())
+            .map_err(|_| StoreError::Corrupt("sample name"))?;
+        self.write(|tx| {
+            let eligible: Vec<crate::sample::Eligible> = {
+                let mut stmt = tx.prepare(
+                    "SELECT d.id, d.reviewer, c.kind FROM decisions d JOIN cases c ON c.id = d.case_id \
+                     WHERE d.source = 'reviewer' AND d.recorded_at >= ?1 AND d.recorded_at < ?2 ORDER BY d.id",
+                )?;
+                let rows = stmt.query_map(params![to_ms(request.from), to_ms(request.to)], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                })?;
+                rows.map(|row| {
+                    let (decision_id, reviewer, kind) = row?;
+                    Ok(crate::sample::Eligible { decision_id, reviewer, kind: kind_from_code(&kind)? })
+                })
+                .collect::<Result<_, StoreError>>()?
+            };
+            let strata = crate::sample::draw(seed, request.percent, &eligible);
+            tx.execute(
+                "INSERT INTO samples (id, name, percent, window_from, window_to, seed, created_by, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    id,
+                    name,
+                    request.percent,
+                    to_ms(request.from),
+                    to_ms(request.to),
+                    seed,
+                    supervisor.as_str(),
+                    now
+                ],
+            )?;
+            let mut size = 0u64;
+            for stratum in &strata {
+                tx.execute(
+                    "INSERT INTO sample_strata (sample_id, reviewer, kind, eligible, drawn) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, stratum.reviewer, stratum.kind.code(), stratum.eligible as i64, stratum.drawn.len() as i64],
+                )?;
+                for decision_id in &stratum.drawn {
+                    tx.execute(
+                        "INSERT INTO sample_members (sample_id, decision_id) VALUES (?1, ?2)",
+                        params![id, decision_id],
+                    )?;
+                    size += 1;
+                }
+            }
             append_tx(
                 tx,
                 &[AuditEntry {
                     actor: Some(supervisor.clone()),
-                    case_id: Some(parse_id(&case_id, "case id")?),
-                    kind: AuditRecordKind::VerdictGiven {
-                        decision_id: request.decision_id,
-                        verdict: request.verdict.code().to_owned(),
-                    },
+                    case_id: None,
+                    kind: AuditRecordKind::SampleCreated { sample_id: id.clone(), size },
                 }],
                 now,
             )?;
-            Ok(VerdictResponse { case_state: state })
+            self.load_sample(tx, &id)
         })
     }
 
-    fn stats(&self, query: &StatsQuery) -> Result<StatsResponse, StoreError> {
+    fn samples(&self) -> Result<Vec<kyc_proto::SampleSummary>, StoreError> {
+        self.read(|tx| {
+            let ids: Vec<String> = {
+                let mut stmt = tx.prepare("SELECT id FROM samples ORDER BY created_at DESC, id")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            ids.iter().map(|id| self.sample_summary(tx, id)).collect()
+        })
+    }
+
+    fn sample(&self, id: &str) -> Result<kyc_proto::SampleList, StoreError> {
+        self.read(|tx| self.load_sample(tx, id))
+    }
+
+    fn escalations(&self, now: Millis) -> Result<Vec<EscalatedCase>, StoreError> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare(
+                "SELECT c.id, c.kind, d.id, d.reviewer, d.recorded_at FROM cases c \
+                 JOIN decisions d ON d.id = (SELECT MAX(id) FROM decisions WHERE case_id = c.id) \
+                 WHERE c.state = 'escalated' ORDER BY d.recorded_at, d.id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (case_id, kind, decision_id, by, at) = row?;
+                Ok(EscalatedCase {
+                    case_id: parse_id(&case_id, "case id")?,
+                    kind: kind_from_code(&kind)?,
+                    decision_id,
+                    escalated_by: parse_id(&by, "user id")?,
+                    escalated_at: from_ms(at),
+                    waiting_secs: (now - at).max(0) / 1000,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn decide_escalation(
+        &self,
+        supervisor: &UserId,
+        item: &DecisionItem,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError> {
+        self.write(|tx| {
+            let decision = &item.decision;
+            if let Some(prior) = self.prior_decision(tx, supervisor, item)? {
+                return Ok(prior);
+            }
+            let row = tx
+                .query_row(
+                    "SELECT state, payload FROM cases WHERE id = ?1",
+                    [decision.case_id.as_str()],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
+                )
+                .optional()?;
+            let Some((state, payload)) = row else {
+                return Ok(DecisionStatus::Conflict { reason: ConflictReason::UnknownCase });
+            };
+            let state = state_from_code(&state)?;
+            if state != CaseState::Escalated {
+                return Ok(DecisionStatus::Conflict { reason: ConflictReason::AlreadyDecided });
+            }
+            let case = load_payload(
+                &self.key,
+                decision.case_id.as_str(),
+                payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?,
+            )?;
+            if let Err(rule) = decision.validate(&case) {
+                return Ok(DecisionStatus::Invalid { rule });
+            }
+            let next = transition(state, CaseEvent::SupervisorDecide)?;
+            let new = NewDecision {
+                key: item.idempotency_key.as_str(),
+                decision,
+                by: supervisor,
+                source: DecisionSource::Escalation,
+                case_state: next,
+                handling_ms: None,
+                supersedes: None,
+            };
+            let decision_id = record_decision(tx, &self.key, &new, now)?;
+            tx.execute(
+                "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
+                params![decision.case_id.as_str(), next.code(), now],
+            )?;
+            Ok(DecisionStatus::Accepted {
+                decision_id,
+                case_state: next,
+                recorded_at: from_ms(now),
+            })
+        })
+    }
+
+    fn resolve_attention(
+        &self,
+        actor: &UserId,
+        case: &CaseId,
+        action: AttentionAction,
+        now: Millis,
+    ) -> Result<CaseState, StoreError> {
+        self.write(|tx| {
+            let state: Option<String> = tx
+                .query_row("SELECT state FROM cases WHERE id = ?1", [case.as_str()], |r| r.get(0))
+                .optional()?;
+            let state = state_from_code(&state.ok_or(StoreError::NotFound)?)?;
+            if state != CaseState::NeedsAttention {
+                return Err(StoreError::Conflict("the case does not need attention"));
+            }
+            let (next, decided_at) = match action {
+                AttentionAction::ReturnToQueue => (transition(state, CaseEvent::ReturnToQueue)?, None),
+                // Retention counts from the closing, as from a final decision.
+                AttentionAction::CloseUnusable => (transition(state, CaseEvent::CloseUnusable)?, Some(now)),
+            };
+            tx.execute(
+                "UPDATE cases SET state = ?2, decided_at = ?3, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, lease_offline = 0 WHERE id = ?1",
+                params![case.as_str(), next.code(), decided_at],
+            )?;
+            append_tx(
+                tx,
+                &[AuditEntry {
+                    actor: Some(actor.clone()),
+                    case_id: Some(case.clone()),
+                    kind: AuditRecordKind::AttentionResolved { action: action.code().to_owned() },
+                }],
+                now,
+            )?;
+            Ok(next)
+        })
+    }
+
+    fn stats(&self, query: &StatsQuery, now: Millis) -> Result<StatsResponse, StoreError> {
         let from = query.from.map(to_ms).unwrap_or(i64::MIN);
         let to = query.to.map(to_ms).unwrap_or(i64::MAX);
-        let rows: Vec<(String, String, Option<i64>, Option<String>)> = self.read(|tx| {
-            let mut stmt = tx.prepare(
-                "SELECT reviewer, outcome, handling_ms, verdict FROM decisions \
-                 WHERE recorded_at >= ?1 AND recorded_at < ?2 ORDER BY reviewer",
-            )?;
+        const WAITING: &str = "(c.state = 'awaiting_confirmation' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id))";
+        type Row = (String, String, Option<i64>, Option<String>, i64, bool);
+        let (rows, backlog, oldest): (Vec<Row>, i64, Option<i64>) = self.read(|tx| {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT d.reviewer, d.outcome, d.handling_ms, d.verdict, d.recorded_at, {WAITING} \
+                 FROM decisions d JOIN cases c ON c.id = d.case_id \
+                 WHERE d.recorded_at >= ?1 AND d.recorded_at < ?2 AND d.source != 'correction' \
+                 ORDER BY d.reviewer, d.recorded_at"
+            ))?;
             let rows = stmt.query_map(params![from, to], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows = rows.collect::<Result<_, _>>()?;
+            let (backlog, oldest) = tx.query_row(
+                &format!("SELECT COUNT(*), MIN(d.recorded_at) FROM decisions d JOIN cases c ON c.id = d.case_id WHERE {WAITING}"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok((rows, backlog, oldest))
         })?;
-        let mut by_reviewer: std::collections::BTreeMap<String, (ReviewerStats, Vec<i64>)> =
-            Default::default();
-        for (reviewer, outcome, handling, verdict) in rows {
-            let entry = match by_reviewer.entry(reviewer) {
-                std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-                std::collections::btree_map::Entry::Vacant(v) => {
-                    let id = parse_id(v.key(), "user id")?;
-                    v.insert((
-                        ReviewerStats {
-                            reviewer: id,
-                            decisions: 0,
-                            approved: 0,
-                            rejected: 0,
-                            resubmission_requested: 0,
-                            escalated: 0,
-                            median_handling_secs: None,
-                            p90_handling_secs: None,
-                            verdicts: 0,
-                            overturned: 0,
-                            overturn_rate: None,
-                        },
-                        Vec::new(),
-                    ))
-                }
-            };
-            let (stats, times) = entry;
-            stats.decisions += 1;
-            match OutcomeCode::from_code(&outcome) {
-                Some(OutcomeCode::Approve) => stats.approved += 1,
-                Some(OutcomeCode::Reject) => stats.rejected += 1,
-                Some(OutcomeCode::RequestResubmission) => stats.resubmission_requested += 1,
-                Some(OutcomeCode::Escalate) => stats.escalated += 1,
-                None => return Err(StoreError::Corrupt("outcome")),
-            }
-            if let Some(h) = handling {
-                times.push(h);
-            }
-            if let Some(v) = verdict {
-                stats.verdicts += 1;
-                if v == "overturn" {
-                    stats.overturned += 1;
-                }
+        let mut total = FigureSet::default();
+        let mut by_reviewer: std::collections::BTreeMap<String, FigureSet> = Default::default();
+        for (reviewer, outcome, handling, verdict, recorded_at, waiting) in rows {
+            let outcome = OutcomeCode::from_code(&outcome).ok_or(StoreError::Corrupt("outcome"))?;
+            let day = from_ms(recorded_at).date().to_string();
+            for set in [&mut total, by_reviewer.entry(reviewer).or_default()] {
+                set.add(outcome, handling, verdict.as_deref(), &day, waiting);
             }
         }
         let reviewers = by_reviewer
-            .into_values()
-            .map(|(mut stats, mut times)| {
-                times.sort_unstable();
-                stats.median_handling_secs = median(&times).map(|ms| ms / 1000.0);
-                stats.p90_handling_secs = p90(&times).map(|ms| ms as f64 / 1000.0);
-                stats.overturn_rate =
-                    (stats.verdicts > 0).then(|| stats.overturned as f64 / stats.verdicts as f64);
-                stats
+            .into_iter()
+            .map(|(reviewer, set)| {
+                Ok(ReviewerStats {
+                    reviewer: parse_id(&reviewer, "user id")?,
+                    figures: set.finish(),
+                })
             })
-            .collect();
-        Ok(StatsResponse { reviewers })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(StatsResponse {
+            total: total.finish(),
+            reviewers,
+            four_eyes_backlog: backlog as u64,
+            oldest_wait_secs: oldest.map(|at| (now - at).max(0) / 1000),
+        })
     }
 
     fn confirm_unusable(
@@ -1612,17 +2080,17 @@ impl Store for SqliteStore {
 
     fn purge(&self, decided_before: Millis, now: Millis) -> Result<PurgeOutcome, StoreError> {
         self.write(|tx| {
-            let ids: Vec<String> = {
+            let ids: Vec<(String, String)> = {
                 let mut stmt = tx.prepare(
-                    "SELECT id FROM cases WHERE state = 'decided' AND decided_at < ?1 ORDER BY id",
+                    "SELECT id, state FROM cases WHERE state IN ('decided', 'closed_unusable') AND decided_at < ?1 ORDER BY id",
                 )?;
-                let rows = stmt.query_map([decided_before], |r| r.get(0))?;
+                let rows = stmt.query_map([decided_before], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
             let mut outcome = PurgeOutcome::default();
             let mut audit = Vec::new();
-            for id in ids {
-                let next = transition(CaseState::Decided, CaseEvent::Purge)?;
+            for (id, state) in ids {
+                let next = transition(state_from_code(&state)?, CaseEvent::Purge)?;
                 {
                     let mut stmt =
                         tx.prepare_cached("SELECT file_name FROM media WHERE case_id = ?1")?;
@@ -1673,19 +2141,131 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
-    /// One decision inside the batch's transaction. Conflicts and rule breaks are results,
-    /// not errors, so one bad item never undoes the others.
-    fn apply_one(
+    /// A review list's summary with its progress; `NotFound` when unknown.
+    fn sample_summary(
+        &self,
+        tx: &Transaction<'_>,
+        id: &str,
+    ) -> Result<kyc_proto::SampleSummary, StoreError> {
+        let row = tx
+            .query_row(
+                "SELECT name, percent, window_from, window_to, seed, created_by, created_at, \
+                 (SELECT COUNT(*) FROM sample_members WHERE sample_id = s.id), \
+                 (SELECT COUNT(*) FROM sample_members m JOIN decisions d ON d.id = m.decision_id \
+                  WHERE m.sample_id = s.id AND d.verdict IS NOT NULL) \
+                 FROM samples s WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, u32>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, i64>(6)?,
+                        r.get::<_, i64>(7)?,
+                        r.get::<_, i64>(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((name, percent, from, to, seed, by, at, size, judged)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        let name = self
+            .key
+            .open_value(SAMPLE_NAME_COLUMN, id, &name)
+            .map_err(|_| StoreError::Corrupt("sample name"))?;
+        Ok(kyc_proto::SampleSummary {
+            sample_id: id.to_owned(),
+            name: String::from_utf8(name.to_vec())
+                .map_err(|_| StoreError::Corrupt("sample name"))?,
+            percent,
+            from: from_ms(from),
+            to: from_ms(to),
+            seed,
+            created_by: parse_id(&by, "user id")?,
+            created_at: from_ms(at),
+            size: size as u64,
+            judged: judged as u64,
+        })
+    }
+
+    /// A review list with its strata and members.
+    fn load_sample(
+        &self,
+        tx: &Transaction<'_>,
+        id: &str,
+    ) -> Result<kyc_proto::SampleList, StoreError> {
+        let summary = self.sample_summary(tx, id)?;
+        let strata = {
+            let mut stmt = tx.prepare(
+                "SELECT reviewer, kind, eligible, drawn FROM sample_strata WHERE sample_id = ?1 ORDER BY reviewer, kind",
+            )?;
+            let rows = stmt.query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (reviewer, kind, eligible, drawn) = row?;
+                Ok(kyc_proto::SampleStratum {
+                    reviewer: parse_id(&reviewer, "user id")?,
+                    kind: kind_from_code(&kind)?,
+                    eligible: eligible as u64,
+                    drawn: drawn as u64,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?
+        };
+        let members = {
+            let mut stmt = tx.prepare(
+                "SELECT d.id, d.case_id, c.kind, d.reviewer, d.verdict FROM sample_members m \
+                 JOIN decisions d ON d.id = m.decision_id JOIN cases c ON c.id = d.case_id \
+                 WHERE m.sample_id = ?1 ORDER BY d.id",
+            )?;
+            let rows = stmt.query_map([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (decision_id, case_id, kind, reviewer, verdict) = row?;
+                Ok(kyc_proto::SampleMember {
+                    decision_id,
+                    case_id: parse_id(&case_id, "case id")?,
+                    kind: kind_from_code(&kind)?,
+                    reviewer: parse_id(&reviewer, "user id")?,
+                    verdict: match verdict.as_deref() {
+                        None => None,
+                        Some("agree") => Some(VerdictKind::Agree),
+                        Some("overturn") => Some(VerdictKind::Overturn),
+                        Some(_) => return Err(StoreError::Corrupt("verdict")),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?
+        };
+        Ok(kyc_proto::SampleList { summary, strata, members })
+    }
+
+    /// The answer for a decision whose idempotency key was seen before: `Duplicate` when it
+    /// is the same decision by the same account, `Conflict { KeyReused }` otherwise.
+    fn prior_decision(
         &self,
         tx: &Transaction<'_>,
         user: &UserId,
         item: &DecisionItem,
-        four_eyes: bool,
-        now: Millis,
-    ) -> Result<DecisionStatus, StoreError> {
+    ) -> Result<Option<DecisionStatus>, StoreError> {
         let decision = &item.decision;
-        let decision_sealed = seal_decision(&self.key, item.idempotency_key.as_str(), decision)?;
-
         let prior = tx
             .query_row(
                 "SELECT id, reviewer, decision, case_state, recorded_at FROM decisions WHERE idempotency_key = ?1",
@@ -1711,7 +2291,7 @@ impl SqliteStore {
                             && d.decided_at == decision.decided_at
                     },
                 );
-            return Ok(if same {
+            return Ok(Some(if same {
                 DecisionStatus::Duplicate {
                     decision_id: id,
                     case_state: state_from_code(&case_state)?,
@@ -1719,11 +2299,28 @@ impl SqliteStore {
                 }
             } else {
                 DecisionStatus::Conflict { reason: ConflictReason::KeyReused }
-            });
+            }));
+        }
+        Ok(None)
+    }
+
+    /// One decision inside the batch's transaction. Conflicts and rule breaks are results,
+    /// not errors, so one bad item never undoes the others.
+    fn apply_one(
+        &self,
+        tx: &Transaction<'_>,
+        user: &UserId,
+        item: &DecisionItem,
+        policy: &Policy,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError> {
+        let decision = &item.decision;
+        if let Some(prior) = self.prior_decision(tx, user, item)? {
+            return Ok(prior);
         }
         let row = tx
             .query_row(
-                "SELECT state, payload, lease_holder, lease_granted_at, lease_expires_at FROM cases WHERE id = ?1",
+                "SELECT state, payload, lease_holder, lease_granted_at, lease_expires_at, kind FROM cases WHERE id = ?1",
                 [decision.case_id.as_str()],
                 |r| {
                     Ok((
@@ -1732,21 +2329,24 @@ impl SqliteStore {
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, Option<i64>>(3)?,
                         r.get::<_, Option<i64>>(4)?,
+                        r.get::<_, String>(5)?,
                     ))
                 },
             )
             .optional()?;
         let conflict = |reason| Ok(DecisionStatus::Conflict { reason });
-        let Some((state, payload, holder, granted_at, expires_at)) = row else {
+        let Some((state, payload, holder, granted_at, expires_at, kind)) = row else {
             return conflict(ConflictReason::UnknownCase);
         };
         let state = state_from_code(&state)?;
         match state {
             CaseState::Purged => return conflict(ConflictReason::CasePurged),
-            CaseState::Decided | CaseState::AwaitingConfirmation => {
+            CaseState::Decided | CaseState::AwaitingConfirmation | CaseState::Escalated => {
                 return conflict(ConflictReason::AlreadyDecided);
             }
-            CaseState::NeedsAttention => return conflict(ConflictReason::NeedsAttention),
+            CaseState::NeedsAttention | CaseState::ClosedUnusable => {
+                return conflict(ConflictReason::NeedsAttention);
+            }
             CaseState::Open | CaseState::Leased => {}
         }
         let holds = state == CaseState::Leased
@@ -1774,49 +2374,87 @@ impl SqliteStore {
         }
         let outcome = OutcomeCode::of(&decision.outcome);
         let escalated = outcome == OutcomeCode::Escalate;
+        let four_eyes = policy.needs_four_eyes(kind_from_code(&kind)?, &decision.outcome);
         let next = transition(
             state,
             CaseEvent::Decide { needs_confirmation: four_eyes && !escalated, escalated },
         )?;
-        let handling_ms = clamped_handling_ms(decision.active_ms, granted_at, now);
-        let handling_secs = handling_ms.map(|ms| ms / 1000);
-        tx.execute(
-            "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, handling_secs, case_state, handling_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                item.idempotency_key.as_str(),
-                decision.case_id.as_str(),
-                user.as_str(),
-                outcome.code(),
-                decision_sealed,
-                to_ms(decision.decided_at),
-                now,
-                handling_secs,
-                next.code(),
-                handling_ms
-            ],
-        )?;
-        let decision_id = tx.last_insert_rowid();
+        let new = NewDecision {
+            key: item.idempotency_key.as_str(),
+            decision,
+            by: user,
+            source: DecisionSource::Reviewer,
+            case_state: next,
+            handling_ms: clamped_handling_ms(decision.active_ms, granted_at, now),
+            supersedes: None,
+        };
+        let decision_id = record_decision(tx, &self.key, &new, now)?;
         let decided_at =
             matches!(next, CaseState::Decided | CaseState::AwaitingConfirmation).then_some(now);
         tx.execute(
             "UPDATE cases SET state = ?2, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, decided_at = ?3 WHERE id = ?1",
             params![decision.case_id.as_str(), next.code(), decided_at],
         )?;
-        append_tx(
-            tx,
-            &[AuditEntry {
-                actor: Some(user.clone()),
-                case_id: Some(decision.case_id.clone()),
-                kind: AuditRecordKind::DecisionRecorded {
-                    decision_id,
-                    outcome: outcome.code().to_owned(),
-                },
-            }],
-            now,
-        )?;
         Ok(DecisionStatus::Accepted { decision_id, case_state: next, recorded_at: from_ms(now) })
     }
+}
+
+/// A decision row to insert with [`record_decision`].
+struct NewDecision<'a> {
+    key: &'a str,
+    decision: &'a Decision,
+    /// Who decided.
+    by: &'a UserId,
+    source: DecisionSource,
+    /// The case's state after the decision.
+    case_state: CaseState,
+    handling_ms: Option<i64>,
+    supersedes: Option<i64>,
+}
+
+/// Inserts a decision (sealed under its key) and chains its `DecisionRecorded` record;
+/// returns its number. The case row is the caller's to update.
+fn record_decision(
+    tx: &Transaction<'_>,
+    key: &HubKey,
+    new: &NewDecision<'_>,
+    now: Millis,
+) -> Result<i64, StoreError> {
+    let sealed = seal_decision(key, new.key, new.decision)?;
+    let outcome = OutcomeCode::of(&new.decision.outcome);
+    tx.execute(
+        "INSERT INTO decisions (idempotency_key, case_id, reviewer, outcome, decision, decided_at, recorded_at, \
+         handling_secs, handling_ms, case_state, source, supersedes) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            new.key,
+            new.decision.case_id.as_str(),
+            new.by.as_str(),
+            outcome.code(),
+            sealed,
+            to_ms(new.decision.decided_at),
+            now,
+            new.handling_ms.map(|ms| ms / 1000),
+            new.handling_ms,
+            new.case_state.code(),
+            new.source.code(),
+            new.supersedes
+        ],
+    )?;
+    let decision_id = tx.last_insert_rowid();
+    append_tx(
+        tx,
+        &[AuditEntry {
+            actor: Some(new.by.clone()),
+            case_id: Some(new.decision.case_id.clone()),
+            kind: AuditRecordKind::DecisionRecorded {
+                decision_id,
+                outcome: outcome.code().to_owned(),
+            },
+        }],
+        now,
+    )?;
+    Ok(decision_id)
 }
 
 /// Handling time: the workstation's active time, clamped to what the hub's own clock allows —
@@ -1829,6 +2467,59 @@ fn clamped_handling_ms(
 ) -> Option<i64> {
     let window = (now - granted_at?).max(0);
     Some(i64::try_from(active_ms?).unwrap_or(i64::MAX).clamp(0, window))
+}
+
+/// Figures being summed up, with the handling times and days they need.
+#[derive(Default)]
+struct FigureSet {
+    figures: kyc_proto::Figures,
+    handling_ms: Vec<i64>,
+    days: std::collections::BTreeMap<String, u64>,
+}
+
+impl FigureSet {
+    fn add(
+        &mut self,
+        outcome: OutcomeCode,
+        handling: Option<i64>,
+        verdict: Option<&str>,
+        day: &str,
+        waiting: bool,
+    ) {
+        let f = &mut self.figures;
+        f.decisions += 1;
+        match outcome {
+            OutcomeCode::Approve => f.approved += 1,
+            OutcomeCode::Reject => f.rejected += 1,
+            OutcomeCode::RequestResubmission => f.resubmission_requested += 1,
+            OutcomeCode::Escalate => f.escalated += 1,
+        }
+        if let Some(v) = verdict {
+            f.verdicts += 1;
+            if v == VerdictKind::Overturn.code() {
+                f.overturned += 1;
+            }
+        }
+        if waiting {
+            f.awaiting_confirmation += 1;
+        }
+        self.handling_ms.extend(handling);
+        *self.days.entry(day.to_owned()).or_default() += 1;
+    }
+
+    fn finish(mut self) -> kyc_proto::Figures {
+        self.handling_ms.sort_unstable();
+        let mut f = self.figures;
+        f.median_handling_secs = median(&self.handling_ms).map(|ms| ms / 1000.0);
+        f.p90_handling_secs = p90(&self.handling_ms).map(|ms| ms as f64 / 1000.0);
+        f.overturn_rate = (f.verdicts > 0).then(|| f.overturned as f64 / f.verdicts as f64);
+        f.per_day = self
+            .days
+            .into_iter()
+            .map(|(day, decisions)| kyc_proto::DayCount { day, decisions })
+            .collect();
+        f
+    }
 }
 
 /// The 90th percentile by nearest rank: the smallest value with at least 90 % of the values at

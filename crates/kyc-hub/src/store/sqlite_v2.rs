@@ -20,9 +20,7 @@
 use kyc_proto::AuditRecordKind;
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use super::{
-    AuditEntry, SCHEMA, SCHEMA_VERSION, StoreError, append_tx, seal_detail, seal_verdict_note,
-};
+use super::{AuditEntry, SCHEMA, StoreError, append_tx, seal_detail, seal_verdict_note};
 use crate::audit::{CanonicalRecord, ChainVerifier, GENESIS, chain_hash, split_free_text};
 use crate::crypto::HubKey;
 use crate::time_util::Millis;
@@ -137,7 +135,7 @@ pub(super) fn migrate(conn: &mut Connection, key: &HubKey, now: Millis) -> Resul
         let sealed = seal_verdict_note(key, id, &note)?;
         tx.execute("UPDATE decisions SET verdict_note = ?2 WHERE id = ?1", params![id, sealed])?;
     }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.pragma_update(None, "user_version", 2)?;
     tx.commit()?;
     // The clear text was overwritten in place (secure_delete); move the new pages into the
     // database file and empty the WAL, so no frame keeps an old copy.

@@ -78,7 +78,7 @@ async fn a_hand_edited_audit_row_is_the_first_broken_link() {
     let report: AuditVerifyReport =
         hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
     assert_eq!((report.intact, report.first_broken_seq), (false, Some(reveal)));
-    let offline = kyc_hub::ops::audit_verify(hub.dir.path()).unwrap();
+    let offline = kyc_hub::ops::audit_verify(hub.dir.path(), None).unwrap();
     assert_eq!(offline.first_broken_seq, Some(reveal));
 }
 
@@ -243,10 +243,98 @@ async fn a_policy_change_is_chained_with_the_admin_and_what_changed() {
         changes.iter().map(|c| (c.field.as_str(), c.from.as_str(), c.to.as_str())).collect();
     assert_eq!(
         changes,
-        [("four_eyes_outcomes", "[]", "[\"reject\"]"), ("lease_secs", "1800", "900")]
+        [
+            // The older field is stored as a rule: any kind, any reason.
+            ("four_eyes_rules", "[]", "[{\"kind\":null,\"outcome\":\"reject\",\"reasons\":[]}]"),
+            ("lease_secs", "1800", "900")
+        ]
     );
     let s = hub.login(SUPERVISOR).await;
     let report: AuditVerifyReport =
         hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
     assert!(report.intact);
+}
+
+/// `GET audit/verify`, optionally against an earlier head.
+async fn verify_since(
+    hub: &TestHub,
+    token: &str,
+    head: Option<&kyc_proto::ChainHead>,
+) -> AuditVerifyReport {
+    let path = match head {
+        None => routes::AUDIT_VERIFY.to_owned(),
+        Some(h) => format!("{}?since_seq={}&since_hash={}", routes::AUDIT_VERIFY, h.seq, h.hash),
+    };
+    hub.call(Method::GET, &path, Some(token), None::<&()>).await.json()
+}
+
+/// What `kyc-hub audit verify --json` prints, parsed.
+fn cli_verify(
+    hub: &TestHub,
+    head: Option<&kyc_proto::ChainHead>,
+) -> (Option<i32>, AuditVerifyReport) {
+    let mut args = vec!["audit".to_owned(), "verify".into(), "--json".into(), "--data".into()];
+    args.push(hub.dir.path().to_str().unwrap().to_owned());
+    if let Some(h) = head {
+        args.extend([
+            "--since-seq".into(),
+            h.seq.to_string(),
+            "--since-hash".into(),
+            h.hash.clone(),
+        ]);
+    }
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_kyc-hub")).args(&args).output().unwrap();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), report)
+}
+
+#[tokio::test]
+async fn the_chain_head_shows_a_rewritten_or_truncated_tail_and_the_cli_agrees_with_the_api() {
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    hub.intake_many(&admin, 3, 72).await;
+    let s = hub.login(SUPERVISOR).await;
+    let first = verify_since(&hub, &s, None).await;
+    let head = first.head.clone().expect("a head");
+    assert_eq!((first.intact, first.verified_through, first.anchor), (true, head.seq, None));
+    assert_eq!(head.seq, first.records);
+    assert_eq!(cli_verify(&hub, None), (Some(0), first.clone()));
+
+    // The chain grows: it still extends the head seen before.
+    let r = hub.login(REVIEWER_A).await;
+    hub.lease(&r, 3).await;
+    let grown = verify_since(&hub, &s, Some(&head)).await;
+    assert_eq!(grown.anchor, Some(kyc_proto::AnchorCheck::Extends));
+    assert!(grown.head.as_ref().unwrap().seq > head.seq);
+    assert_eq!(cli_verify(&hub, Some(&head)), (Some(0), grown.clone()));
+    let a_head_never_seen = kyc_proto::ChainHead { seq: head.seq, hash: "0".repeat(64) };
+    let forged = verify_since(&hub, &s, Some(&a_head_never_seen)).await;
+    assert_eq!((forged.intact, forged.anchor), (true, Some(kyc_proto::AnchorCheck::Rewritten)));
+    hub.call(Method::GET, &format!("{}?since_seq=3", routes::AUDIT_VERIFY), Some(&s), None::<&()>)
+        .await
+        .expect_error(400, "invalid");
+
+    // Cut the tail back below the head (triggers dropped, as an attacker with the file would):
+    // the chain verifies by itself, only the head shows the cut.
+    hub.sql(&format!(
+        "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq >= {};",
+        head.seq - 1
+    ));
+    let cut = verify_since(&hub, &s, Some(&head)).await;
+    assert!(cut.intact, "a truncated chain is consistent with itself");
+    assert_eq!(cut.anchor, Some(kyc_proto::AnchorCheck::Truncated));
+    let (code, cli) = cli_verify(&hub, Some(&head));
+    assert_eq!((code, &cli), (Some(1), &cut), "the CLI fails on a cut tail");
+
+    // Rewrite a record before the (new) head: the first broken link, and the head mismatch.
+    let now_head = cut.head.clone().unwrap();
+    hub.sql("DROP TRIGGER audit_no_update; UPDATE audit SET recorded_at = recorded_at + 1 WHERE seq = 2;");
+    let edited = verify_since(&hub, &s, Some(&now_head)).await;
+    assert_eq!(
+        (edited.intact, edited.first_broken_seq, edited.verified_through, edited.anchor),
+        (false, Some(2), 1, Some(kyc_proto::AnchorCheck::Rewritten))
+    );
+    assert_eq!(cli_verify(&hub, Some(&now_head)), (Some(1), edited));
 }

@@ -75,7 +75,7 @@ async fn disabling_an_account_revokes_its_sessions_as_account_revoked() {
     let users: Vec<UserSummary> =
         hub.call(Method::GET, routes::ADMIN_USERS, Some(&admin), None::<&()>).await.json();
     let id = users.iter().find(|u| u.username == REVIEWER_A).unwrap().id.clone();
-    let change = UpdateUserRequest { disabled: Some(true), password: None };
+    let change = UpdateUserRequest { disabled: Some(true), ..Default::default() };
     let a = hub.call(Method::PATCH, &routes::admin_user(&id), Some(&admin), Some(&change)).await;
     assert!(a.json::<UserSummary>().disabled);
     // The next call tells the client to wipe, distinct from an ordinary expiry.
@@ -96,6 +96,7 @@ async fn a_password_reset_ends_sessions_and_the_new_password_works() {
     let change = UpdateUserRequest {
         disabled: None,
         password: Some(kyc_proto::Secret::new("a brand new password")),
+        ..Default::default()
     };
     let a = hub.call(Method::PATCH, &routes::admin_user(&id), Some(&admin), Some(&change)).await;
     assert_eq!(a.status, StatusCode::OK);

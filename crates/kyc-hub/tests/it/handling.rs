@@ -67,7 +67,7 @@ async fn handling_time_is_active_time_clamped_by_the_hubs_clock_whatever_the_cli
         hub.call(Method::GET, routes::SUPERVISOR_STATS, Some(&s), None::<&()>).await.json();
     let reviewer = &stats.reviewers[0];
     // Over 30, 90, 90 and about 600 seconds; the decision without active time is not counted.
-    assert_eq!(reviewer.median_handling_secs, Some(90.0));
-    let p90 = reviewer.p90_handling_secs.unwrap();
+    assert_eq!(reviewer.figures.median_handling_secs, Some(90.0));
+    let p90 = reviewer.figures.p90_handling_secs.unwrap();
     assert!((600.0..602.0).contains(&p90), "{p90}");
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod admin;
 mod audit;
 mod auth;
 mod authz;
@@ -19,6 +20,9 @@ mod password;
 mod poison;
 mod privacy;
 mod restart;
+mod sampling;
 mod seed;
+mod statistics;
 mod supervisor;
 mod transport;
+mod verdicts;

@@ -194,10 +194,10 @@ fn a_schema_0_database_is_sealed_once_and_its_chain_still_verifies() {
     assert!(!kyc_scan::scan_dir(dir.path(), &markers()).unwrap().is_clean());
 
     let (store, _) = kyc_hub::ops::open_data_dir(dir.path()).unwrap();
-    let report = store.audit_verify().unwrap();
+    let report = store.audit_verify(None).unwrap();
     assert_eq!((report.intact, report.records), (true, 5), "4 old records and the migration's");
     let case_id =
-        store.query_decisions(&DecisionQuery::default()).unwrap().items[0].case_id.clone();
+        store.query_decisions(&DecisionQuery::default(), 0).unwrap().items[0].case_id.clone();
     let history = store.case_history(&case_id).unwrap().unwrap();
     // The record before the first change keeps its hash; the migration names the old head.
     assert_eq!(history.audit[0].hash, old[0]);
@@ -212,7 +212,7 @@ fn a_schema_0_database_is_sealed_once_and_its_chain_still_verifies() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, kyc_hub::store::sqlite::SCHEMA_VERSION);
     let kind: AuditRecordKind = serde_json::from_str(&kind).unwrap();
     assert_eq!(
         kind,
@@ -238,14 +238,14 @@ fn a_schema_0_database_is_sealed_once_and_its_chain_still_verifies() {
     assert!(scan.is_clean(), "{scan}");
     // Opening again migrates nothing more.
     let (store, _) = kyc_hub::ops::open_data_dir(dir.path()).unwrap();
-    assert_eq!(store.audit_verify().unwrap().records, 5);
+    assert_eq!(store.audit_verify(None).unwrap().records, 5);
     drop(store);
 
     // Retention then removes the migrated detail too, and the chain still verifies.
     let purged = kyc_hub::ops::purge(dir.path()).unwrap();
     assert_eq!(purged.cases_purged, 1);
     let (store, _) = kyc_hub::ops::open_data_dir(dir.path()).unwrap();
-    let report = store.audit_verify().unwrap();
+    let report = store.audit_verify(None).unwrap();
     assert_eq!((report.intact, report.records), (true, 6));
     let history = store.case_history(&case_id).unwrap().unwrap();
     assert!(history.audit[1].detail_digest.is_some());

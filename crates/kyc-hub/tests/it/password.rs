@@ -186,13 +186,14 @@ async fn account_events_are_chained_with_opaque_ids_only() {
     let create = CreateUserRequest {
         username: "new-reviewer".into(),
         role: Role::Reviewer,
-        password: Secret::new("initial password 1"),
+        password: Some(Secret::new("initial password 1")),
     };
     let created: UserSummary =
         hub.call(Method::POST, routes::ADMIN_USERS, Some(&admin), Some(&create)).await.json();
     let change = UpdateUserRequest {
         disabled: Some(true),
         password: Some(Secret::new("reset password 22")),
+        ..Default::default()
     };
     let a = hub
         .call(Method::PATCH, &routes::admin_user(&created.id), Some(&admin), Some(&change))

@@ -121,10 +121,12 @@ async fn reveal_reasons_and_verdict_notes_are_sealed_then_purged_with_the_chain_
         panic!("{:?}", decided.results[0].status)
     };
     let s = hub.login(SUPERVISOR).await;
+    // An agreement with a note keeps the case decided, so retention purges it below.
     let verdict = kyc_proto::VerdictRequest {
         decision_id,
-        verdict: kyc_proto::VerdictKind::Overturn,
+        verdict: kyc_proto::VerdictKind::Agree,
         note: Some(note.into()),
+        corrected: None,
     };
     let v = hub.call(Method::POST, routes::SUPERVISOR_VERDICTS, Some(&s), Some(&verdict)).await;
     assert_eq!(v.status, reqwest::StatusCode::OK);
@@ -173,7 +175,7 @@ async fn reveal_reasons_and_verdict_notes_are_sealed_then_purged_with_the_chain_
     let verify: kyc_proto::AuditVerifyReport =
         hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
     assert_eq!((verify.intact, verify.first_broken_seq), (true, None));
-    assert!(kyc_hub::ops::audit_verify(hub.dir.path()).unwrap().intact);
+    assert!(kyc_hub::ops::audit_verify(hub.dir.path(), None).unwrap().intact);
     let history: kyc_proto::CaseHistory = hub
         .call(Method::GET, &routes::supervisor_case(&case.id), Some(&s), None::<&()>)
         .await

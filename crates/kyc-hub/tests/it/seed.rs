@@ -96,3 +96,42 @@ async fn seeded_cases_cover_every_kind_and_their_media_download_intact() {
     let scan = kyc_scan::scan_dir(dir.path(), &markers).unwrap();
     assert!(scan.is_clean(), "{scan}");
 }
+
+#[tokio::test]
+async fn the_demo_history_gives_charts_and_samples_something_to_show() {
+    use crate::support::{SUPERVISOR, TestHub};
+    use reqwest::Method;
+    let hub = TestHub::start().await;
+    let report = ops::seed_history(hub.dir.path(), 30, 5, 7, PasswordHashing::Cheap).unwrap();
+    assert_eq!(
+        report.accounts.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(),
+        ["reviewer3"]
+    );
+    assert_eq!(report.decisions, 30);
+    assert!(report.verdicts >= 5, "{}", report.verdicts);
+    let s = hub.login(SUPERVISOR).await;
+    let stats: kyc_proto::StatsResponse =
+        hub.call(Method::GET, routes::SUPERVISOR_STATS, Some(&s), None::<&()>).await.json();
+    assert_eq!(stats.reviewers.len(), 3, "three reviewers");
+    assert_eq!(stats.total.per_day.len(), 5, "five days");
+    assert!(stats.total.rejected > 0 && stats.total.approved > 0 && stats.total.escalated > 0);
+    assert!(stats.total.overturned > 0 && stats.total.median_handling_secs.is_some());
+    assert!(stats.four_eyes_backlog > 0, "enterprise approvals wait for four eyes");
+    let escalations: kyc_proto::EscalationList =
+        hub.call(Method::GET, routes::SUPERVISOR_ESCALATIONS, Some(&s), None::<&()>).await.json();
+    assert!(!escalations.cases.is_empty());
+    let now = time::OffsetDateTime::now_utc();
+    let request = kyc_proto::SampleRequest {
+        name: "demo".into(),
+        percent: 20,
+        from: now - time::Duration::days(6),
+        to: now,
+        seed: Some("demo".into()),
+    };
+    let sample: kyc_proto::SampleList =
+        hub.call(Method::POST, routes::SUPERVISOR_SAMPLES, Some(&s), Some(&request)).await.json();
+    assert!(sample.strata.len() >= 10 && !sample.members.is_empty());
+    let verify: kyc_proto::AuditVerifyReport =
+        hub.call(Method::GET, routes::AUDIT_VERIFY, Some(&s), None::<&()>).await.json();
+    assert!(verify.intact);
+}

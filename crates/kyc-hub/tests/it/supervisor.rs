@@ -81,6 +81,7 @@ async fn query_history_verdicts_and_stats() {
         decision_id,
         verdict,
         note: note.map(Into::into),
+        corrected: None,
     };
     hub.call(
         Method::POST,
@@ -99,7 +100,11 @@ async fn query_history_verdicts_and_stats() {
         )
         .await
         .json();
-    assert_eq!(v.case_state, CaseState::Decided);
+    // The default policy sends an overturned case back to the reviewers' queue.
+    assert_eq!(
+        (v.case_state, v.action, v.correction_id),
+        (CaseState::Open, Some(kyc_proto::OverturnAction::Requeue), None)
+    );
     hub.call(
         Method::POST,
         routes::SUPERVISOR_VERDICTS,
@@ -126,7 +131,7 @@ async fn query_history_verdicts_and_stats() {
 
     let stats: StatsResponse =
         hub.call(Method::GET, routes::SUPERVISOR_STATS, Some(&s), None::<&()>).await.json();
-    let sa = stats.reviewers.iter().find(|r| r.reviewer == a_user).unwrap();
+    let sa = &stats.reviewers.iter().find(|r| r.reviewer == a_user).unwrap().figures;
     assert_eq!(
         (sa.decisions, sa.approved, sa.rejected, sa.verdicts, sa.overturned),
         (4, 2, 2, 2, 1)
@@ -134,7 +139,7 @@ async fn query_history_verdicts_and_stats() {
     assert_eq!(sa.overturn_rate, Some(0.5));
     assert!(sa.median_handling_secs.is_some());
 
-    let case_id = all.items.iter().find(|d| d.decision_id == a_ids[0]).unwrap().case_id.clone();
+    let case_id = all.items.iter().find(|d| d.decision_id == a_ids[1]).unwrap().case_id.clone();
     let history: CaseHistory = hub
         .call(Method::GET, &routes::supervisor_case(&case_id), Some(&s), None::<&()>)
         .await
@@ -200,7 +205,8 @@ async fn four_eyes_outcomes_wait_for_a_supervisor_and_retention_purges_decided_c
     let purge: PurgeReport =
         hub.call(Method::POST, routes::ADMIN_PURGE, Some(&admin), None::<&()>).await.json();
     assert_eq!(purge.cases_purged, 1);
-    let confirm = VerdictRequest { decision_id, verdict: VerdictKind::Agree, note: None };
+    let confirm =
+        VerdictRequest { decision_id, verdict: VerdictKind::Agree, note: None, corrected: None };
     let v: VerdictResponse =
         hub.call(Method::POST, routes::SUPERVISOR_VERDICTS, Some(&s), Some(&confirm)).await.json();
     assert_eq!(v.case_state, CaseState::Decided);
@@ -246,6 +252,7 @@ async fn an_overturn_of_a_decision_awaiting_confirmation_reopens_the_case() {
         decision_id,
         verdict: VerdictKind::Overturn,
         note: Some("names match".into()),
+        corrected: None,
     };
     let v: VerdictResponse =
         hub.call(Method::POST, routes::SUPERVISOR_VERDICTS, Some(&s), Some(&overturn)).await.json();
@@ -288,11 +295,18 @@ fn a_supervisor_never_judges_their_own_decision() {
     let now = kyc_hub::time_util::now_ms();
     store.lease(&user.id, 1, None, now, now + 60_000, false).unwrap();
     let statuses = store
-        .apply_decisions(&user.id, &[(item("own", &demo.case, Outcome::Escalate), false)], now)
+        .apply_decisions(
+            &user.id,
+            &[item("own", &demo.case, Outcome::Escalate)],
+            &kyc_hub::store::default_policy(),
+            now,
+        )
         .unwrap();
     let DecisionStatus::Accepted { decision_id, .. } = statuses[0] else { panic!("{statuses:?}") };
-    let own = VerdictRequest { decision_id, verdict: VerdictKind::Agree, note: None };
-    let err = store.give_verdict(&user.id, &own, now).unwrap_err();
+    let own =
+        VerdictRequest { decision_id, verdict: VerdictKind::Agree, note: None, corrected: None };
+    let err =
+        store.give_verdict(&user.id, &own, &kyc_hub::store::default_policy(), now).unwrap_err();
     assert!(matches!(err, kyc_hub::store::StoreError::Forbidden(_)), "{err}");
 }
 
@@ -370,11 +384,11 @@ async fn a_supervisor_opens_only_cases_theirs_to_handle_and_every_open_is_audite
     let m =
         hub.call(Method::GET, &routes::media(&escalated.media[0].id), Some(&s), None::<&()>).await;
     assert_eq!(m.status, StatusCode::OK, "an escalation's evidence is the supervisor's too");
-    // An escalated case stays the supervisor's when a senior reviewer leases it again.
+    // An escalated case waits in the supervisors' queue: no reviewer leases it again.
     let b = hub.login(REVIEWER_B).await;
-    assert!(hub.lease(&b, 5).await.cases.iter().any(|c| c.case.id == escalated.case.id));
+    assert!(!hub.lease(&b, 5).await.cases.iter().any(|c| c.case.id == escalated.case.id));
     let history: CaseHistory = get(&escalated.case.id).await.json();
-    assert_eq!(history.state, CaseState::Leased);
+    assert_eq!(history.state, CaseState::Escalated);
     let audited =
         history.audit.iter().filter(|r| r.kind == kyc_proto::AuditRecordKind::CaseAudited).count();
     assert_eq!(audited, 2, "two opens of this case, each recorded once");

@@ -59,5 +59,5 @@ async fn audit_events_retried_after_a_lost_answer_are_recorded_once() {
     assert_eq!(on_hub.len(), 4, "each event once");
     let hub_keys: Vec<&str> = on_hub.iter().map(|(_, k)| k.as_str()).collect();
     assert_eq!(hub_keys, keys.iter().map(String::as_str).collect::<Vec<_>>(), "the vault's keys");
-    assert!(kyc_hub::ops::audit_verify(hub.dir.path()).unwrap().intact);
+    assert!(kyc_hub::ops::audit_verify(hub.dir.path(), None).unwrap().intact);
 }
