@@ -131,6 +131,9 @@ pub enum DecisionSource {
     /// A supervisor's corrected outcome, recorded by an overturn; it supersedes the decision
     /// named in [`DecisionRecord::supersedes`] and is what upstream systems receive.
     Correction,
+    /// A supervisor resolving a disputed double review
+    /// (`POST .../disputes/{case_id}/decision`).
+    Dispute,
 }
 
 impl DecisionSource {
@@ -140,14 +143,20 @@ impl DecisionSource {
             DecisionSource::Reviewer => "reviewer",
             DecisionSource::Escalation => "escalation",
             DecisionSource::Correction => "correction",
+            DecisionSource::Dispute => "dispute",
         }
     }
 
     /// The source for a stored code.
     pub fn from_code(code: &str) -> Option<DecisionSource> {
-        [DecisionSource::Reviewer, DecisionSource::Escalation, DecisionSource::Correction]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            DecisionSource::Reviewer,
+            DecisionSource::Escalation,
+            DecisionSource::Correction,
+            DecisionSource::Dispute,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 }
 
@@ -321,6 +330,46 @@ pub struct EscalatedCase {
 pub struct EscalationList {
     /// The cases.
     pub cases: Vec<EscalatedCase>,
+}
+
+/// One slot's decision of a disputed double review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotDecision {
+    /// The slot, 1 or 2.
+    pub slot: u8,
+    /// The decision (its reasons and note are in the case's history).
+    pub decision_id: i64,
+    /// Who decided the slot.
+    pub reviewer: UserId,
+    /// The outcome code.
+    pub outcome: OutcomeCode,
+}
+
+/// A double review whose two slots were decided with different outcomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputedCase {
+    /// The case (open it with `GET /api/v1/supervisor/cases/{case_id}`: both decisions are
+    /// in its history).
+    pub case_id: CaseId,
+    /// Its kind.
+    pub kind: CaseKind,
+    /// Both slots' decisions, slot 1 first.
+    pub slots: Vec<SlotDecision>,
+    /// When the second slot was decided (the hub's clock).
+    #[serde(with = "time::serde::rfc3339")]
+    pub disputed_at: OffsetDateTime,
+    /// Seconds it has waited, by the hub's clock.
+    pub waiting_secs: i64,
+}
+
+/// `GET /api/v1/supervisor/disputes`: disputed double reviews, longest-waiting first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeList {
+    /// The cases.
+    pub cases: Vec<DisputedCase>,
 }
 
 /// `POST /api/v1/supervisor/escalations/{case_id}/decision`: a supervisor decides an
