@@ -1407,7 +1407,9 @@ async fn supervisor_dispute_decision(
     description = "In total and per reviewer, over the range (the hub's clock): decisions, \
         outcome mix, decisions per UTC day, median and p90 handling time (active time clamped \
         by the hub), verdicts and overturn rate, decisions awaiting confirmation; and the \
-        four-eyes backlog now with its oldest wait.",
+        four-eyes backlog now with its oldest wait; and blind double review's agreement per \
+        reviewer pair (agreement rate and Cohen's kappa over outcome codes) over the double \
+        reviews whose second slot was decided in the range.",
     responses((status = 200, body = StatsResponse), Unauthenticated, Forbidden, QueryParams))]
 async fn supervisor_stats(
     State(state): State<AppState>,

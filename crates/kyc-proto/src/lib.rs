@@ -61,8 +61,8 @@ pub use secret::Secret;
 pub use supervisor::{
     CaseHistory, DayCount, DecisionPage, DecisionQuery, DecisionRecord, DecisionSort,
     DecisionSource, DisputeList, DisputedCase, EscalatedCase, EscalationDecision, EscalationList,
-    Figures, OutcomeCode, OverturnAction, ReviewerStats, SlotDecision, StatsQuery, StatsResponse,
-    VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
+    Figures, OutcomeCode, OverturnAction, PairAgreement, ReviewerStats, SlotDecision, StatsQuery,
+    StatsResponse, VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
 };
 
 /// Response header carrying the SHA-256 (lowercase hex) of a whole media object's plaintext,

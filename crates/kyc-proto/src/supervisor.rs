@@ -431,6 +431,31 @@ pub struct StatsResponse {
     pub four_eyes_backlog: u64,
     /// The longest of those waits in seconds, by the hub's clock.
     pub oldest_wait_secs: Option<i64>,
+    /// Blind double review: agreement per reviewer pair over the double reviews whose second
+    /// slot was decided in the range, pairs in id order.
+    #[serde(default)]
+    pub agreement: Vec<PairAgreement>,
+}
+
+/// How often two reviewers who decided the same cases independently (blind double review)
+/// gave the same outcome code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PairAgreement {
+    /// One reviewer (the smaller id).
+    pub first: UserId,
+    /// The other.
+    pub second: UserId,
+    /// Double reviews both decided.
+    pub cases: u64,
+    /// Of those, with the same outcome code.
+    pub agreed: u64,
+    /// `agreed / cases`, 0..=1.
+    pub agreement_rate: f64,
+    /// Cohen's kappa over outcome codes, `(p_o - p_e) / (1 - p_e)` with `p_e` the agreement
+    /// expected from each reviewer's own outcome shares; absent when undefined (`p_e` = 1:
+    /// both always gave one and the same outcome).
+    pub kappa: Option<f64>,
 }
 
 /// One reviewer's figures.

@@ -2103,7 +2103,8 @@ impl Store for SqliteStore {
         let to = query.to.map(to_ms).unwrap_or(i64::MAX);
         const WAITING: &str = "(c.state = 'awaiting_confirmation' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id))";
         type Row = (String, String, Option<i64>, Option<String>, i64, bool);
-        let (rows, backlog, oldest): (Vec<Row>, i64, Option<i64>) = self.read(|tx| {
+        type Pair = (String, String, String, String);
+        let (rows, backlog, oldest, pairs): (Vec<Row>, i64, Option<i64>, Vec<Pair>) = self.read(|tx| {
             let mut stmt = tx.prepare(&format!(
                 "SELECT d.reviewer, d.outcome, d.handling_ms, d.verdict, d.recorded_at, {WAITING} \
                  FROM decisions d JOIN cases c ON c.id = d.case_id \
@@ -2119,8 +2120,39 @@ impl Store for SqliteStore {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            Ok((rows, backlog, oldest))
+            // Double reviews by when their second slot was decided.
+            let mut stmt = tx.prepare(
+                "SELECT d1.reviewer, d1.outcome, d2.reviewer, d2.outcome \
+                 FROM review_slots s1 JOIN review_slots s2 ON s2.case_id = s1.case_id AND s2.slot = 2 \
+                 JOIN decisions d1 ON d1.id = s1.decision_id JOIN decisions d2 ON d2.id = s2.decision_id \
+                 WHERE s1.slot = 1 AND MAX(d1.recorded_at, d2.recorded_at) >= ?1 \
+                   AND MAX(d1.recorded_at, d2.recorded_at) < ?2",
+            )?;
+            let pairs = stmt.query_map(params![from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            let pairs = pairs.collect::<Result<_, _>>()?;
+            Ok((rows, backlog, oldest, pairs))
         })?;
+        let outcome_of =
+            |code: &str| OutcomeCode::from_code(code).ok_or(StoreError::Corrupt("outcome"));
+        let double: Vec<crate::agreement::DoubleDecision> = pairs
+            .into_iter()
+            .map(|(a, oa, b, ob)| Ok(((a, outcome_of(&oa)?), (b, outcome_of(&ob)?))))
+            .collect::<Result<_, StoreError>>()?;
+        let agreement = crate::agreement::agreement(&double)
+            .into_iter()
+            .map(|p| {
+                Ok(kyc_proto::PairAgreement {
+                    first: parse_id(&p.first, "user id")?,
+                    second: parse_id(&p.second, "user id")?,
+                    cases: p.cases,
+                    agreed: p.agreed,
+                    agreement_rate: p.percent_agreement,
+                    kappa: p.kappa,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
         let mut total = FigureSet::default();
         let mut by_reviewer: std::collections::BTreeMap<String, FigureSet> = Default::default();
         for (reviewer, outcome, handling, verdict, recorded_at, waiting) in rows {
@@ -2144,6 +2176,7 @@ impl Store for SqliteStore {
             reviewers,
             four_eyes_backlog: backlog as u64,
             oldest_wait_secs: oldest.map(|at| (now - at).max(0) / 1000),
+            agreement,
         })
     }
 

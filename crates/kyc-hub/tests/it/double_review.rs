@@ -392,3 +392,86 @@ async fn a_schema_3_database_gains_review_slots() {
     hub.decide(&b, vec![item("mig-b", &new, face())]).await;
     assert_eq!(case_state(&hub, &new.id), CaseState::Decided);
 }
+
+#[tokio::test]
+async fn agreement_and_kappa_per_reviewer_pair_match_hand_computed_values() {
+    let mut hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    set_share(&hub, &admin, 100).await;
+    hub.intake_many(&admin, 6, 917).await;
+    let c_name = add_reviewers(&mut hub, 1).remove(0);
+    let a = hub.login(REVIEWER_A).await;
+    let b = hub.login(REVIEWER_B).await;
+    let c = hub.login(&c_name).await;
+    let s = hub.login(SUPERVISOR).await;
+    let id_of = |token: String| {
+        let hub = &hub;
+        async move {
+            let me: kyc_proto::Me =
+                hub.call(Method::GET, routes::ME, Some(&token), None::<&()>).await.json();
+            me.user
+        }
+    };
+    let (id_a, id_b, id_c) =
+        (id_of(a.clone()).await, id_of(b.clone()).await, id_of(c.clone()).await);
+    // Six cases by A and B: both reject 3, both escalate 1, A rejects and B escalates 1, the
+    // reverse 1. p_o = 4/6; each reviewer rejects 4/6 and escalates 2/6, so
+    // p_e = (4/6)² + (2/6)² = 20/36 and kappa = (24/36 - 20/36) / (16/36) = 0.25.
+    let plan = [
+        (face(), face()),
+        (face(), face()),
+        (face(), face()),
+        (Outcome::Escalate, Outcome::Escalate),
+        (face(), Outcome::Escalate),
+        (Outcome::Escalate, face()),
+    ];
+    let by_a = hub.lease(&a, 6).await.cases;
+    let by_b = hub.lease(&b, 6).await.cases;
+    assert_eq!((by_a.len(), by_b.len()), (6, 6));
+    let mut items_a = Vec::new();
+    let mut items_b = Vec::new();
+    for (i, (leased, (oa, ob))) in by_a.iter().zip(plan).enumerate() {
+        items_a.push(item(&format!("k-a-{i}"), &leased.case, oa));
+        items_b.push(item(&format!("k-b-{i}"), &leased.case, ob));
+    }
+    hub.decide(&a, items_a).await;
+    hub.decide(&b, items_b).await;
+    // One more case, by A and C, who agree: 100 %, kappa undefined (both only rejected).
+    let last = hub.intake_many(&admin, 1, 918).await.remove(0).case;
+    assert_eq!(hub.lease(&a, 5).await.cases.len(), 1);
+    assert_eq!(hub.lease(&c, 5).await.cases.len(), 1);
+    hub.decide(&a, vec![item("k-a-last", &last, face())]).await;
+    hub.decide(&c, vec![item("k-c-last", &last, face())]).await;
+    let stats: kyc_proto::StatsResponse =
+        hub.call(Method::GET, routes::SUPERVISOR_STATS, Some(&s), None::<&()>).await.json();
+    let pair = |x: &kyc_model::UserId, y: &kyc_model::UserId| {
+        let (first, second) = if x.as_str() < y.as_str() { (x, y) } else { (y, x) };
+        stats
+            .agreement
+            .iter()
+            .find(|p| &p.first == first && &p.second == second)
+            .unwrap_or_else(|| panic!("no pair in {:?}", stats.agreement))
+            .clone()
+    };
+    assert_eq!(stats.agreement.len(), 2);
+    let ab = pair(&id_a, &id_b);
+    assert_eq!((ab.cases, ab.agreed), (6, 4));
+    assert!((ab.agreement_rate - 4.0 / 6.0).abs() < 1e-12, "{ab:?}");
+    assert!((ab.kappa.unwrap() - 0.25).abs() < 1e-12, "{ab:?}");
+    let ac = pair(&id_a, &id_c);
+    assert_eq!((ac.cases, ac.agreed, ac.agreement_rate, ac.kappa), (1, 1, 1.0, None));
+    // The same figures in the CSV export.
+    let csv = hub.call(Method::GET, routes::SUPERVISOR_STATS_CSV, Some(&s), None::<&()>).await;
+    let csv = String::from_utf8(csv.body).unwrap();
+    let who = format!("{}+{}", ab.first.as_str(), ab.second.as_str());
+    assert!(csv.contains(&format!("{who},,double_reviews,6\r\n")), "{csv}");
+    let kappa: f64 = csv
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{who},,kappa,")))
+        .unwrap_or_else(|| panic!("{csv}"))
+        .parse()
+        .unwrap();
+    assert!((kappa - 0.25).abs() < 1e-12, "{kappa}");
+    let who = format!("{}+{}", ac.first.as_str(), ac.second.as_str());
+    assert!(csv.contains(&format!("{who},,kappa,\r\n")), "{csv}");
+}
