@@ -475,3 +475,59 @@ async fn agreement_and_kappa_per_reviewer_pair_match_hand_computed_values() {
     let who = format!("{}+{}", ac.first.as_str(), ac.second.as_str());
     assert!(csv.contains(&format!("{who},,kappa,\r\n")), "{csv}");
 }
+
+#[tokio::test]
+async fn a_slot_holder_reports_unusable_media_and_the_case_returns_to_its_slots() {
+    use kyc_proto::{
+        AttentionAction, AttentionResolution, AttentionResolved, MediaProblemCode,
+        MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
+    };
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    set_share(&hub, &admin, 100).await;
+    let planted =
+        crate::poison::plant_past_intake(&hub, 919, b"\xFF\xD8\xFF\xE0 not a jpeg".to_vec());
+    let bad = planted.media[crate::poison::first_of(&planted, "image/")].0.clone();
+    let good = planted.media.iter().find(|(id, ..)| *id != bad).unwrap().0.clone();
+    let a = hub.login(REVIEWER_A).await;
+    let b = hub.login(REVIEWER_B).await;
+    assert_eq!(hub.lease(&a, 5).await.cases.len(), 1);
+    assert_eq!(hub.lease(&b, 5).await.cases.len(), 1);
+    // Each slot holder may download and report; a refuted report leaves the slots as they are.
+    let download = hub.call(Method::GET, &routes::media(&good), Some(&b), None::<&()>).await;
+    assert_eq!(download.status.as_u16(), 200);
+    let report = |token: String, media: kyc_model::MediaId| {
+        let (hub, case) = (&hub, planted.case.id.clone());
+        async move {
+            let body = MediaProblemReport { media_id: media, reason: MediaProblemCode::Corrupt };
+            let path = routes::case_media_problem(&case);
+            hub.call(Method::POST, &path, Some(&token), Some(&body)).await
+        }
+    };
+    let refuted: MediaProblemResponse = report(b.clone(), good.clone()).await.json();
+    assert_eq!(refuted.outcome, MediaProblemOutcome::Refuted);
+    assert_eq!(refuted.case_state, CaseState::DoubleReview);
+    let confirmed: MediaProblemResponse = report(a.clone(), bad).await.json();
+    assert_eq!(confirmed.outcome, MediaProblemOutcome::Confirmed);
+    assert_eq!(case_state(&hub, &planted.case.id), CaseState::NeedsAttention);
+    // The other slot's holder lost their lease with the case.
+    let download = hub.call(Method::GET, &routes::media(&good), Some(&b), None::<&()>).await;
+    download.expect_error(403, "forbidden");
+    let result = hub.decide(&b, vec![item("na-b", &planted.case, face())]).await;
+    assert_eq!(
+        result.results[0].status,
+        DecisionStatus::Conflict { reason: ConflictReason::LeaseExpired }
+    );
+    // Back to the queue means back to its two slots.
+    let path = routes::admin_needs_attention_case(&planted.case.id);
+    let body = AttentionResolution { action: AttentionAction::ReturnToQueue };
+    let answer: AttentionResolved =
+        hub.call(Method::POST, &path, Some(&admin), Some(&body)).await.json();
+    assert_eq!(answer.case_state, CaseState::DoubleReview);
+    assert_eq!(hub.lease(&a, 5).await.cases.len(), 1);
+    assert_eq!(hub.lease(&b, 5).await.cases.len(), 1);
+    assert!(hub.lease(&a, 5).await.cases.is_empty());
+    hub.decide(&a, vec![item("na-a2", &planted.case, face())]).await;
+    hub.decide(&b, vec![item("na-b2", &planted.case, face())]).await;
+    assert_eq!(case_state(&hub, &planted.case.id), CaseState::Decided);
+}
