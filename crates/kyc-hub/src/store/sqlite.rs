@@ -2517,12 +2517,15 @@ impl SqliteStore {
         if let Some(prior) = self.prior_decision(tx, user, item)? {
             return Ok(prior);
         }
-        let double: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM review_slots WHERE case_id = ?1)",
-            [decision.case_id.as_str()],
+        // A double review is decided by slot, unless an overturn sent it back to the queue and
+        // the caller holds it as an ordinary case.
+        let by_slot: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM review_slots WHERE case_id = ?1) AND NOT EXISTS \
+             (SELECT 1 FROM cases WHERE id = ?1 AND state = 'leased' AND lease_holder = ?2)",
+            params![decision.case_id.as_str(), user.as_str()],
             |r| r.get(0),
         )?;
-        if double {
+        if by_slot {
             return self.apply_slot_decision(tx, user, item, policy, now);
         }
         let row = tx

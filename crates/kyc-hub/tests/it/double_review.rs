@@ -531,3 +531,42 @@ async fn a_slot_holder_reports_unusable_media_and_the_case_returns_to_its_slots(
     hub.decide(&b, vec![item("na-b2", &planted.case, face())]).await;
     assert_eq!(case_state(&hub, &planted.case.id), CaseState::Decided);
 }
+
+#[tokio::test]
+async fn an_overturned_double_review_goes_back_to_the_queue_as_an_ordinary_case() {
+    use kyc_proto::{VerdictKind, VerdictRequest, VerdictResponse};
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    set_share(&hub, &admin, 100).await;
+    let case = hub.intake_many(&admin, 1, 920).await.remove(0).case;
+    let a = hub.login(REVIEWER_A).await;
+    let b = hub.login(REVIEWER_B).await;
+    let s = hub.login(SUPERVISOR).await;
+    hub.lease(&a, 5).await;
+    hub.lease(&b, 5).await;
+    hub.decide(&a, vec![item("ov-a", &case, face())]).await;
+    let second = hub.decide(&b, vec![item("ov-b", &case, face())]).await;
+    let DecisionStatus::Accepted { decision_id, .. } = second.results[0].status else {
+        panic!("{second:?}")
+    };
+    // The default policy requeues an overturn.
+    let request = VerdictRequest {
+        decision_id,
+        verdict: VerdictKind::Overturn,
+        note: Some("both missed it".into()),
+        corrected: None,
+    };
+    let answer: VerdictResponse =
+        hub.call(Method::POST, routes::SUPERVISOR_VERDICTS, Some(&s), Some(&request)).await.json();
+    assert_eq!(answer.case_state, CaseState::Open);
+    let grant = hub.lease(&a, 5).await.cases;
+    assert_eq!(grant.len(), 1);
+    let result = hub.decide(&a, vec![item("ov-a-again", &case, face())]).await;
+    assert!(
+        matches!(
+            result.results[0].status,
+            DecisionStatus::Accepted { case_state: CaseState::Decided, .. }
+        ),
+        "{result:?}"
+    );
+}
