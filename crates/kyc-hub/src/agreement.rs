@@ -1,9 +1,8 @@
 //! Agreement between two reviewers who decided the same cases independently: percent
 //! agreement and Cohen's kappa over outcome codes, per reviewer pair.
 //!
-//! This is the computation blind double review (issue 12, not built yet: review slots) will
-//! report per reviewer pair; it is a pure function so the figures can be checked by hand, and
-//! nothing calls it until the hub records double reviews.
+//! The statistics report it per reviewer pair over the hub's double reviews (review slots);
+//! it is a pure function so the figures can be checked by hand.
 
 use std::collections::BTreeMap;
 

@@ -18,13 +18,13 @@ use kyc_proto::{
     AttentionResolution, AttentionResolved, AuditAck, AuditBatch, AuditEventKind, AuditEventResult,
     AuditEventStatus, AuditRecordKind, AuditVerifyQuery, AuditVerifyReport, CaseHistory, ChainHead,
     CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionItem,
-    DecisionPage, DecisionQuery, DecisionResult, ErrorCode, EscalationDecision, EscalationList,
-    Health, IntakeCase, IntakeResponse, KdfSpec, LeaseGrant, LeaseRequest, LoginRequest,
-    LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, MAX_CASE_LIST, MAX_DECISION_BATCH,
-    MAX_LEASE_BATCH, Me, MediaProblemOutcome, MediaProblemReport, MediaProblemResponse,
-    NeedsAttentionList, OutcomeCode, PasswordChangeRequest, Policy, PreloginRequest,
-    PreloginResponse, PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest, RenewResponse,
-    RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest, UserSummary,
+    DecisionPage, DecisionQuery, DecisionResult, DisputeList, ErrorCode, EscalationDecision,
+    EscalationList, Health, IntakeCase, IntakeResponse, KdfSpec, LeaseGrant, LeaseRequest,
+    LoginRequest, LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, MAX_CASE_LIST,
+    MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, MediaProblemOutcome, MediaProblemReport,
+    MediaProblemResponse, NeedsAttentionList, OutcomeCode, PasswordChangeRequest, Policy,
+    PreloginRequest, PreloginResponse, PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest,
+    RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest, UserSummary,
     VaultRecoveryKey, VerdictKind, VerdictRequest, VerdictResponse, routes,
 };
 use serde::Serialize;
@@ -227,6 +227,8 @@ pub fn app(state: AppState) -> Router {
         .route(routes::SUPERVISOR_SAMPLES, get(supervisor_samples).post(supervisor_create_sample))
         .route(routes::SUPERVISOR_SAMPLE, get(supervisor_sample))
         .route(routes::SUPERVISOR_ESCALATION_DECISION, post(supervisor_escalation_decision))
+        .route(routes::SUPERVISOR_DISPUTES, get(supervisor_disputes))
+        .route(routes::SUPERVISOR_DISPUTE_DECISION, post(supervisor_dispute_decision))
         .route(routes::ADMIN_USERS, get(admin_users).post(admin_create_user))
         .route(routes::ADMIN_USER, axum::routing::patch(admin_update_user))
         .route(routes::ADMIN_POLICY, get(admin_policy).put(admin_set_policy))
@@ -327,7 +329,8 @@ async fn openapi_json() -> Response {
         supervisor_stats, admin_users, admin_create_user, admin_update_user, admin_policy,
         admin_set_policy, admin_purge, media_problem, admin_needs_attention, client_policy,
         supervisor_escalations, supervisor_escalation_decision, admin_resolve_attention,
-        supervisor_samples, supervisor_create_sample, supervisor_sample, supervisor_stats_csv
+        supervisor_samples, supervisor_create_sample, supervisor_sample, supervisor_stats_csv,
+        supervisor_disputes, supervisor_dispute_decision
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
         kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
@@ -840,10 +843,7 @@ async fn media(
     let now = now_ms();
     match caller.role {
         Role::Reviewer => {
-            let holds = row.case_state == CaseState::Leased
-                && row.lease_holder.as_ref() == Some(&caller.user)
-                && row.lease_expires_at.is_some_and(|e| e > now);
-            if !holds {
+            if !row.held_by(&caller.user, now) {
                 return Err(AppError::forbidden("the caller holds no lease on this case"));
             }
         }
@@ -940,12 +940,11 @@ async fn media_problem(
         .await?
         .filter(|row| row.case_id == case_id)
         .ok_or_else(|| AppError::not_found("no such media in this case"))?;
-    let holds = row.case_state == CaseState::Leased
-        && row.lease_holder.as_ref() == Some(&caller.user)
-        && row.lease_expires_at.is_some_and(|e| e > now_ms());
-    if !holds {
+    if !row.held_by(&caller.user, now_ms()) {
         return Err(AppError::forbidden("the caller holds no lease on this case"));
     }
+    // `leased`, or `double_review` for a slot's lease.
+    let held_state = row.case_state;
     // The hub's own verdict on the bytes it stores, never the reporter's word.
     let finding = state
         .with_media(move |_, files| {
@@ -984,7 +983,7 @@ async fn media_problem(
             tracing::info!(case = %case_id, media = %media_id, reported = report.reason.code(), "media problem refuted");
             MediaProblemResponse {
                 outcome: MediaProblemOutcome::Refuted,
-                case_state: CaseState::Leased,
+                case_state: held_state,
                 rule: None,
             }
         }
@@ -1352,12 +1351,65 @@ async fn supervisor_escalation_decision(
     Ok(ApiJson(DecisionResult { key, status }))
 }
 
+#[utoipa::path(get, path = "/api/v1/supervisor/disputes", tag = "supervisor",
+    security(("bearer" = [])),
+    description = "Blind double reviews whose two slots were decided with different outcomes, \
+        longest-waiting first, with both slots' decisions. A disputed case is never leased to \
+        reviewers; a supervisor opens it with `GET /api/v1/supervisor/cases/{case_id}` \
+        (audited; both decisions with their reasons and notes are in its history) and resolves \
+        it with `POST .../disputes/{case_id}/decision`.",
+    responses((status = 200, body = DisputeList), Unauthenticated, Forbidden))]
+async fn supervisor_disputes(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<DisputeList> {
+    caller.require(&[Role::Supervisor])?;
+    let cases = state.blocking(|s| s.disputes(now_ms())).await?;
+    Ok(ApiJson(DisputeList { cases }))
+}
+
+#[utoipa::path(post, path = "/api/v1/supervisor/disputes/{case_id}/decision", tag = "supervisor",
+    security(("bearer" = [])), params(("case_id" = CaseId, Path, description = "case id")),
+    request_body = EscalationDecision,
+    description = "A supervisor resolves a disputed double review with the case's outcome, \
+        once per idempotency key (a retry answers `duplicate`). The decision is final. An \
+        escalation is not an answer here (400 `outcome_not_allowed`); a decision for another \
+        case than the path's is 400 `case_rule`. A case no longer disputed answers `conflict` \
+        (`already_decided`).",
+    responses((status = 200, body = DecisionResult), Unauthenticated, Forbidden, PathId, JsonBody))]
+async fn supervisor_dispute_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(raw): ApiPath<String>,
+    ApiJson(req): ApiJson<EscalationDecision>,
+) -> ApiResult<DecisionResult> {
+    caller.require(&[Role::Supervisor])?;
+    let case_id: CaseId = parse_path_id(&raw)?;
+    if req.decision.case_id != case_id {
+        return Err(AppError::rule(rules::CASE_RULE, "decision.case_id must be the path's case"));
+    }
+    if OutcomeCode::of(&req.decision.outcome) == OutcomeCode::Escalate {
+        return Err(AppError::rule(
+            rules::OUTCOME_NOT_ALLOWED,
+            "a supervisor resolves a dispute with an outcome; it cannot escalate it",
+        ));
+    }
+    let user = caller.user.clone();
+    let item = DecisionItem { idempotency_key: req.idempotency_key, decision: req.decision };
+    let key = item.idempotency_key.clone();
+    let status = state.blocking(move |s| s.resolve_dispute(&user, &item, now_ms())).await?;
+    tracing::info!(user = %caller.user, case = %case_id, "dispute resolved");
+    Ok(ApiJson(DecisionResult { key, status }))
+}
+
 #[utoipa::path(get, path = "/api/v1/supervisor/stats", tag = "supervisor",
     security(("bearer" = [])), params(StatsQuery),
     description = "In total and per reviewer, over the range (the hub's clock): decisions, \
         outcome mix, decisions per UTC day, median and p90 handling time (active time clamped \
         by the hub), verdicts and overturn rate, decisions awaiting confirmation; and the \
-        four-eyes backlog now with its oldest wait.",
+        four-eyes backlog now with its oldest wait; and blind double review's agreement per \
+        reviewer pair (agreement rate and Cohen's kappa over outcome codes) over the double \
+        reviews whose second slot was decided in the range.",
     responses((status = 200, body = StatsResponse), Unauthenticated, Forbidden, QueryParams))]
 async fn supervisor_stats(
     State(state): State<AppState>,

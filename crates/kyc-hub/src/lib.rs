@@ -24,6 +24,7 @@ pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod double_review;
 pub mod error;
 pub mod media;
 pub mod media_check;

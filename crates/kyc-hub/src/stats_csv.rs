@@ -1,6 +1,7 @@
 //! The statistics as CSV: one `reviewer,day,metric,value` row per figure (long form, so a
 //! spreadsheet pivots it any way), `total` for all reviewers, an empty day for the whole
-//! range. Only ids, codes and numbers: never case content.
+//! range. Only ids, codes and numbers: never case content. Double-review agreement has one
+//! set of rows per reviewer pair, named `first+second` (ids, in id order).
 
 use kyc_proto::{Figures, StatsResponse};
 
@@ -52,6 +53,13 @@ pub fn stats_csv(stats: &StatsResponse) -> String {
     );
     for reviewer in &stats.reviewers {
         figures(&mut out, reviewer.reviewer.as_str(), &reviewer.figures);
+    }
+    for pair in &stats.agreement {
+        let who = format!("{}+{}", pair.first.as_str(), pair.second.as_str());
+        push(&mut out, &who, "", "double_reviews", pair.cases.to_string());
+        push(&mut out, &who, "", "agreed", pair.agreed.to_string());
+        push(&mut out, &who, "", "agreement_rate", number(Some(pair.agreement_rate)));
+        push(&mut out, &who, "", "kappa", number(pair.kappa));
     }
     out
 }

@@ -28,6 +28,13 @@ pub enum CaseState {
     Escalated,
     /// An administrator closed it as unusable (from `needs_attention`): final, no decision.
     ClosedUnusable,
+    /// Marked for blind double review: two review slots, each leased and decided on its own
+    /// by a different reviewer (the case itself is never leased). It stays here until both
+    /// slots are decided; every reviewer-facing answer about it says only this state.
+    DoubleReview,
+    /// Both slots of a double review were decided with different outcomes: it waits in the
+    /// supervisors' list of disputes until a supervisor resolves it.
+    Disputed,
 }
 
 /// What happens to a case on the hub.
@@ -64,6 +71,11 @@ pub enum CaseEvent {
     Purge,
     /// The hub confirmed the lease holder's report that the case's media are unusable.
     ConfirmUnusable,
+    /// The two slots of a double review were decided with different outcomes. (When they
+    /// agree, the second slot's decision is a `Decide`.)
+    Disagree,
+    /// An administrator puts a double-review case that needs attention back to its slots.
+    ReturnToDoubleReview,
 }
 
 /// A transition the state machine does not allow. Names states, never case content.
@@ -88,11 +100,13 @@ impl CaseState {
             CaseState::NeedsAttention => "needs_attention",
             CaseState::Escalated => "escalated",
             CaseState::ClosedUnusable => "closed_unusable",
+            CaseState::DoubleReview => "double_review",
+            CaseState::Disputed => "disputed",
         }
     }
 
     /// Every state, in a stable order.
-    pub const ALL: [CaseState; 8] = [
+    pub const ALL: [CaseState; 10] = [
         CaseState::Open,
         CaseState::Leased,
         CaseState::AwaitingConfirmation,
@@ -101,6 +115,8 @@ impl CaseState {
         CaseState::NeedsAttention,
         CaseState::Escalated,
         CaseState::ClosedUnusable,
+        CaseState::DoubleReview,
+        CaseState::Disputed,
     ];
 
     /// The state for a stored code.
@@ -126,6 +142,16 @@ impl CaseState {
             (S::Leased, E::ConfirmUnusable) => S::NeedsAttention,
             (S::NeedsAttention, E::ReturnToQueue) => S::Open,
             (S::NeedsAttention, E::CloseUnusable) => S::ClosedUnusable,
+            // Double review: the slots' agreement decides like one reviewer's decision.
+            (S::DoubleReview, E::Decide { escalated: true, .. }) => S::Escalated,
+            (S::DoubleReview, E::Decide { needs_confirmation: true, .. }) => {
+                S::AwaitingConfirmation
+            }
+            (S::DoubleReview, E::Decide { needs_confirmation: false, .. }) => S::Decided,
+            (S::DoubleReview, E::Disagree) => S::Disputed,
+            (S::Disputed, E::SupervisorDecide) => S::Decided,
+            (S::DoubleReview, E::ConfirmUnusable) => S::NeedsAttention,
+            (S::NeedsAttention, E::ReturnToDoubleReview) => S::DoubleReview,
             _ => return Err(TransitionError { state: self.code(), event: event.code() }),
         };
         Ok(next)
@@ -147,6 +173,8 @@ impl CaseEvent {
             CaseEvent::CloseUnusable => "close_unusable",
             CaseEvent::Purge => "purge",
             CaseEvent::ConfirmUnusable => "confirm_unusable",
+            CaseEvent::Disagree => "disagree",
+            CaseEvent::ReturnToDoubleReview => "return_to_double_review",
         }
     }
 }
@@ -304,6 +332,23 @@ mod tests {
             assert!(s.next(event).is_err(), "{event:?}");
         }
         assert!(CaseState::Open.next(CaseEvent::ConfirmUnusable).is_err(), "only a held lease");
+    }
+
+    #[test]
+    fn a_double_review_ends_in_agreement_or_a_dispute_a_supervisor_resolves() {
+        let s = CaseState::DoubleReview;
+        assert!(s.next(CaseEvent::Lease).is_err(), "slots are leased, never the case");
+        let agreed = CaseEvent::Decide { needs_confirmation: false, escalated: false };
+        assert_eq!(s.next(agreed).unwrap(), CaseState::Decided);
+        let four_eyes = CaseEvent::Decide { needs_confirmation: true, escalated: false };
+        assert_eq!(s.next(four_eyes).unwrap(), CaseState::AwaitingConfirmation);
+        let disputed = s.next(CaseEvent::Disagree).unwrap();
+        assert_eq!(disputed, CaseState::Disputed);
+        assert!(disputed.next(CaseEvent::Lease).is_err(), "never back to reviewers");
+        assert_eq!(disputed.next(CaseEvent::SupervisorDecide).unwrap(), CaseState::Decided);
+        let attention = s.next(CaseEvent::ConfirmUnusable).unwrap();
+        assert_eq!(attention.next(CaseEvent::ReturnToDoubleReview).unwrap(), s);
+        assert!(CaseState::Leased.next(CaseEvent::Disagree).is_err());
     }
 
     #[test]

@@ -157,6 +157,13 @@ pub struct Policy {
     #[serde(default = "default_idle_lock_max_secs")]
     #[schema(minimum = 30, maximum = 3600, default = 900)]
     pub idle_lock_max_secs: u32,
+    /// Share of new cases, percent 0..=100, marked at intake for blind double review (two
+    /// reviewers decide each independently). Which cases: a keyed hash of the case id below
+    /// the share, so the marking is reproducible on this hub. Omitted: 0 (a policy stored
+    /// before the field existed reads as 0 too).
+    #[serde(default)]
+    #[schema(maximum = 100, default = 0)]
+    pub double_review_percent: u32,
 }
 
 /// Most four-eyes rules a policy holds.
@@ -169,6 +176,8 @@ pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 0..=3650;
 pub const OFFLINE_LEASE_HOURS: std::ops::RangeInclusive<u32> = 1..=72;
 /// Bounds of [`Policy::max_offline_hours`] (two weeks at most).
 pub const MAX_OFFLINE_HOURS: std::ops::RangeInclusive<u32> = 1..=336;
+/// Bounds of [`Policy::double_review_percent`].
+pub const DOUBLE_REVIEW_PERCENT: std::ops::RangeInclusive<u32> = 0..=100;
 /// Bounds of both idle-lock fields of [`Policy`] (30 s to an hour).
 pub const IDLE_LOCK_SECS: std::ops::RangeInclusive<u32> = 30..=3600;
 
@@ -287,6 +296,7 @@ impl Policy {
         check_range("max_offline_hours", self.max_offline_hours, MAX_OFFLINE_HOURS)?;
         check_range("idle_lock_min_secs", self.idle_lock_min_secs, IDLE_LOCK_SECS)?;
         check_range("idle_lock_max_secs", self.idle_lock_max_secs, IDLE_LOCK_SECS)?;
+        check_range("double_review_percent", self.double_review_percent, DOUBLE_REVIEW_PERCENT)?;
         if self.max_offline_hours < self.offline_lease_hours {
             return Err(PolicyError::OfflineBelowLease);
         }

@@ -60,9 +60,9 @@ pub use sample::{
 pub use secret::Secret;
 pub use supervisor::{
     CaseHistory, DayCount, DecisionPage, DecisionQuery, DecisionRecord, DecisionSort,
-    DecisionSource, EscalatedCase, EscalationDecision, EscalationList, Figures, OutcomeCode,
-    OverturnAction, ReviewerStats, StatsQuery, StatsResponse, VerdictKind, VerdictRecord,
-    VerdictRequest, VerdictResponse, VerdictState,
+    DecisionSource, DisputeList, DisputedCase, EscalatedCase, EscalationDecision, EscalationList,
+    Figures, OutcomeCode, OverturnAction, PairAgreement, ReviewerStats, SlotDecision, StatsQuery,
+    StatsResponse, VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
 };
 
 /// Response header carrying the SHA-256 (lowercase hex) of a whole media object's plaintext,

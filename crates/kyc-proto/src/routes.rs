@@ -83,6 +83,11 @@ pub const SUPERVISOR_ESCALATIONS: &str = "/api/v1/supervisor/escalations";
 /// escalated case.
 pub const SUPERVISOR_ESCALATION_DECISION: &str =
     "/api/v1/supervisor/escalations/{case_id}/decision";
+/// `GET` → [`crate::DisputeList`] (supervisor): double reviews whose slots disagreed.
+pub const SUPERVISOR_DISPUTES: &str = "/api/v1/supervisor/disputes";
+/// `POST` [`crate::EscalationDecision`] → [`crate::DecisionResult`] (supervisor): resolves a
+/// disputed double review with the case's outcome.
+pub const SUPERVISOR_DISPUTE_DECISION: &str = "/api/v1/supervisor/disputes/{case_id}/decision";
 
 /// `GET` → `Vec<`[`crate::UserSummary`]`>`; `POST` [`crate::CreateUserRequest`] → 201
 /// [`crate::UserSummary`] (admin).
@@ -113,6 +118,11 @@ pub fn supervisor_sample(id: &str) -> String {
 /// The path of the decision on one escalated case.
 pub fn supervisor_escalation_decision(id: &CaseId) -> String {
     SUPERVISOR_ESCALATION_DECISION.replace("{case_id}", id.as_str())
+}
+
+/// The path of the resolution of one disputed double review.
+pub fn supervisor_dispute_decision(id: &CaseId) -> String {
+    SUPERVISOR_DISPUTE_DECISION.replace("{case_id}", id.as_str())
 }
 
 /// The path of one case's media-problem report.

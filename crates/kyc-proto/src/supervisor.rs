@@ -131,6 +131,9 @@ pub enum DecisionSource {
     /// A supervisor's corrected outcome, recorded by an overturn; it supersedes the decision
     /// named in [`DecisionRecord::supersedes`] and is what upstream systems receive.
     Correction,
+    /// A supervisor resolving a disputed double review
+    /// (`POST .../disputes/{case_id}/decision`).
+    Dispute,
 }
 
 impl DecisionSource {
@@ -140,14 +143,20 @@ impl DecisionSource {
             DecisionSource::Reviewer => "reviewer",
             DecisionSource::Escalation => "escalation",
             DecisionSource::Correction => "correction",
+            DecisionSource::Dispute => "dispute",
         }
     }
 
     /// The source for a stored code.
     pub fn from_code(code: &str) -> Option<DecisionSource> {
-        [DecisionSource::Reviewer, DecisionSource::Escalation, DecisionSource::Correction]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            DecisionSource::Reviewer,
+            DecisionSource::Escalation,
+            DecisionSource::Correction,
+            DecisionSource::Dispute,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 }
 
@@ -323,6 +332,46 @@ pub struct EscalationList {
     pub cases: Vec<EscalatedCase>,
 }
 
+/// One slot's decision of a disputed double review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotDecision {
+    /// The slot, 1 or 2.
+    pub slot: u8,
+    /// The decision (its reasons and note are in the case's history).
+    pub decision_id: i64,
+    /// Who decided the slot.
+    pub reviewer: UserId,
+    /// The outcome code.
+    pub outcome: OutcomeCode,
+}
+
+/// A double review whose two slots were decided with different outcomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputedCase {
+    /// The case (open it with `GET /api/v1/supervisor/cases/{case_id}`: both decisions are
+    /// in its history).
+    pub case_id: CaseId,
+    /// Its kind.
+    pub kind: CaseKind,
+    /// Both slots' decisions, slot 1 first.
+    pub slots: Vec<SlotDecision>,
+    /// When the second slot was decided (the hub's clock).
+    #[serde(with = "time::serde::rfc3339")]
+    pub disputed_at: OffsetDateTime,
+    /// Seconds it has waited, by the hub's clock.
+    pub waiting_secs: i64,
+}
+
+/// `GET /api/v1/supervisor/disputes`: disputed double reviews, longest-waiting first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeList {
+    /// The cases.
+    pub cases: Vec<DisputedCase>,
+}
+
 /// `POST /api/v1/supervisor/escalations/{case_id}/decision`: a supervisor decides an
 /// escalated case as a reviewer would. Applied once per idempotency key, like a reviewer's
 /// decision; the outcome may not be another escalation (400 `outcome_not_allowed`).
@@ -382,6 +431,31 @@ pub struct StatsResponse {
     pub four_eyes_backlog: u64,
     /// The longest of those waits in seconds, by the hub's clock.
     pub oldest_wait_secs: Option<i64>,
+    /// Blind double review: agreement per reviewer pair over the double reviews whose second
+    /// slot was decided in the range, pairs in id order.
+    #[serde(default)]
+    pub agreement: Vec<PairAgreement>,
+}
+
+/// How often two reviewers who decided the same cases independently (blind double review)
+/// gave the same outcome code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PairAgreement {
+    /// One reviewer (the smaller id).
+    pub first: UserId,
+    /// The other.
+    pub second: UserId,
+    /// Double reviews both decided.
+    pub cases: u64,
+    /// Of those, with the same outcome code.
+    pub agreed: u64,
+    /// `agreed / cases`, 0..=1.
+    pub agreement_rate: f64,
+    /// Cohen's kappa over outcome codes, `(p_o - p_e) / (1 - p_e)` with `p_e` the agreement
+    /// expected from each reviewer's own outcome shares; absent when undefined (`p_e` = 1:
+    /// both always gave one and the same outcome).
+    pub kappa: Option<f64>,
 }
 
 /// One reviewer's figures.

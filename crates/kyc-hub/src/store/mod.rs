@@ -138,6 +138,21 @@ pub struct MediaRow {
     pub lease_holder: Option<UserId>,
     /// Lease expiry.
     pub lease_expires_at: Option<Millis>,
+    /// For a case in double review: the undecided slots' leases, `(holder, expiry)`.
+    pub slot_leases: Vec<(UserId, Millis)>,
+}
+
+impl MediaRow {
+    /// Whether `user` holds an unexpired lease on the media's case, or on one of its
+    /// double-review slots.
+    pub fn held_by(&self, user: &UserId, now: Millis) -> bool {
+        let case_lease = self.case_state == CaseState::Leased
+            && self.lease_holder.as_ref() == Some(user)
+            && self.lease_expires_at.is_some_and(|e| e > now);
+        let slot_lease = self.case_state == CaseState::DoubleReview
+            && self.slot_leases.iter().any(|(holder, expires)| holder == user && *expires > now);
+        case_lease || slot_lease
+    }
 }
 
 /// An audit record to append.
@@ -392,6 +407,19 @@ pub trait Store: Send + Sync + 'static {
         item: &DecisionItem,
         now: Millis,
     ) -> Result<DecisionStatus, StoreError>;
+    /// Disputed double reviews (the two slots decided differently), longest-waiting first,
+    /// with both slots' decisions; ages to `now`. Isolation: a read snapshot.
+    fn disputes(&self, now: Millis) -> Result<Vec<kyc_proto::DisputedCase>, StoreError>;
+    /// A supervisor resolves a disputed double review with the case's outcome, once per
+    /// idempotency key (a retry answers `Duplicate`); `Conflict { AlreadyDecided }` when it is
+    /// no longer disputed, `Invalid` when the decision breaks a rule. Final, chained as
+    /// `DecisionRecorded`. Isolation: one serializable write transaction.
+    fn resolve_dispute(
+        &self,
+        supervisor: &UserId,
+        item: &DecisionItem,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError>;
     /// Statistics in total and per reviewer; the backlog's age is measured to `now`.
     /// Isolation: one read snapshot.
     fn stats(&self, query: &StatsQuery, now: Millis) -> Result<StatsResponse, StoreError>;
@@ -438,5 +466,6 @@ pub fn default_policy() -> Policy {
         max_offline_hours: client.max_offline_hours,
         idle_lock_min_secs: client.idle_lock_min_secs,
         idle_lock_max_secs: client.idle_lock_max_secs,
+        double_review_percent: 0,
     }
 }

@@ -13,10 +13,10 @@ use kyc_model::{
 use kyc_proto::{
     AnchorCheck, AttentionAction, AuditEventStatus, AuditRecord, AuditRecordKind,
     AuditVerifyReport, CaseHistory, ChainHead, ConflictReason, DecisionItem, DecisionPage,
-    DecisionQuery, DecisionRecord, DecisionSort, DecisionSource, DecisionStatus, EscalatedCase,
-    IdempotencyKey, LeasedCase, MediaManifest, NeedsAttentionCase, OutcomeCode, OverturnAction,
-    Policy, PolicyFieldChange, ReviewerStats, Role, StatsQuery, StatsResponse, VerdictKind,
-    VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
+    DecisionQuery, DecisionRecord, DecisionSort, DecisionSource, DecisionStatus, DisputedCase,
+    EscalatedCase, IdempotencyKey, LeasedCase, MediaManifest, NeedsAttentionCase, OutcomeCode,
+    OverturnAction, Policy, PolicyFieldChange, ReviewerStats, Role, SlotDecision, StatsQuery,
+    StatsResponse, VerdictKind, VerdictRecord, VerdictRequest, VerdictResponse, VerdictState,
 };
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
@@ -39,8 +39,9 @@ pub const DB_FILE: &str = "hub.sqlite3";
 /// The schema version kept in SQLite's `user_version`. 0 is the first schema (free text in
 /// the chain, verdict notes in clear); 2 seals them (`sqlite_v2.rs` upgrades once); 3 gives
 /// escalated cases their own state (the supervisors' queue) and decisions their source
-/// (reviewer, escalation, correction), see [`migrate_v3`].
-pub const SCHEMA_VERSION: i64 = 3;
+/// (reviewer, escalation, correction), see [`migrate_v3`]; 4 adds the review slots of blind
+/// double review (`review_slots`, a new table: nothing older changes).
+pub const SCHEMA_VERSION: i64 = 4;
 
 #[path = "sqlite_v2.rs"]
 mod migrate_v2;
@@ -199,6 +200,26 @@ CREATE TABLE IF NOT EXISTS sample_members (
 
 const SAMPLE_NAME_COLUMN: &str = "samples.name";
 
+/// Blind double review (schema 4): a case marked at intake has two slots, each leased and
+/// decided on its own (the case row's lease columns stay empty). A slot is free when it is
+/// undecided and unleased or its lease ran out; `decided_by` and `decision_id` are set once.
+const DOUBLE_REVIEW_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS review_slots (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    slot INTEGER NOT NULL CHECK (slot IN (1, 2)),
+    holder TEXT,
+    lease_granted_at INTEGER,
+    lease_expires_at INTEGER,
+    lease_offline INTEGER NOT NULL DEFAULT 0,
+    decided_by TEXT,
+    decision_id INTEGER UNIQUE REFERENCES decisions(id),
+    PRIMARY KEY (case_id, slot)
+) WITHOUT ROWID;
+"#;
+
+/// The name in `hub_secrets` of the key of the double-review marking.
+const DOUBLE_REVIEW_SECRET: &str = "double_review";
+
 /// Adds `decisions.handling_ms` (active time clamped by the hub) to databases made before it
 /// existed. Their `handling_secs` came from the client's clock, which no statistic may use: it
 /// is cleared in the same transaction.
@@ -352,6 +373,7 @@ impl SqliteStore {
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(ATTENTION_SCHEMA)?;
         writer.execute_batch(SAMPLE_SCHEMA)?;
+        writer.execute_batch(DOUBLE_REVIEW_SCHEMA)?;
         add_handling_ms(&mut writer)?;
         add_lease_offline(&mut writer)?;
         add_decision_sources(&mut writer)?;
@@ -704,7 +726,7 @@ fn audit_record(key: &HubKey, raw: RawAudit) -> Result<AuditRecord, StoreError> 
 }
 
 /// Whether a supervisor may open the case: it is theirs to handle when decided (or purged,
-/// which leaves nothing personal), waiting for four-eyes confirmation, or escalated (its
+/// which leaves nothing personal), waiting for four-eyes confirmation, disputed, or escalated (its
 /// latest decision is an escalation, whether or not a senior reviewer has leased it since).
 /// `None` when the case does not exist.
 fn supervisor_may_open_tx(tx: &Transaction<'_>, case: &str) -> Result<Option<bool>, StoreError> {
@@ -724,8 +746,10 @@ fn supervisor_may_open_tx(tx: &Transaction<'_>, case: &str) -> Result<Option<boo
         | CaseState::Escalated => true,
         // A case escalated before schema 3 went back to the reviewers' queue.
         CaseState::Open | CaseState::Leased => escalated,
-        // The states for administrators are not a supervisor's.
-        CaseState::NeedsAttention | CaseState::ClosedUnusable => false,
+        CaseState::Disputed => true,
+        // The states for administrators are not a supervisor's, and a double review is
+        // its reviewers' until both slots are decided.
+        CaseState::NeedsAttention | CaseState::ClosedUnusable | CaseState::DoubleReview => false,
     }))
 }
 
@@ -765,6 +789,38 @@ fn load_history(
         decisions,
         audit,
     }))
+}
+
+/// The stored policy, read in the caller's transaction.
+fn stored_policy(tx: &Transaction<'_>) -> Result<Policy, StoreError> {
+    let json: Option<String> =
+        tx.query_row("SELECT json FROM policy WHERE id = 1", [], |r| r.get(0)).optional()?;
+    match json {
+        None => Ok(default_policy()),
+        Some(j) => serde_json::from_str::<Policy>(&j)
+            .map(Policy::normalized)
+            .map_err(|_| StoreError::Corrupt("policy")),
+    }
+}
+
+/// The key of the double-review marking (32 random bytes, made on first use and kept, so the
+/// marking of a case id stays the same across restarts).
+fn double_review_secret(tx: &Transaction<'_>) -> Result<[u8; 32], StoreError> {
+    let stored: Option<Vec<u8>> = tx
+        .query_row("SELECT value FROM hub_secrets WHERE name = ?1", [DOUBLE_REVIEW_SECRET], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(bytes) = stored {
+        return bytes.try_into().map_err(|_| StoreError::Corrupt("double-review secret"));
+    }
+    let mut secret = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+    tx.execute(
+        "INSERT INTO hub_secrets (name, value) VALUES (?1, ?2)",
+        params![DOUBLE_REVIEW_SECRET, &secret[..]],
+    )?;
+    Ok(secret)
 }
 
 /// The changed fields between two policies, by field name.
@@ -1138,11 +1194,22 @@ impl Store for SqliteStore {
             Priority::Normal => 0,
         };
         self.write(|tx| {
+            // Marked for double review by the policy in force when the case arrives.
+            let percent = stored_policy(tx)?.double_review_percent;
+            let double = percent > 0
+                && crate::double_review::marked(&double_review_secret(tx)?, case.id.as_str(), percent);
+            let state = if double { CaseState::DoubleReview } else { CaseState::Open };
             tx.execute(
-                "INSERT INTO cases (id, kind, priority, state, payload, created_at) VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
-                params![case.id.as_str(), case.kind.code(), priority, payload, now],
+                "INSERT INTO cases (id, kind, priority, state, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![case.id.as_str(), case.kind.code(), priority, state.code(), payload, now],
             )
             .map_err(|e| if is_constraint(&e) { StoreError::Conflict("case id exists") } else { e.into() })?;
+            if double {
+                tx.execute(
+                    "INSERT INTO review_slots (case_id, slot) VALUES (?1, 1), (?1, 2)",
+                    [case.id.as_str()],
+                )?;
+            }
             for (position, m) in media.iter().enumerate() {
                 tx.execute(
                     "INSERT INTO media (id, case_id, position, content_type, size, sha256, file_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1180,31 +1247,52 @@ impl Store for SqliteStore {
         offline: bool,
     ) -> Result<Vec<LeasedCase>, StoreError> {
         self.write(|tx| {
-            let candidates: Vec<(String, String, Vec<u8>)> = {
+            // Ordinary cases, and the first free slot of double reviews whose other slot the
+            // caller neither holds nor decided (never both slots to one reviewer), in one order.
+            let candidates: Vec<(String, String, Vec<u8>, Option<i64>)> = {
                 let mut stmt = tx.prepare_cached(
-                    "SELECT id, state, payload FROM cases \
+                    "SELECT id, state, payload, NULL AS slot, priority, created_at FROM cases \
                      WHERE (state = 'open' OR (state = 'leased' AND lease_expires_at <= ?1)) \
                        AND (?2 IS NULL OR kind = ?2) \
+                     UNION ALL \
+                     SELECT c.id, c.state, c.payload, s.slot, c.priority, c.created_at \
+                     FROM cases c JOIN review_slots s ON s.case_id = c.id \
+                     WHERE c.state = 'double_review' AND (?2 IS NULL OR c.kind = ?2) \
+                       AND s.slot = (SELECT MIN(f.slot) FROM review_slots f WHERE f.case_id = c.id \
+                           AND f.decision_id IS NULL AND (f.holder IS NULL OR f.lease_expires_at <= ?1)) \
+                       AND NOT EXISTS (SELECT 1 FROM review_slots o WHERE o.case_id = c.id \
+                           AND o.slot != s.slot \
+                           AND (o.decided_by = ?4 OR (o.holder = ?4 AND o.lease_expires_at > ?1))) \
                      ORDER BY priority DESC, created_at, id LIMIT ?3",
                 )?;
-                let rows = stmt.query_map(params![now, kind.map(|k| k.code()), max], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
+                let rows = stmt.query_map(
+                    params![now, kind.map(|k| k.code()), max, user.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
                 rows.collect::<Result<_, _>>()?
             };
             let mut granted = Vec::with_capacity(candidates.len());
             let mut audit = Vec::with_capacity(candidates.len());
-            for (id, state, payload) in candidates {
-                let mut state = state_from_code(&state)?;
-                if state == CaseState::Leased {
-                    // The previous holder's lease ran out: it is released before it is granted.
-                    state = transition(state, CaseEvent::ReleaseLease)?;
+            for (id, state, payload, slot) in candidates {
+                if let Some(slot) = slot {
+                    // A slot lease; the case stays in double review.
+                    tx.execute(
+                        "UPDATE review_slots SET holder = ?3, lease_granted_at = ?4, lease_expires_at = ?5, lease_offline = ?6 \
+                         WHERE case_id = ?1 AND slot = ?2",
+                        params![id, slot, user.as_str(), now, until, offline],
+                    )?;
+                } else {
+                    let mut state = state_from_code(&state)?;
+                    if state == CaseState::Leased {
+                        // The previous holder's lease ran out: it is released before it is granted.
+                        state = transition(state, CaseEvent::ReleaseLease)?;
+                    }
+                    let state = transition(state, CaseEvent::Lease)?;
+                    tx.execute(
+                        "UPDATE cases SET state = ?2, lease_holder = ?3, lease_granted_at = ?4, lease_expires_at = ?5, lease_offline = ?6 WHERE id = ?1",
+                        params![id, state.code(), user.as_str(), now, until, offline],
+                    )?;
                 }
-                let state = transition(state, CaseEvent::Lease)?;
-                tx.execute(
-                    "UPDATE cases SET state = ?2, lease_holder = ?3, lease_granted_at = ?4, lease_expires_at = ?5, lease_offline = ?6 WHERE id = ?1",
-                    params![id, state.code(), user.as_str(), now, until, offline],
-                )?;
                 tx.execute(
                     "INSERT OR IGNORE INTO lease_log (case_id, user_id) VALUES (?1, ?2)",
                     params![id, user.as_str()],
@@ -1244,6 +1332,19 @@ impl Store for SqliteStore {
                         |r| r.get(0),
                     )
                     .optional()?;
+                let expiry = match expiry {
+                    Some(at) => Some(at),
+                    None => tx
+                        .query_row(
+                            "UPDATE review_slots SET lease_expires_at = CASE lease_offline WHEN 1 THEN ?5 ELSE ?3 END \
+                             WHERE case_id = ?1 AND holder = ?2 AND decision_id IS NULL AND lease_expires_at > ?4 \
+                               AND (SELECT state FROM cases WHERE id = ?1) = 'double_review' \
+                             RETURNING lease_expires_at",
+                            params![id.as_str(), user.as_str(), until, now, offline_until],
+                            |r| r.get(0),
+                        )
+                        .optional()?,
+                };
                 match expiry {
                     Some(at) => renewed.push((id.clone(), at)),
                     None => lost.push(id.clone()),
@@ -1269,6 +1370,11 @@ impl Store for SqliteStore {
                     "UPDATE cases SET state = ?3, lease_holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, lease_offline = 0 \
                      WHERE id = ?1 AND state = 'leased' AND lease_holder = ?2 AND lease_expires_at > ?4",
                     params![id.as_str(), user.as_str(), next.code(), now],
+                )? + tx.execute(
+                    "UPDATE review_slots SET holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, lease_offline = 0 \
+                     WHERE case_id = ?1 AND holder = ?2 AND decision_id IS NULL AND lease_expires_at > ?3 \
+                       AND (SELECT state FROM cases WHERE id = ?1) = 'double_review'",
+                    params![id.as_str(), user.as_str(), now],
                 )?;
                 if n == 1 {
                     released.push(id.clone());
@@ -1311,6 +1417,20 @@ impl Store for SqliteStore {
             else {
                 return Ok(None);
             };
+            let slot_leases = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT holder, lease_expires_at FROM review_slots \
+                     WHERE case_id = ?1 AND decision_id IS NULL AND holder IS NOT NULL",
+                )?;
+                let rows = stmt.query_map([&case_id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+                })?;
+                rows.map(|row| {
+                    let (holder, expires) = row?;
+                    Ok((parse_id(&holder, "user id")?, expires))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?
+            };
             Ok(Some(MediaRow {
                 manifest: MediaManifest { id: id.clone(), content_type, size: size as u64, sha256 },
                 file_name,
@@ -1318,6 +1438,7 @@ impl Store for SqliteStore {
                 case_state: state_from_code(&state)?,
                 lease_holder: holder.map(|h| parse_id(&h, "user id")).transpose()?,
                 lease_expires_at: expires,
+                slot_leases,
             }))
         })
     }
@@ -1561,7 +1682,7 @@ impl Store for SqliteStore {
                 None => return Err(StoreError::NotFound),
                 Some(false) => {
                     return Err(StoreError::Forbidden(
-                        "supervisors open decided, awaiting-confirmation or escalated cases only",
+                        "supervisors open decided, awaiting-confirmation, escalated or disputed cases only",
                     ));
                 }
                 Some(true) => {}
@@ -1862,54 +1983,72 @@ impl Store for SqliteStore {
         item: &DecisionItem,
         now: Millis,
     ) -> Result<DecisionStatus, StoreError> {
-        self.write(|tx| {
-            let decision = &item.decision;
-            if let Some(prior) = self.prior_decision(tx, supervisor, item)? {
-                return Ok(prior);
-            }
-            let row = tx
-                .query_row(
-                    "SELECT state, payload FROM cases WHERE id = ?1",
-                    [decision.case_id.as_str()],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
-                )
-                .optional()?;
-            let Some((state, payload)) = row else {
-                return Ok(DecisionStatus::Conflict { reason: ConflictReason::UnknownCase });
+        self.supervisor_decides(
+            supervisor,
+            item,
+            CaseState::Escalated,
+            DecisionSource::Escalation,
+            now,
+        )
+    }
+
+    fn disputes(&self, now: Millis) -> Result<Vec<DisputedCase>, StoreError> {
+        self.read(|tx| {
+            let cases: Vec<(String, String, i64)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT c.id, c.kind, (SELECT MAX(d.recorded_at) FROM review_slots s \
+                       JOIN decisions d ON d.id = s.decision_id WHERE s.case_id = c.id) AS at \
+                     FROM cases c WHERE c.state = 'disputed' ORDER BY at, c.id",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                rows.collect::<Result<_, _>>()?
             };
-            let state = state_from_code(&state)?;
-            if state != CaseState::Escalated {
-                return Ok(DecisionStatus::Conflict { reason: ConflictReason::AlreadyDecided });
-            }
-            let case = load_payload(
-                &self.key,
-                decision.case_id.as_str(),
-                payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?,
+            let mut stmt = tx.prepare(
+                "SELECT s.slot, d.id, d.reviewer, d.outcome FROM review_slots s \
+                 JOIN decisions d ON d.id = s.decision_id WHERE s.case_id = ?1 ORDER BY s.slot",
             )?;
-            if let Err(rule) = decision.validate(&case) {
-                return Ok(DecisionStatus::Invalid { rule });
-            }
-            let next = transition(state, CaseEvent::SupervisorDecide)?;
-            let new = NewDecision {
-                key: item.idempotency_key.as_str(),
-                decision,
-                by: supervisor,
-                source: DecisionSource::Escalation,
-                case_state: next,
-                handling_ms: None,
-                supersedes: None,
-            };
-            let decision_id = record_decision(tx, &self.key, &new, now)?;
-            tx.execute(
-                "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
-                params![decision.case_id.as_str(), next.code(), now],
-            )?;
-            Ok(DecisionStatus::Accepted {
-                decision_id,
-                case_state: next,
-                recorded_at: from_ms(now),
-            })
+            cases
+                .into_iter()
+                .map(|(case_id, kind, at)| {
+                    let rows = stmt.query_map([&case_id], |r| {
+                        Ok((
+                            r.get::<_, u8>(0)?,
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                        ))
+                    })?;
+                    let slots = rows
+                        .map(|row| {
+                            let (slot, decision_id, reviewer, outcome) = row?;
+                            Ok(SlotDecision {
+                                slot,
+                                decision_id,
+                                reviewer: parse_id(&reviewer, "user id")?,
+                                outcome: OutcomeCode::from_code(&outcome)
+                                    .ok_or(StoreError::Corrupt("outcome"))?,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, StoreError>>()?;
+                    Ok(DisputedCase {
+                        case_id: parse_id(&case_id, "case id")?,
+                        kind: kind_from_code(&kind)?,
+                        slots,
+                        disputed_at: from_ms(at),
+                        waiting_secs: (now - at).max(0) / 1000,
+                    })
+                })
+                .collect()
         })
+    }
+
+    fn resolve_dispute(
+        &self,
+        supervisor: &UserId,
+        item: &DecisionItem,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError> {
+        self.supervisor_decides(supervisor, item, CaseState::Disputed, DecisionSource::Dispute, now)
     }
 
     fn resolve_attention(
@@ -1927,7 +2066,17 @@ impl Store for SqliteStore {
             if state != CaseState::NeedsAttention {
                 return Err(StoreError::Conflict("the case does not need attention"));
             }
+            let double: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM review_slots WHERE case_id = ?1)",
+                [case.as_str()],
+                |r| r.get(0),
+            )?;
             let (next, decided_at) = match action {
+                // A double review goes back to its slots (decided ones stay decided).
+                AttentionAction::ReturnToQueue if double => {
+                    release_slots(tx, case)?;
+                    (transition(state, CaseEvent::ReturnToDoubleReview)?, None)
+                }
                 AttentionAction::ReturnToQueue => (transition(state, CaseEvent::ReturnToQueue)?, None),
                 // Retention counts from the closing, as from a final decision.
                 AttentionAction::CloseUnusable => (transition(state, CaseEvent::CloseUnusable)?, Some(now)),
@@ -1954,7 +2103,8 @@ impl Store for SqliteStore {
         let to = query.to.map(to_ms).unwrap_or(i64::MAX);
         const WAITING: &str = "(c.state = 'awaiting_confirmation' AND d.id = (SELECT MAX(id) FROM decisions WHERE case_id = d.case_id))";
         type Row = (String, String, Option<i64>, Option<String>, i64, bool);
-        let (rows, backlog, oldest): (Vec<Row>, i64, Option<i64>) = self.read(|tx| {
+        type Pair = (String, String, String, String);
+        let (rows, backlog, oldest, pairs): (Vec<Row>, i64, Option<i64>, Vec<Pair>) = self.read(|tx| {
             let mut stmt = tx.prepare(&format!(
                 "SELECT d.reviewer, d.outcome, d.handling_ms, d.verdict, d.recorded_at, {WAITING} \
                  FROM decisions d JOIN cases c ON c.id = d.case_id \
@@ -1970,8 +2120,39 @@ impl Store for SqliteStore {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            Ok((rows, backlog, oldest))
+            // Double reviews by when their second slot was decided.
+            let mut stmt = tx.prepare(
+                "SELECT d1.reviewer, d1.outcome, d2.reviewer, d2.outcome \
+                 FROM review_slots s1 JOIN review_slots s2 ON s2.case_id = s1.case_id AND s2.slot = 2 \
+                 JOIN decisions d1 ON d1.id = s1.decision_id JOIN decisions d2 ON d2.id = s2.decision_id \
+                 WHERE s1.slot = 1 AND MAX(d1.recorded_at, d2.recorded_at) >= ?1 \
+                   AND MAX(d1.recorded_at, d2.recorded_at) < ?2",
+            )?;
+            let pairs = stmt.query_map(params![from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            let pairs = pairs.collect::<Result<_, _>>()?;
+            Ok((rows, backlog, oldest, pairs))
         })?;
+        let outcome_of =
+            |code: &str| OutcomeCode::from_code(code).ok_or(StoreError::Corrupt("outcome"));
+        let double: Vec<crate::agreement::DoubleDecision> = pairs
+            .into_iter()
+            .map(|(a, oa, b, ob)| Ok(((a, outcome_of(&oa)?), (b, outcome_of(&ob)?))))
+            .collect::<Result<_, StoreError>>()?;
+        let agreement = crate::agreement::agreement(&double)
+            .into_iter()
+            .map(|p| {
+                Ok(kyc_proto::PairAgreement {
+                    first: parse_id(&p.first, "user id")?,
+                    second: parse_id(&p.second, "user id")?,
+                    cases: p.cases,
+                    agreed: p.agreed,
+                    agreement_rate: p.percent_agreement,
+                    kappa: p.kappa,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
         let mut total = FigureSet::default();
         let mut by_reviewer: std::collections::BTreeMap<String, FigureSet> = Default::default();
         for (reviewer, outcome, handling, verdict, recorded_at, waiting) in rows {
@@ -1995,6 +2176,7 @@ impl Store for SqliteStore {
             reviewers,
             four_eyes_backlog: backlog as u64,
             oldest_wait_secs: oldest.map(|at| (now - at).max(0) / 1000),
+            agreement,
         })
     }
 
@@ -2013,7 +2195,24 @@ impl Store for SqliteStore {
                 params![case.as_str(), user.as_str(), next.code(), now],
             )?;
             if n != 1 {
-                return Err(StoreError::Forbidden("the caller holds no lease on this case"));
+                // A double review's slot holder: the case leaves the queue with both slots
+                // (the other holder loses their lease; decided slots stay decided).
+                let holds_slot: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM review_slots s JOIN cases c ON c.id = s.case_id \
+                     WHERE s.case_id = ?1 AND s.holder = ?2 AND s.decision_id IS NULL AND s.lease_expires_at > ?3 \
+                       AND c.state = 'double_review')",
+                    params![case.as_str(), user.as_str(), now],
+                    |r| r.get(0),
+                )?;
+                if !holds_slot {
+                    return Err(StoreError::Forbidden("the caller holds no lease on this case"));
+                }
+                let next = transition(CaseState::DoubleReview, CaseEvent::ConfirmUnusable)?;
+                tx.execute(
+                    "UPDATE cases SET state = ?2 WHERE id = ?1",
+                    params![case.as_str(), next.code()],
+                )?;
+                release_slots(tx, case)?;
             }
             tx.execute(
                 "INSERT OR REPLACE INTO case_attention (case_id, media_id, reported, rule, reported_by, confirmed_at) \
@@ -2318,6 +2517,17 @@ impl SqliteStore {
         if let Some(prior) = self.prior_decision(tx, user, item)? {
             return Ok(prior);
         }
+        // A double review is decided by slot, unless an overturn sent it back to the queue and
+        // the caller holds it as an ordinary case.
+        let by_slot: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM review_slots WHERE case_id = ?1) AND NOT EXISTS \
+             (SELECT 1 FROM cases WHERE id = ?1 AND state = 'leased' AND lease_holder = ?2)",
+            params![decision.case_id.as_str(), user.as_str()],
+            |r| r.get(0),
+        )?;
+        if by_slot {
+            return self.apply_slot_decision(tx, user, item, policy, now);
+        }
         let row = tx
             .query_row(
                 "SELECT state, payload, lease_holder, lease_granted_at, lease_expires_at, kind FROM cases WHERE id = ?1",
@@ -2341,7 +2551,12 @@ impl SqliteStore {
         let state = state_from_code(&state)?;
         match state {
             CaseState::Purged => return conflict(ConflictReason::CasePurged),
-            CaseState::Decided | CaseState::AwaitingConfirmation | CaseState::Escalated => {
+            // (A case in double review or disputed has slots: it never gets here.)
+            CaseState::Decided
+            | CaseState::AwaitingConfirmation
+            | CaseState::Escalated
+            | CaseState::DoubleReview
+            | CaseState::Disputed => {
                 return conflict(ConflictReason::AlreadyDecided);
             }
             CaseState::NeedsAttention | CaseState::ClosedUnusable => {
@@ -2396,6 +2611,171 @@ impl SqliteStore {
             params![decision.case_id.as_str(), next.code(), decided_at],
         )?;
         Ok(DecisionStatus::Accepted { decision_id, case_state: next, recorded_at: from_ms(now) })
+    }
+}
+
+impl SqliteStore {
+    /// A decision on a double review's slot, inside the batch's transaction. Blind: whatever
+    /// the other slot holds, the answer is `accepted` with `double_review` (also for the
+    /// decision that ends the double review), or a lease conflict for a caller holding no
+    /// undecided slot of the case, whatever the case's state. When both slots are decided the
+    /// case moves on: the same outcome code decides it as one reviewer's decision would (four
+    /// eyes by the second decision's kind, outcome and reasons; two escalations escalate it),
+    /// different ones make it `disputed`.
+    fn apply_slot_decision(
+        &self,
+        tx: &Transaction<'_>,
+        user: &UserId,
+        item: &DecisionItem,
+        policy: &Policy,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError> {
+        let decision = &item.decision;
+        let case_id = decision.case_id.as_str();
+        let held = tx
+            .query_row(
+                "SELECT s.slot, s.lease_granted_at, c.payload, c.kind FROM review_slots s JOIN cases c ON c.id = s.case_id \
+                 WHERE s.case_id = ?1 AND s.holder = ?2 AND s.decision_id IS NULL AND s.lease_expires_at > ?3 \
+                   AND c.state = 'double_review'",
+                params![case_id, user.as_str(), now],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<i64>>(1)?,
+                        r.get::<_, Option<Vec<u8>>>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((slot, granted_at, payload, kind)) = held else {
+            let had_lease: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM lease_log WHERE case_id = ?1 AND user_id = ?2)",
+                params![case_id, user.as_str()],
+                |r| r.get(0),
+            )?;
+            let reason = if had_lease {
+                ConflictReason::LeaseExpired
+            } else {
+                ConflictReason::NotLeaseHolder
+            };
+            return Ok(DecisionStatus::Conflict { reason });
+        };
+        let case = load_payload(
+            &self.key,
+            case_id,
+            payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?,
+        )?;
+        if let Err(rule) = decision.validate(&case) {
+            return Ok(DecisionStatus::Invalid { rule });
+        }
+        let new = NewDecision {
+            key: item.idempotency_key.as_str(),
+            decision,
+            by: user,
+            source: DecisionSource::Reviewer,
+            case_state: CaseState::DoubleReview,
+            handling_ms: clamped_handling_ms(decision.active_ms, granted_at, now),
+            supersedes: None,
+        };
+        let decision_id = record_decision(tx, &self.key, &new, now)?;
+        tx.execute(
+            "UPDATE review_slots SET decided_by = ?3, decision_id = ?4, holder = NULL, lease_granted_at = NULL, \
+             lease_expires_at = NULL, lease_offline = 0 WHERE case_id = ?1 AND slot = ?2",
+            params![case_id, slot, user.as_str(), decision_id],
+        )?;
+        let other: Option<String> = tx
+            .query_row(
+                "SELECT d.outcome FROM review_slots s JOIN decisions d ON d.id = s.decision_id \
+                 WHERE s.case_id = ?1 AND s.slot != ?2",
+                params![case_id, slot],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = other {
+            let outcome = OutcomeCode::of(&decision.outcome);
+            let next = if other == outcome.code() {
+                let escalated = outcome == OutcomeCode::Escalate;
+                let four_eyes = policy.needs_four_eyes(kind_from_code(&kind)?, &decision.outcome);
+                transition(
+                    CaseState::DoubleReview,
+                    CaseEvent::Decide { needs_confirmation: four_eyes && !escalated, escalated },
+                )?
+            } else {
+                transition(CaseState::DoubleReview, CaseEvent::Disagree)?
+            };
+            let decided_at =
+                matches!(next, CaseState::Decided | CaseState::AwaitingConfirmation).then_some(now);
+            tx.execute(
+                "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
+                params![case_id, next.code(), decided_at],
+            )?;
+        }
+        Ok(DecisionStatus::Accepted {
+            decision_id,
+            case_state: CaseState::DoubleReview,
+            recorded_at: from_ms(now),
+        })
+    }
+
+    /// A supervisor decides a case waiting in one of the supervisors' lists (`from`:
+    /// escalated or disputed), once per idempotency key; the decision is final.
+    fn supervisor_decides(
+        &self,
+        supervisor: &UserId,
+        item: &DecisionItem,
+        from: CaseState,
+        source: DecisionSource,
+        now: Millis,
+    ) -> Result<DecisionStatus, StoreError> {
+        self.write(|tx| {
+            let decision = &item.decision;
+            if let Some(prior) = self.prior_decision(tx, supervisor, item)? {
+                return Ok(prior);
+            }
+            let row = tx
+                .query_row(
+                    "SELECT state, payload FROM cases WHERE id = ?1",
+                    [decision.case_id.as_str()],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)),
+                )
+                .optional()?;
+            let Some((state, payload)) = row else {
+                return Ok(DecisionStatus::Conflict { reason: ConflictReason::UnknownCase });
+            };
+            let state = state_from_code(&state)?;
+            if state != from {
+                return Ok(DecisionStatus::Conflict { reason: ConflictReason::AlreadyDecided });
+            }
+            let case = load_payload(
+                &self.key,
+                decision.case_id.as_str(),
+                payload.as_deref().ok_or(StoreError::Corrupt("case payload"))?,
+            )?;
+            if let Err(rule) = decision.validate(&case) {
+                return Ok(DecisionStatus::Invalid { rule });
+            }
+            let next = transition(state, CaseEvent::SupervisorDecide)?;
+            let new = NewDecision {
+                key: item.idempotency_key.as_str(),
+                decision,
+                by: supervisor,
+                source,
+                case_state: next,
+                handling_ms: None,
+                supersedes: None,
+            };
+            let decision_id = record_decision(tx, &self.key, &new, now)?;
+            tx.execute(
+                "UPDATE cases SET state = ?2, decided_at = ?3 WHERE id = ?1",
+                params![decision.case_id.as_str(), next.code(), now],
+            )?;
+            Ok(DecisionStatus::Accepted {
+                decision_id,
+                case_state: next,
+                recorded_at: from_ms(now),
+            })
+        })
     }
 }
 
@@ -2455,6 +2835,16 @@ fn record_decision(
         now,
     )?;
     Ok(decision_id)
+}
+
+/// Ends every lease on the case's undecided slots.
+fn release_slots(tx: &Transaction<'_>, case: &CaseId) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE review_slots SET holder = NULL, lease_granted_at = NULL, lease_expires_at = NULL, lease_offline = 0 \
+         WHERE case_id = ?1 AND decision_id IS NULL",
+        [case.as_str()],
+    )?;
+    Ok(())
 }
 
 /// Handling time: the workstation's active time, clamped to what the hub's own clock allows —

@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod cli;
 mod decisions;
+mod double_review;
 mod error_texts;
 mod handling;
 mod input;

@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 use crate::support::*;
 
 /// The index of the first image and the first video among a demo case's media.
-fn first_of(case: &kyc_hub::demo::DemoCase, prefix: &str) -> usize {
+pub(crate) fn first_of(case: &kyc_hub::demo::DemoCase, prefix: &str) -> usize {
     case.media.iter().position(|(_, ct, _)| ct.starts_with(prefix)).unwrap()
 }
 
@@ -73,7 +73,11 @@ fn hub_has_case(hub: &TestHub, id: &CaseId) -> bool {
 
 /// Stores a case with the given image bytes straight through the store, past intake's checks
 /// (as media stored before intake validated them, or damaged on disk, would be).
-fn plant_past_intake(hub: &TestHub, seed: u64, bytes: Vec<u8>) -> kyc_hub::demo::DemoCase {
+pub(crate) fn plant_past_intake(
+    hub: &TestHub,
+    seed: u64,
+    bytes: Vec<u8>,
+) -> kyc_hub::demo::DemoCase {
     let mut case = make_cases(1, seed).remove(0);
     let at = first_of(&case, "image/");
     case.media[at].2 = zeroize::Zeroizing::new(bytes);
