@@ -27,4 +27,8 @@ pub const COMMANDS: &[&str] = &[
     "set_language",
     "export_support_bundle",
     "set_idle_lock",
+    "supervisor_decisions",
+    "supervisor_case",
+    "give_verdict",
+    "verify_audit",
 ];

@@ -10,8 +10,9 @@ mod commands;
 use std::sync::Arc;
 
 use kyc_app::ipc::{
-    CaseView, DecisionInput, DeskEvent, DeskState, Lang, PullProgress, PullSummary, QueueItem,
-    ReasonOption, SignOutReport, SupportBundleReport,
+    AuditCheck, AuditedCase, CaseView, DecisionFilter, DecisionInput, DecisionsPage, DeskEvent,
+    DeskState, Lang, PullProgress, PullSummary, QueueItem, ReasonOption, SignOutReport,
+    SupportBundleReport, VerdictInput, VerdictResult,
 };
 use kyc_app::{AppError, AppInfo, Desk, DeskConfig, LoginRequest, Secret};
 use tauri::http::{Request, Response};
@@ -106,6 +107,35 @@ async fn peek_case(
     case_id: String,
 ) -> Result<Option<CaseView>, AppError> {
     desk.call("peek_case", desk.peek_case(&case_id)).await
+}
+
+#[tauri::command]
+async fn supervisor_decisions(
+    desk: State<'_, Arc<Desk>>,
+    filter: DecisionFilter,
+) -> Result<DecisionsPage, AppError> {
+    desk.call("supervisor_decisions", desk.supervisor_decisions(filter)).await
+}
+
+#[tauri::command]
+async fn supervisor_case(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+) -> Result<AuditedCase, AppError> {
+    desk.call("supervisor_case", desk.supervisor_case(&case_id)).await
+}
+
+#[tauri::command]
+async fn give_verdict(
+    desk: State<'_, Arc<Desk>>,
+    input: VerdictInput,
+) -> Result<VerdictResult, AppError> {
+    desk.call("give_verdict", desk.give_verdict(input)).await
+}
+
+#[tauri::command]
+async fn verify_audit(desk: State<'_, Arc<Desk>>) -> Result<AuditCheck, AppError> {
+    desk.call("verify_audit", desk.verify_audit()).await
 }
 
 #[tauri::command]
@@ -253,7 +283,11 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             sign_out,
             set_language,
             export_support_bundle,
-            set_idle_lock
+            set_idle_lock,
+            supervisor_decisions,
+            supervisor_case,
+            give_verdict,
+            verify_audit
         ],
     )
 }

@@ -7,4 +7,5 @@ mod instance;
 mod login;
 mod package;
 mod reviewer;
+mod supervisor;
 mod window;

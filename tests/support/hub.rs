@@ -170,6 +170,54 @@ impl Hub {
         Ok(all)
     }
 
+    /// Decides up to `n` cases as `user` through the hub's API, as a workstation pushes them
+    /// (a lease, then one batch with handling times): approves those with consent, rejects
+    /// the others for a face mismatch. Returns the decided case ids.
+    pub async fn decide_as(&self, user: &str, n: u32) -> Result<Vec<String>> {
+        use kyc_model::{Decision, Outcome, ReasonCode};
+        use kyc_proto::{DecisionBatch, DecisionItem, IdempotencyKey, LeaseGrant, LeaseRequest};
+        let token = {
+            let (store, _) = ops::open_data_dir(self._dir.path())?;
+            ops::issue_session(store.as_ref(), user, Duration::from_secs(3600))?
+        };
+        let http = reqwest::Client::new();
+        let grant: LeaseGrant = http
+            .post(format!("{}{}", self.url(), kyc_proto::routes::LEASES))
+            .bearer_auth(token.as_str())
+            .json(&LeaseRequest { max_cases: n, kind: None, offline: false })
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let mut items = Vec::new();
+        for (i, leased) in grant.cases.iter().enumerate() {
+            let outcome = if leased.case.consent.is_some() {
+                Outcome::Approve
+            } else {
+                Outcome::Reject { reasons: vec![ReasonCode::FaceMismatch] }
+            };
+            items.push(DecisionItem {
+                idempotency_key: IdempotencyKey::parse(&format!("e2e-{user}-{i}"))
+                    .context("idempotency key")?,
+                decision: Decision {
+                    case_id: leased.case.id.clone(),
+                    outcome,
+                    note: None,
+                    decided_at: time::OffsetDateTime::now_utc(),
+                    active_ms: Some(42_000),
+                },
+            });
+        }
+        http.post(format!("{}{}", self.url(), kyc_proto::routes::DECISIONS))
+            .bearer_auth(token.as_str())
+            .json(&DecisionBatch { items })
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(grant.cases.iter().map(|c| c.case.id.as_str().to_owned()).collect())
+    }
+
     /// A decided case's history — its decisions and audit records — from the supervisor API.
     pub async fn case_history(&self, case_id: &str) -> Result<CaseHistory> {
         self.supervisor_get(&kyc_proto::routes::SUPERVISOR_CASE.replace("{case_id}", case_id)).await

@@ -53,6 +53,14 @@ pub fn typescript() -> String {
         ReasonOption::decl(&cfg),
         SignOutReport::decl(&cfg),
         SupportBundleReport::decl(&cfg),
+        DecisionFilter::decl(&cfg),
+        DecisionRow::decl(&cfg),
+        DecisionsPage::decl(&cfg),
+        AuditLine::decl(&cfg),
+        AuditedCase::decl(&cfg),
+        VerdictInput::decl(&cfg),
+        VerdictResult::decl(&cfg),
+        AuditCheck::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.\n\

@@ -26,7 +26,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::ipc::{
     CaseView, DecisionInput, DecisionView, DeskEvent, DeskState, Lang, LockReason, LockWatch,
     LoginRequest, OfflineWipeNotice, OutcomeCode, Phase, PullFailed, PullProgress, PullSummary,
-    PushState, QueueItem, QueueState, ReasonOption, Session, SignOutReport, SignedOutReason,
+    PushState, QueueItem, QueueState, ReasonOption, Role, Session, SignOutReport, SignedOutReason,
 };
 use crate::mask::{self, StoredMedia};
 use crate::media::MediaResponse;
@@ -392,8 +392,25 @@ impl Desk {
         }
     }
 
+    /// For supervisor and administrator calls: the unlocked session's workstation (its hub
+    /// client), account directory and account id; `forbidden` for a reviewer.
+    pub(crate) fn supervisor_session(
+        &self,
+    ) -> Result<(Arc<Workstation>, std::path::PathBuf, String), AppError> {
+        let ws = self.unlocked()?;
+        let inner = guard(&self.inner);
+        let a = inner.active.as_ref().ok_or_else(|| AppError::not_found("session"))?;
+        if a.session.role == Role::Reviewer {
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "Supervisor mode is for supervisors and administrators.",
+            ));
+        }
+        Ok((ws, a.account_dir.clone(), a.session.user_id.clone()))
+    }
+
     /// Maps a sync error, handling revocation (vault already wiped by kyc-sync) on the way.
-    fn sync_error(&self, e: SyncError) -> AppError {
+    pub(crate) fn sync_error(&self, e: SyncError) -> AppError {
         match e {
             SyncError::AccountRevoked => {
                 self.end_session(SignedOutReason::Revoked);

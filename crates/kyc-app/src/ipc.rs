@@ -528,3 +528,158 @@ pub struct SupportBundleReport {
     #[ts(type = "number")]
     pub bytes: u64,
 }
+
+// ----- supervisor mode -----
+
+/// The supervisor's filters for the decisions table; every field optional. Paged on the hub.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionFilter {
+    /// `approve`, `reject`, `request_resubmission` or `escalate`.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// `true`: only decisions waiting for four-eyes confirmation.
+    #[serde(default)]
+    pub waiting: Option<bool>,
+    /// `pending`, `agreed` or `overturned`.
+    #[serde(default)]
+    pub verdict: Option<String>,
+    /// Rows to skip.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub offset: Option<u64>,
+}
+
+/// One row of the decisions table. No personal data: ids, codes, times; the note only as
+/// "there is one".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRow {
+    /// The hub's decision number.
+    #[ts(type = "number")]
+    pub decision_id: i64,
+    /// The case (opaque id).
+    pub case_id: String,
+    /// Case kind code.
+    pub kind: String,
+    /// Who decided (opaque account id).
+    pub reviewer: String,
+    /// Whether the signed-in supervisor made it (no verdict on one's own decision).
+    pub own: bool,
+    /// Outcome code (`approve`, `reject`, `request_resubmission`, `escalate`).
+    pub outcome: String,
+    /// Reason labels, in the desk's language.
+    pub reasons: Vec<String>,
+    /// `reviewer`, `escalation` or `correction`.
+    pub source: String,
+    /// The case's state code now.
+    pub case_state: String,
+    /// Seconds this decision has waited for four-eyes confirmation (hub clock), if it does.
+    #[ts(type = "number | null")]
+    pub waiting_secs: Option<i64>,
+    /// When the hub recorded it (RFC 3339).
+    pub recorded_at: String,
+    /// Handling time in seconds (hub-clamped active time).
+    #[ts(type = "number | null")]
+    pub handling_secs: Option<i64>,
+    /// `agree` or `overturn`, once given.
+    pub verdict: Option<String>,
+    /// Whether the reviewer wrote a note (shown with the case's evidence, not in the table).
+    pub has_note: bool,
+}
+
+/// One page of the decisions table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionsPage {
+    /// The rows, in the hub's order (waiting for confirmation first).
+    pub rows: Vec<DecisionRow>,
+    /// Matching rows in all pages.
+    #[ts(type = "number")]
+    pub total: u64,
+    /// Offset of the next page.
+    #[ts(type = "number | null")]
+    pub next_offset: Option<u64>,
+}
+
+/// One audit record of a case, as the supervisor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLine {
+    /// Position in the chain.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// When the hub recorded it (RFC 3339).
+    pub at: String,
+    /// Who (opaque account id), if anyone.
+    pub actor: Option<String>,
+    /// What: the record's kind code (`case_leased`, `decision_applied`, `client`, …).
+    pub what: String,
+    /// For a workstation event: its own kind (`case_opened`, `field_revealed`, …).
+    pub event: Option<String>,
+}
+
+/// A case as a supervisor audits it: its decisions and its audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditedCase {
+    /// The case.
+    pub case_id: String,
+    /// Kind code.
+    pub kind: String,
+    /// State code.
+    pub state: String,
+    /// Its decisions, oldest first.
+    pub decisions: Vec<DecisionRow>,
+    /// Its audit records, in chain order.
+    pub audit: Vec<AuditLine>,
+}
+
+/// A supervisor's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VerdictInput {
+    /// The decision judged.
+    #[ts(type = "number")]
+    pub decision_id: i64,
+    /// `true` agrees (and confirms a four-eyes decision); `false` overturns.
+    pub agree: bool,
+    /// Required to overturn.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What the hub did with a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VerdictResult {
+    /// The case's state code after it.
+    pub case_state: String,
+    /// For an overturn: `correct` or `requeue`.
+    pub action: Option<String>,
+}
+
+/// The audit chain as the hub verified it, and whether it still extends the head this
+/// account saw last time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditCheck {
+    /// Records checked.
+    #[ts(type = "number")]
+    pub records: i64,
+    /// Every link holds.
+    pub intact: bool,
+    /// Verified from the first record through this one.
+    #[ts(type = "number")]
+    pub verified_through: i64,
+    /// The first broken record, if any.
+    #[ts(type = "number | null")]
+    pub first_broken_seq: Option<i64>,
+    /// The head remembered from the last check (`seq`), if there was one.
+    #[ts(type = "number | null")]
+    pub previous_head_seq: Option<i64>,
+    /// `extends`, `rewritten` or `truncated` against that head.
+    pub against_previous: Option<String>,
+    /// The chain's head now, to export: `seq:hash`.
+    pub head: Option<String>,
+}

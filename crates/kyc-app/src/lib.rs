@@ -28,6 +28,7 @@ pub mod mask;
 pub mod media;
 pub mod session;
 pub mod settings;
+pub mod supervise;
 pub mod support;
 
 pub use desk::{Desk, DeskConfig, EventSink, ProgressSink};

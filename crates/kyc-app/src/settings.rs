@@ -31,6 +31,10 @@ pub struct Settings {
     /// The hub address last signed in to (machine file only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_hub_url: Option<String>,
+    /// The audit-chain head a supervisor's last check saw (account file only): the next check
+    /// asks the hub whether the chain still extends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<kyc_proto::ChainHead>,
 }
 
 impl Settings {

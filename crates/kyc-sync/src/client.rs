@@ -261,14 +261,36 @@ impl HubClient {
         }
     }
 
-    async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub(crate) async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<&B>,
     ) -> Result<T, SyncError> {
+        self.call_at(method, self.url(path), body).await
+    }
+
+    /// A `GET` with a query string (the supervisor's filters).
+    pub(crate) async fn get_query<Q: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &Q,
+    ) -> Result<T, SyncError> {
+        let mut url = self.url(path);
+        let qs = serde_urlencoded::to_string(query)
+            .map_err(|_| SyncError::Protocol { what: "query string" })?;
+        url.set_query((!qs.is_empty()).then_some(qs.as_str()));
+        self.call_at::<(), T>(Method::GET, url, None).await
+    }
+
+    async fn call_at<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&B>,
+    ) -> Result<T, SyncError> {
         let token = self.token()?;
-        let mut req = self.http.request(method, self.url(path)).bearer_auth(token.expose());
+        let mut req = self.http.request(method, url).bearer_auth(token.expose());
         if let Some(body) = body {
             req = req.json(body);
         }

@@ -31,6 +31,7 @@ mod pull;
 mod push;
 mod signin;
 pub mod state;
+mod supervisor;
 mod workstation;
 
 pub use client::{ClientConfig, HubClient, check_base_url};

@@ -9,3 +9,4 @@ mod offline;
 mod oslock;
 mod prefetch;
 mod settings;
+mod supervise;

@@ -454,3 +454,191 @@ entries: number,
  * Size of the zip in bytes.
  */
 bytes: number, };
+
+export type DecisionFilter = { 
+/**
+ * `approve`, `reject`, `request_resubmission` or `escalate`.
+ */
+outcome: string | null, 
+/**
+ * `true`: only decisions waiting for four-eyes confirmation.
+ */
+waiting: boolean | null, 
+/**
+ * `pending`, `agreed` or `overturned`.
+ */
+verdict: string | null, 
+/**
+ * Rows to skip.
+ */
+offset: number | null, };
+
+export type DecisionRow = { 
+/**
+ * The hub's decision number.
+ */
+decisionId: number, 
+/**
+ * The case (opaque id).
+ */
+caseId: string, 
+/**
+ * Case kind code.
+ */
+kind: string, 
+/**
+ * Who decided (opaque account id).
+ */
+reviewer: string, 
+/**
+ * Whether the signed-in supervisor made it (no verdict on one's own decision).
+ */
+own: boolean, 
+/**
+ * Outcome code (`approve`, `reject`, `request_resubmission`, `escalate`).
+ */
+outcome: string, 
+/**
+ * Reason labels, in the desk's language.
+ */
+reasons: Array<string>, 
+/**
+ * `reviewer`, `escalation` or `correction`.
+ */
+source: string, 
+/**
+ * The case's state code now.
+ */
+caseState: string, 
+/**
+ * Seconds this decision has waited for four-eyes confirmation (hub clock), if it does.
+ */
+waitingSecs: number | null, 
+/**
+ * When the hub recorded it (RFC 3339).
+ */
+recordedAt: string, 
+/**
+ * Handling time in seconds (hub-clamped active time).
+ */
+handlingSecs: number | null, 
+/**
+ * `agree` or `overturn`, once given.
+ */
+verdict: string | null, 
+/**
+ * Whether the reviewer wrote a note (shown with the case's evidence, not in the table).
+ */
+hasNote: boolean, };
+
+export type DecisionsPage = { 
+/**
+ * The rows, in the hub's order (waiting for confirmation first).
+ */
+rows: Array<DecisionRow>, 
+/**
+ * Matching rows in all pages.
+ */
+total: number, 
+/**
+ * Offset of the next page.
+ */
+nextOffset: number | null, };
+
+export type AuditLine = { 
+/**
+ * Position in the chain.
+ */
+seq: number, 
+/**
+ * When the hub recorded it (RFC 3339).
+ */
+at: string, 
+/**
+ * Who (opaque account id), if anyone.
+ */
+actor: string | null, 
+/**
+ * What: the record's kind code (`case_leased`, `decision_applied`, `client`, …).
+ */
+what: string, 
+/**
+ * For a workstation event: its own kind (`case_opened`, `field_revealed`, …).
+ */
+event: string | null, };
+
+export type AuditedCase = { 
+/**
+ * The case.
+ */
+caseId: string, 
+/**
+ * Kind code.
+ */
+kind: string, 
+/**
+ * State code.
+ */
+state: string, 
+/**
+ * Its decisions, oldest first.
+ */
+decisions: Array<DecisionRow>, 
+/**
+ * Its audit records, in chain order.
+ */
+audit: Array<AuditLine>, };
+
+export type VerdictInput = { 
+/**
+ * The decision judged.
+ */
+decisionId: number, 
+/**
+ * `true` agrees (and confirms a four-eyes decision); `false` overturns.
+ */
+agree: boolean, 
+/**
+ * Required to overturn.
+ */
+note: string | null, };
+
+export type VerdictResult = { 
+/**
+ * The case's state code after it.
+ */
+caseState: string, 
+/**
+ * For an overturn: `correct` or `requeue`.
+ */
+action: string | null, };
+
+export type AuditCheck = { 
+/**
+ * Records checked.
+ */
+records: number, 
+/**
+ * Every link holds.
+ */
+intact: boolean, 
+/**
+ * Verified from the first record through this one.
+ */
+verifiedThrough: number, 
+/**
+ * The first broken record, if any.
+ */
+firstBrokenSeq: number | null, 
+/**
+ * The head remembered from the last check (`seq`), if there was one.
+ */
+previousHeadSeq: number | null, 
+/**
+ * `extends`, `rewritten` or `truncated` against that head.
+ */
+againstPrevious: string | null, 
+/**
+ * The chain's head now, to export: `seq:hash`.
+ */
+head: string | null, };

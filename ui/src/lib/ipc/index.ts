@@ -4,8 +4,12 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   AppInfo,
+  AuditCheck,
+  AuditedCase,
   CaseView,
+  DecisionFilter,
   DecisionInput,
+  DecisionsPage,
   DeskEvent,
   DeskState,
   Lang,
@@ -17,6 +21,8 @@ import type {
   ReasonOption,
   SignOutReport,
   SupportBundleReport,
+  VerdictInput,
+  VerdictResult,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -103,6 +109,12 @@ export const ipc = {
   exportSupportBundle: () => call<SupportBundleReport | null>("export_support_bundle"),
   /** The idle-lock timeout, within the hub policy's bounds (`invalid` outside them). */
   setIdleLock: (secs: number) => call<DeskState>("set_idle_lock", { secs }),
+  // Supervisor mode: online only, answered by the hub.
+  supervisorDecisions: (filter: DecisionFilter) =>
+    call<DecisionsPage>("supervisor_decisions", { filter }),
+  supervisorCase: (caseId: string) => call<AuditedCase>("supervisor_case", { caseId }),
+  giveVerdict: (input: VerdictInput) => call<VerdictResult>("give_verdict", { input }),
+  verifyAudit: () => call<AuditCheck>("verify_audit"),
 };
 
 export { isAppError };
