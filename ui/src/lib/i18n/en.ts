@@ -315,6 +315,7 @@ export const en = {
   "sup.audit.head": "Head to keep elsewhere",
   "sup.source.escalation": "supervisor (escalation)",
   "sup.source.correction": "supervisor (correction)",
+  "sup.source.dispute": "supervisor (dispute)",
 } as const;
 
 export type MessageKey = keyof typeof en;

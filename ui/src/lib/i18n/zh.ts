@@ -308,4 +308,5 @@ export const zh: Record<MessageKey, string> = {
   "sup.audit.head": "请另行保存的链头",
   "sup.source.escalation": "主管（上报）",
   "sup.source.correction": "主管（更正）",
+  "sup.source.dispute": "主管（分歧裁决）",
 };
