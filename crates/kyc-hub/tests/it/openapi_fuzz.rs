@@ -42,6 +42,16 @@ struct Run {
     include_tags: &'static [&'static str],
 }
 
+/// CPython's own error, seen about once in four runs when schemathesis generates cases on
+/// several threads: a crash of the tool, not a check that failed. Only this is run again (with
+/// the same seed, so a real finding would come back).
+const TOOL_CRASH: &str = "AST constructor recursion depth mismatch";
+
+fn tool_crashed(output: &std::process::Output) -> bool {
+    String::from_utf8_lossy(&output.stdout).contains(TOOL_CRASH)
+        || String::from_utf8_lossy(&output.stderr).contains(TOOL_CRASH)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn openapi_document_holds_under_schema_driven_fuzzing() {
     let exe = schemathesis();
@@ -114,7 +124,17 @@ async fn openapi_document_holds_under_schema_driven_fuzzing() {
             cmd.args(["--include-tag", tag]);
         }
         let name = run.name;
-        handles.push(tokio::task::spawn_blocking(move || (name, cmd.output())));
+        handles.push(tokio::task::spawn_blocking(move || {
+            let mut output = cmd.output();
+            if output.as_ref().is_ok_and(|o| !o.status.success() && tool_crashed(o)) {
+                eprintln!(
+                    "==== schemathesis, {name}: the tool itself crashed ({TOOL_CRASH:?}), which \
+                     says nothing about the hub: running it once more with the same seed"
+                );
+                output = cmd.output();
+            }
+            (name, output)
+        }));
     }
     let mut failures = Vec::new();
     for handle in handles {
