@@ -208,6 +208,12 @@ pub fn package_check() -> Result<Option<PathBuf>> {
 /// can do and this one cannot (README, "Releases and installers").
 pub fn bundle() -> Result<()> {
     setup::setup()?;
+    if !package::can_check() {
+        bail!(
+            "the .deb is finished and checked with Debian's dpkg tools, which this machine lacks: \
+             build the packages on Debian or Ubuntu (README, \"Releases and installers\")"
+        );
+    }
     let deb = package::build(package::Profile::Release, "deb,rpm")?;
     package::check_deb(&deb)?;
     eprintln!("bundle: {}", deb.display());
