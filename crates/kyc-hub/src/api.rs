@@ -1317,6 +1317,26 @@ async fn supervisor_escalations(
     Ok(ApiJson(EscalationList { cases }))
 }
 
+/// The checks a supervisor's own decision on a case (an escalation, a dispute) passes before
+/// the store sees it: the path's case, and an outcome that is not another escalation.
+fn supervisor_decision(
+    raw: &str,
+    req: EscalationDecision,
+    what: &str,
+) -> Result<(CaseId, DecisionItem), AppError> {
+    let case_id: CaseId = parse_path_id(raw)?;
+    if req.decision.case_id != case_id {
+        return Err(AppError::rule(rules::CASE_RULE, "decision.case_id must be the path's case"));
+    }
+    if OutcomeCode::of(&req.decision.outcome) == OutcomeCode::Escalate {
+        return Err(AppError::rule(
+            rules::OUTCOME_NOT_ALLOWED,
+            format!("a supervisor decides {what} with an outcome; it cannot escalate it"),
+        ));
+    }
+    Ok((case_id, DecisionItem { idempotency_key: req.idempotency_key, decision: req.decision }))
+}
+
 #[utoipa::path(post, path = "/api/v1/supervisor/escalations/{case_id}/decision", tag = "supervisor",
     security(("bearer" = [])), params(("case_id" = CaseId, Path, description = "case id")),
     request_body = EscalationDecision,
@@ -1333,18 +1353,8 @@ async fn supervisor_escalation_decision(
     ApiJson(req): ApiJson<EscalationDecision>,
 ) -> ApiResult<DecisionResult> {
     caller.require(&[Role::Supervisor])?;
-    let case_id: CaseId = parse_path_id(&raw)?;
-    if req.decision.case_id != case_id {
-        return Err(AppError::rule(rules::CASE_RULE, "decision.case_id must be the path's case"));
-    }
-    if OutcomeCode::of(&req.decision.outcome) == OutcomeCode::Escalate {
-        return Err(AppError::rule(
-            rules::OUTCOME_NOT_ALLOWED,
-            "a supervisor decides an escalation; it cannot escalate it again",
-        ));
-    }
+    let (case_id, item) = supervisor_decision(&raw, req, "an escalation")?;
     let user = caller.user.clone();
-    let item = DecisionItem { idempotency_key: req.idempotency_key, decision: req.decision };
     let key = item.idempotency_key.clone();
     let status = state.blocking(move |s| s.decide_escalation(&user, &item, now_ms())).await?;
     tracing::info!(user = %caller.user, case = %case_id, "escalation decided");
@@ -1384,18 +1394,8 @@ async fn supervisor_dispute_decision(
     ApiJson(req): ApiJson<EscalationDecision>,
 ) -> ApiResult<DecisionResult> {
     caller.require(&[Role::Supervisor])?;
-    let case_id: CaseId = parse_path_id(&raw)?;
-    if req.decision.case_id != case_id {
-        return Err(AppError::rule(rules::CASE_RULE, "decision.case_id must be the path's case"));
-    }
-    if OutcomeCode::of(&req.decision.outcome) == OutcomeCode::Escalate {
-        return Err(AppError::rule(
-            rules::OUTCOME_NOT_ALLOWED,
-            "a supervisor resolves a dispute with an outcome; it cannot escalate it",
-        ));
-    }
+    let (case_id, item) = supervisor_decision(&raw, req, "a dispute")?;
     let user = caller.user.clone();
-    let item = DecisionItem { idempotency_key: req.idempotency_key, decision: req.decision };
     let key = item.idempotency_key.clone();
     let status = state.blocking(move |s| s.resolve_dispute(&user, &item, now_ms())).await?;
     tracing::info!(user = %caller.user, case = %case_id, "dispute resolved");
