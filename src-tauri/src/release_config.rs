@@ -12,12 +12,13 @@ fn tauri_conf() -> Value {
 }
 
 /// The CSP as reviewed: own scripts and styles only, media from the app's own scheme (and
-/// Blob URLs for Linux video), IPC, nothing inline, no plugins, no framing.
+/// the page's own Blob URLs on Linux: the face video, and the next case's prefetched images),
+/// IPC, nothing inline, no plugins, no framing.
 const REVIEWED_CSP: &[(&str, &str)] = &[
     ("default-src", "'self'"),
     ("script-src", "'self'"),
     ("style-src", "'self'"),
-    ("img-src", "'self' media: http://media.localhost"),
+    ("img-src", "'self' media: http://media.localhost blob:"),
     ("media-src", "'self' media: http://media.localhost blob:"),
     ("connect-src", "ipc: http://ipc.localhost media: http://media.localhost"),
     ("font-src", "'self'"),

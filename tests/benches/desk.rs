@@ -75,8 +75,12 @@ const check = () => {
   const view = document.querySelector(caseSel);
   const id = view ? view.getAttribute(idAttr) : null;
   if (view && id !== null && id !== before) {
-    const thumbs = [...view.querySelectorAll(imgSel.thumbs)].map((i) => i.getAttribute('src'));
-    const stage = [...view.querySelectorAll(imgSel.stage)].map((i) => i.getAttribute('src'));
+    const thumbImgs = [...view.querySelectorAll(imgSel.thumbs)];
+    const stageImgs = [...view.querySelectorAll(imgSel.stage)];
+    const thumbs = thumbImgs.map((i) => i.getAttribute('src'));
+    const stage = stageImgs.map((i) => i.getAttribute('src'));
+    // The medium's own address: the app shows prefetched images from Blob URLs it revokes later.
+    const medium = (i) => i.getAttribute('data-media') || i.getAttribute('src');
     const srcs = [...thumbs, ...stage];
     const key = performance.getEntriesByName('kyc:key:next', 'mark')[0];
     const loads = srcs.map((s) => performance.getEntriesByName('kyc:image-loaded:' + s, 'mark')[0]);
@@ -89,6 +93,8 @@ const check = () => {
         id,
         thumbs,
         stage,
+        thumbMedia: thumbImgs.map(medium),
+        stageMedia: stageImgs.map(medium),
         keyAt: key.startTime,
         shownAt: shown ? shown.startTime : null,
         loadedAt: Math.max(...loads.map((l) => l.startTime)),
@@ -181,6 +187,11 @@ struct Sample {
     thumbs: Vec<String>,
     #[serde(default)]
     stage: Vec<String>,
+    /// The `media://` addresses of `thumbs` and `stage` (their `src` may be Blob URLs).
+    #[serde(default)]
+    thumb_media: Vec<String>,
+    #[serde(default)]
+    stage_media: Vec<String>,
     #[serde(default)]
     key_at: f64,
     /// When the case view arrived over IPC (the app only).
@@ -354,11 +365,11 @@ async fn copy_renditions(app: &App, samples: &[Sample], dir: &Path) -> Result<Va
     };
     for s in samples {
         let mut thumbs = Vec::new();
-        for src in &s.thumbs {
+        for src in &s.thumb_media {
             thumbs.push(copy(src).await?);
         }
         let mut stage = Vec::new();
-        for src in &s.stage {
+        for src in &s.stage_media {
             stage.push(copy(src).await?);
         }
         manifest.push(json!({ "thumbs": thumbs, "stage": stage }));

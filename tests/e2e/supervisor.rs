@@ -119,6 +119,9 @@ async fn supervise(app: &App, hub: &Hub) -> Result<()> {
         vec![],
     )
     .await?;
+    // The requeued case is the reviewers' again and its pane closes; clicking on before the
+    // layout settles could land where the button was (a failed CI run).
+    app.gone("[data-testid=audited-case]").await?;
 
     // The audit chain, twice: the second check extends the head the first remembered.
     app.click("[data-testid=verify-audit]").await?;
