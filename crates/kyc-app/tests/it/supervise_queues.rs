@@ -82,7 +82,11 @@ async fn an_escalation_and_a_dispute_are_each_decided_exactly_once() {
     let dir2 = tempfile::tempdir().unwrap();
     let (_reviewer2, reviewer2_id, decided2) =
         review(&hub, dir2.path(), REVIEWER2, |id, _| input(id, OutcomeCode::Escalate, &[])).await;
-    assert_eq!(decided2.as_slice(), std::slice::from_ref(&disputed), "only the second slot is left");
+    assert_eq!(
+        decided2.as_slice(),
+        std::slice::from_ref(&disputed),
+        "only the second slot is left"
+    );
     eventually(20, "the second slot pushed", || hub.decisions().len() == 4).await;
 
     // Reviewers have no queue of supervisors.
