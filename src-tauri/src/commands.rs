@@ -31,4 +31,13 @@ pub const COMMANDS: &[&str] = &[
     "supervisor_case",
     "give_verdict",
     "verify_audit",
+    // supervisor queues and QA samples
+    "audit_head",
+    "supervisor_escalations",
+    "decide_escalation",
+    "supervisor_disputes",
+    "resolve_dispute",
+    "supervisor_samples",
+    "supervisor_sample",
+    "create_sample",
 ];

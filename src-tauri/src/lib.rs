@@ -14,6 +14,7 @@ use kyc_app::ipc::{
     DeskState, Lang, PullProgress, PullSummary, QueueItem, ReasonOption, SignOutReport,
     SupportBundleReport, VerdictInput, VerdictResult,
 };
+use kyc_app::ipc::{DisputeRow, EscalationRow, QueueDecided, SampleDetail, SampleInput, SampleRow};
 use kyc_app::{AppError, AppInfo, Desk, DeskConfig, LoginRequest, Secret};
 use tauri::http::{Request, Response};
 use tauri::ipc::Channel;
@@ -136,6 +137,64 @@ async fn give_verdict(
 #[tauri::command]
 async fn verify_audit(desk: State<'_, Arc<Desk>>) -> Result<AuditCheck, AppError> {
     desk.call("verify_audit", desk.verify_audit()).await
+}
+
+// ----- supervisor queues and QA samples -----
+
+#[tauri::command]
+async fn audit_head(desk: State<'_, Arc<Desk>>) -> Result<Option<String>, AppError> {
+    desk.call("audit_head", desk.audit_head()).await
+}
+
+#[tauri::command]
+async fn supervisor_escalations(
+    desk: State<'_, Arc<Desk>>,
+) -> Result<Vec<EscalationRow>, AppError> {
+    desk.call("supervisor_escalations", desk.supervisor_escalations()).await
+}
+
+#[tauri::command]
+async fn decide_escalation(
+    desk: State<'_, Arc<Desk>>,
+    entry: i64,
+    input: DecisionInput,
+) -> Result<QueueDecided, AppError> {
+    desk.call("decide_escalation", desk.decide_escalation(entry, input)).await
+}
+
+#[tauri::command]
+async fn supervisor_disputes(desk: State<'_, Arc<Desk>>) -> Result<Vec<DisputeRow>, AppError> {
+    desk.call("supervisor_disputes", desk.supervisor_disputes()).await
+}
+
+#[tauri::command]
+async fn resolve_dispute(
+    desk: State<'_, Arc<Desk>>,
+    entry: i64,
+    input: DecisionInput,
+) -> Result<QueueDecided, AppError> {
+    desk.call("resolve_dispute", desk.resolve_dispute(entry, input)).await
+}
+
+#[tauri::command]
+async fn supervisor_samples(desk: State<'_, Arc<Desk>>) -> Result<Vec<SampleRow>, AppError> {
+    desk.call("supervisor_samples", desk.supervisor_samples()).await
+}
+
+#[tauri::command]
+async fn supervisor_sample(
+    desk: State<'_, Arc<Desk>>,
+    sample_id: String,
+) -> Result<SampleDetail, AppError> {
+    desk.call("supervisor_sample", desk.supervisor_sample(&sample_id)).await
+}
+
+#[tauri::command]
+async fn create_sample(
+    desk: State<'_, Arc<Desk>>,
+    input: SampleInput,
+) -> Result<SampleDetail, AppError> {
+    desk.call("create_sample", desk.create_sample(input)).await
 }
 
 #[tauri::command]
@@ -287,7 +346,16 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             supervisor_decisions,
             supervisor_case,
             give_verdict,
-            verify_audit
+            verify_audit,
+            // supervisor queues and QA samples
+            audit_head,
+            supervisor_escalations,
+            decide_escalation,
+            supervisor_disputes,
+            resolve_dispute,
+            supervisor_samples,
+            supervisor_sample,
+            create_sample
         ],
     )
 }

@@ -174,7 +174,26 @@ impl Hub {
     /// (a lease, then one batch with handling times): approves those with consent, rejects
     /// the others for a face mismatch. Returns the decided case ids.
     pub async fn decide_as(&self, user: &str, n: u32) -> Result<Vec<String>> {
-        use kyc_model::{Decision, Outcome, ReasonCode};
+        use kyc_model::{Outcome, ReasonCode};
+        self.decide_with(user, n, |_, leased| {
+            if leased.case.consent.is_some() {
+                Outcome::Approve
+            } else {
+                Outcome::Reject { reasons: vec![ReasonCode::FaceMismatch] }
+            }
+        })
+        .await
+    }
+
+    /// Like [`Hub::decide_as`], with the outcome of each leased case (by its position in the
+    /// grant) chosen by `outcome`.
+    pub async fn decide_with(
+        &self,
+        user: &str,
+        n: u32,
+        outcome: impl Fn(usize, &kyc_proto::LeasedCase) -> kyc_model::Outcome,
+    ) -> Result<Vec<String>> {
+        use kyc_model::Decision;
         use kyc_proto::{DecisionBatch, DecisionItem, IdempotencyKey, LeaseGrant, LeaseRequest};
         let token = {
             let (store, _) = ops::open_data_dir(self._dir.path())?;
@@ -192,17 +211,17 @@ impl Hub {
             .await?;
         let mut items = Vec::new();
         for (i, leased) in grant.cases.iter().enumerate() {
-            let outcome = if leased.case.consent.is_some() {
-                Outcome::Approve
-            } else {
-                Outcome::Reject { reasons: vec![ReasonCode::FaceMismatch] }
-            };
             items.push(DecisionItem {
-                idempotency_key: IdempotencyKey::parse(&format!("e2e-{user}-{i}"))
-                    .context("idempotency key")?,
+                // One key per reviewer and case (a case is decided once per reviewer, a double
+                // review's two slots by two): calls made one after another never collide.
+                idempotency_key: IdempotencyKey::parse(&format!(
+                    "e2e-{user}-{}",
+                    leased.case.id.as_str()
+                ))
+                .context("idempotency key")?,
                 decision: Decision {
                     case_id: leased.case.id.clone(),
-                    outcome,
+                    outcome: outcome(i, leased),
                     note: None,
                     decided_at: time::OffsetDateTime::now_utc(),
                     active_ms: Some(42_000),
@@ -216,6 +235,58 @@ impl Hub {
             .await?
             .error_for_status()?;
         Ok(grant.cases.iter().map(|c| c.case.id.as_str().to_owned()).collect())
+    }
+
+    /// An account's opaque id (what the app shows and filters by).
+    pub fn user_id(&self, user: &str) -> Result<String> {
+        let (store, _) = ops::open_data_dir(self._dir.path())?;
+        Ok(store.user_by_name(user)?.context("a demo account")?.id.as_str().to_owned())
+    }
+
+    /// Changes the hub's policy through its admin API, as an administrator would.
+    pub async fn set_policy(&self, change: impl FnOnce(&mut kyc_proto::Policy)) -> Result<()> {
+        let token = {
+            let (store, _) = ops::open_data_dir(self._dir.path())?;
+            ops::issue_session(store.as_ref(), "admin", Duration::from_secs(3600))?
+        };
+        let url = format!("{}{}", self.url(), kyc_proto::routes::ADMIN_POLICY);
+        let http = reqwest::Client::new();
+        let mut policy: kyc_proto::Policy = http
+            .get(&url)
+            .bearer_auth(token.as_str())
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        change(&mut policy);
+        let resp = http.put(&url).bearer_auth(token.as_str()).json(&policy).send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            bail!("PUT policy: {status}: {}", resp.text().await.unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    /// Generates `n` more synthetic cases and stores them while the hub serves (intake under
+    /// the policy of now: a double-review share marks them). Returns their ids.
+    pub fn add_cases(&mut self, n: usize, rng_seed: u64) -> Result<Vec<String>> {
+        let today = time::OffsetDateTime::now_utc().date();
+        let cases = kyc_synth::generate(&kyc_synth::SynthOptions { n_cases: n, rng_seed, today });
+        let (store, files) = ops::open_data_dir(self._dir.path())?;
+        let admin = store.user_by_name("admin")?.context("seeded admin")?;
+        let mut ids = Vec::new();
+        for s in cases {
+            let media = s
+                .media
+                .iter()
+                .map(|m| (m.id.clone(), m.content_type.to_owned(), Zeroizing::new(m.bytes.clone())))
+                .collect();
+            ops::store_case(store.as_ref(), &files, &s.case, media, &admin.id, now_ms())?;
+            ids.push(s.case.id.as_str().to_owned());
+            self.cases.push(s);
+        }
+        Ok(ids)
     }
 
     /// A decided case's history — its decisions and audit records — from the supervisor API.

@@ -61,6 +61,17 @@ pub fn typescript() -> String {
         VerdictInput::decl(&cfg),
         VerdictResult::decl(&cfg),
         AuditCheck::decl(&cfg),
+        // supervisor queues and QA samples
+        CorrectionInput::decl(&cfg),
+        EscalationRow::decl(&cfg),
+        SlotRow::decl(&cfg),
+        DisputeRow::decl(&cfg),
+        QueueDecided::decl(&cfg),
+        SampleInput::decl(&cfg),
+        SampleRow::decl(&cfg),
+        SampleStratumRow::decl(&cfg),
+        SampleMemberRow::decl(&cfg),
+        SampleDetail::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.\n\

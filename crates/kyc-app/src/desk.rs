@@ -180,6 +180,9 @@ pub struct Desk {
     pub(crate) recent_errors: Mutex<std::collections::VecDeque<crate::support::RecentError>>,
     /// The watch on the OS session lock and sleep (`watch_os_lock`); dropping it stops it.
     os_watch: Mutex<Option<kyc_lockwatch::LockWatch>>,
+    /// Supervisors' decisions on escalations and disputes as first sent, by idempotency key:
+    /// a retry of the same decision resends exactly this one (see `supervise`).
+    pub(crate) queue_sent: Mutex<HashMap<String, kyc_proto::EscalationDecision>>,
 }
 
 pub(crate) fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -266,6 +269,7 @@ impl Desk {
             active_ms: Mutex::new(HashMap::new()),
             recent_errors: Mutex::new(std::collections::VecDeque::new()),
             os_watch: Mutex::new(None),
+            queue_sent: Mutex::new(HashMap::new()),
         })
     }
 
@@ -1355,7 +1359,7 @@ fn decision_view(d: &Decision) -> DecisionView {
     DecisionView { outcome: d.outcome.code().to_owned(), reasons, documents }
 }
 
-fn outcome_of(input: &DecisionInput) -> Result<Outcome, AppError> {
+pub(crate) fn outcome_of(input: &DecisionInput) -> Result<Outcome, AppError> {
     let reasons = input
         .reasons
         .iter()

@@ -548,6 +548,21 @@ pub struct DecisionFilter {
     #[serde(default)]
     #[ts(type = "number | null")]
     pub offset: Option<u64>,
+    /// Only this reviewer's decisions (opaque account id).
+    #[serde(default)]
+    pub reviewer: Option<String>,
+    /// Only cases of this kind (kind code).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Recorded at or after (RFC 3339).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Recorded before (RFC 3339).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// `waiting_first` (the default), `newest` or `oldest`.
+    #[serde(default)]
+    pub sort: Option<String>,
 }
 
 /// One row of the decisions table. No personal data: ids, codes, times; the note only as
@@ -586,6 +601,12 @@ pub struct DecisionRow {
     pub verdict: Option<String>,
     /// Whether the reviewer wrote a note (shown with the case's evidence, not in the table).
     pub has_note: bool,
+    /// For a supervisor's correction: the decision it overturned and supersedes.
+    #[ts(type = "number | null")]
+    pub supersedes: Option<i64>,
+    /// The correction that superseded this decision, if any.
+    #[ts(type = "number | null")]
+    pub superseded_by: Option<i64>,
 }
 
 /// One page of the decisions table.
@@ -633,6 +654,14 @@ pub struct AuditedCase {
     pub decisions: Vec<DecisionRow>,
     /// Its audit records, in chain order.
     pub audit: Vec<AuditLine>,
+    /// What an overturn does now, by the hub's policy for the kind: `correct` (the
+    /// supervisor's corrected outcome is recorded and supersedes) or `requeue`.
+    pub overturn_action: String,
+    /// Document kinds a corrected outcome or a supervisor's decision may ask again (those of
+    /// this case; none once purged).
+    pub resubmittable: Vec<String>,
+    /// Whether the consent record permits approval.
+    pub consent_given: bool,
 }
 
 /// A supervisor's verdict.
@@ -647,6 +676,24 @@ pub struct VerdictInput {
     /// Required to overturn.
     #[serde(default)]
     pub note: Option<String>,
+    /// The supervisor's outcome, for an overturn where the policy says `correct`.
+    #[serde(default)]
+    pub corrected: Option<CorrectionInput>,
+}
+
+/// A supervisor's corrected outcome: approve, reject with reasons, or resubmission of named
+/// documents (never an escalation).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CorrectionInput {
+    /// The outcome.
+    pub outcome: OutcomeCode,
+    /// Reason codes from the catalogue (reject: at least one).
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// Document kind codes (resubmit: at least one).
+    #[serde(default)]
+    pub documents: Vec<String>,
 }
 
 /// What the hub did with a verdict.
@@ -657,6 +704,9 @@ pub struct VerdictResult {
     pub case_state: String,
     /// For an overturn: `correct` or `requeue`.
     pub action: Option<String>,
+    /// For an overturn with a correction: the new decision's number.
+    #[ts(type = "number | null")]
+    pub correction_id: Option<i64>,
 }
 
 /// The audit chain as the hub verified it, and whether it still extends the head this
@@ -682,4 +732,161 @@ pub struct AuditCheck {
     pub against_previous: Option<String>,
     /// The chain's head now, to export: `seq:hash`.
     pub head: Option<String>,
+}
+
+// ----- supervisor mode: the queues (escalations, disputes) and QA samples -----
+
+/// A case in the supervisors' queue: a reviewer escalated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EscalationRow {
+    /// The case.
+    pub case_id: String,
+    /// Kind code.
+    pub kind: String,
+    /// The escalation decision's number (the queue entry).
+    #[ts(type = "number")]
+    pub decision_id: i64,
+    /// Who escalated (opaque account id).
+    pub escalated_by: String,
+    /// When the hub recorded it (RFC 3339).
+    pub escalated_at: String,
+    /// Seconds it has waited (hub clock).
+    #[ts(type = "number")]
+    pub waiting_secs: i64,
+}
+
+/// One slot's decision of a disputed double review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotRow {
+    /// 1 or 2.
+    pub slot: u8,
+    /// The decision's number.
+    #[ts(type = "number")]
+    pub decision_id: i64,
+    /// Who decided the slot (opaque account id).
+    pub reviewer: String,
+    /// Outcome code.
+    pub outcome: String,
+}
+
+/// A double review whose two slots disagreed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DisputeRow {
+    /// The case.
+    pub case_id: String,
+    /// Kind code.
+    pub kind: String,
+    /// Both slots, slot 1 first.
+    pub slots: Vec<SlotRow>,
+    /// When the second slot was decided (RFC 3339).
+    pub disputed_at: String,
+    /// Seconds it has waited (hub clock).
+    #[ts(type = "number")]
+    pub waiting_secs: i64,
+}
+
+/// What became of a supervisor's decision on an escalated or disputed case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueDecided {
+    /// The decision's number.
+    #[ts(type = "number")]
+    pub decision_id: i64,
+    /// The case's state after it.
+    pub case_state: String,
+    /// The hub had it already (a retry of a decision whose answer was lost): nothing new.
+    pub duplicate: bool,
+}
+
+/// A new QA review list, as the supervisor asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SampleInput {
+    /// A name for people, 1..=100 characters.
+    pub name: String,
+    /// Share of each reviewer's decisions of each kind, 1..=100.
+    pub percent: u32,
+    /// Window start (RFC 3339).
+    pub from: String,
+    /// Window end, exclusive (RFC 3339).
+    pub to: String,
+    /// 1..=64 of `A-Z a-z 0-9 _ -`; absent: the hub draws one.
+    #[serde(default)]
+    pub seed: Option<String>,
+}
+
+/// A review list without its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleRow {
+    /// The list's id.
+    pub sample_id: String,
+    /// Its name.
+    pub name: String,
+    /// Share drawn.
+    pub percent: u32,
+    /// Window start (RFC 3339).
+    pub from: String,
+    /// Window end, exclusive (RFC 3339).
+    pub to: String,
+    /// The draw's seed.
+    pub seed: String,
+    /// Who drew it (opaque account id).
+    pub created_by: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// Decisions in the list.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Of those, with a verdict: the progress.
+    #[ts(type = "number")]
+    pub judged: u64,
+}
+
+/// One stratum (reviewer × kind) of a draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleStratumRow {
+    /// The reviewer (opaque account id).
+    pub reviewer: String,
+    /// Kind code.
+    pub kind: String,
+    /// Eligible decisions in the window.
+    #[ts(type = "number")]
+    pub eligible: u64,
+    /// Drawn.
+    #[ts(type = "number")]
+    pub drawn: u64,
+}
+
+/// One decision of a review list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleMemberRow {
+    /// The decision's number.
+    #[ts(type = "number")]
+    pub decision_id: i64,
+    /// Its case.
+    pub case_id: String,
+    /// Kind code.
+    pub kind: String,
+    /// Who decided (opaque account id).
+    pub reviewer: String,
+    /// `agree` or `overturn`, once given.
+    pub verdict: Option<String>,
+}
+
+/// A review list with its strata and members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleDetail {
+    /// The list and its progress.
+    pub summary: SampleRow,
+    /// By reviewer and kind.
+    pub strata: Vec<SampleStratumRow>,
+    /// By decision number.
+    pub members: Vec<SampleMemberRow>,
 }

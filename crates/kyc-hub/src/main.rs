@@ -184,8 +184,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let report = ops::seed_history(&data, history, history_days, rng_seed, cost)
                     .context("seeding the history")?;
                 println!(
-                    "decided history: {} decisions, {} verdicts over {history_days} days",
-                    report.decisions, report.verdicts
+                    "decided history: {} decisions, {} verdicts over {history_days} days; \
+                     {} blind double reviews, {} of them disputed",
+                    report.decisions, report.verdicts, report.double_reviews, report.disputes
                 );
                 accounts.extend(report.accounts);
             }

@@ -363,10 +363,92 @@ pub struct HistoryReport {
     pub decisions: usize,
     /// Verdicts given.
     pub verdicts: usize,
+    /// Blind double reviews decided by two reviewers (one agreed, the others disputed and
+    /// waiting for a supervisor).
+    pub double_reviews: usize,
+    /// Of those, disputed.
+    pub disputes: usize,
 }
 
 /// The reviewers whose decided history [`seed_history`] writes.
 pub const HISTORY_REVIEWERS: [&str; 3] = ["reviewer1", "reviewer2", "reviewer3"];
+
+/// Blind double reviews for the demo's history, decided on its last day by the first two
+/// reviewers: the second of three agreed (decided), the others disputed — one reviewer
+/// rejected, the other asked for a document again — and waiting in the supervisors' list.
+/// Stored while the policy marks every new case (an audited policy change, undone at once).
+#[allow(clippy::too_many_arguments)]
+fn seed_double_reviews(
+    store: &dyn Store,
+    files: &MediaFiles,
+    admin: &UserId,
+    reviewers: &[UserId],
+    policy: &kyc_proto::Policy,
+    start: Millis,
+    days: i64,
+    rng_seed: u64,
+    report: &mut HistoryReport,
+) -> Result<(), OpsError> {
+    use kyc_model::{Outcome, ReasonCode};
+    const N: usize = 3;
+    let marking = kyc_proto::Policy { double_review_percent: 100, ..policy.clone() };
+    store.set_policy_by(admin, &marking, now_ms())?;
+    let cases = crate::demo::demo_cases(N, rng_seed.wrapping_add(0xd0b1e), from_ms(start).date());
+    let mut ours = std::collections::BTreeSet::new();
+    for (case, media) in cases {
+        store_case(store, files, &case, media, admin, start - 1)?;
+        ours.insert(case.id.as_str().to_owned());
+    }
+    store.set_policy_by(admin, policy, now_ms())?;
+    let day_start = start + (days - 1) * 86_400_000;
+    let mut first_order = std::collections::BTreeMap::new();
+    for (slot, reviewer) in reviewers.iter().take(2).enumerate() {
+        let leased_at = day_start + 15 * 3_600_000 + slot as i64 * 1_800_000;
+        let granted =
+            store.lease(reviewer, N as u32, None, leased_at, leased_at + 1_800_000, false)?;
+        // (On a data directory with open cases of its own, the lease may hand out others: their
+        // past leases simply run out.)
+        let ours_granted = granted.into_iter().filter(|l| ours.contains(l.case.id.as_str()));
+        for (j, leased) in ours_granted.enumerate() {
+            let agrees = first_order.get(leased.case.id.as_str()) == Some(&1);
+            let reject = Outcome::Reject { reasons: vec![ReasonCode::DocumentIllegible] };
+            // The second reviewer agrees on the case the first decided second, and asks for a
+            // document again on the others.
+            let outcome = if slot == 0 || agrees {
+                reject
+            } else {
+                Outcome::RequestResubmission {
+                    documents: leased.case.documents.iter().take(1).map(|d| d.kind).collect(),
+                    reasons: vec![ReasonCode::DocumentIllegible],
+                }
+            };
+            if slot == 0 {
+                first_order.insert(leased.case.id.as_str().to_owned(), j);
+            }
+            let active_ms = 60_000 + j as u64 * 45_000;
+            let decided_at = leased_at + 60_000 + j as i64 * 120_000;
+            let item = kyc_proto::DecisionItem {
+                idempotency_key: kyc_proto::IdempotencyKey::parse(&format!(
+                    "history-{rng_seed}-double-{slot}-{j}"
+                ))
+                .map_err(|_| OpsError::InvalidCase("history key"))?,
+                decision: kyc_model::Decision {
+                    case_id: leased.case.id.clone(),
+                    outcome,
+                    note: None,
+                    decided_at: from_ms(decided_at),
+                    active_ms: Some(active_ms),
+                },
+            };
+            let statuses = store.apply_decisions(reviewer, &[item], policy, decided_at)?;
+            if slot == 1 && matches!(statuses[0], kyc_proto::DecisionStatus::Accepted { .. }) {
+                report.double_reviews += 1;
+                report.disputes += usize::from(!agrees);
+            }
+        }
+    }
+    Ok(())
+}
 
 /// `kyc-hub seed --history N`: `n_cases` small demo cases decided over the `days` days before
 /// today by three reviewers, through the store's own lease, decision and verdict calls at
@@ -410,6 +492,18 @@ pub fn seed_history(
     let days = i64::from(days.max(1));
     let today_start = now_ms() - now_ms().rem_euclid(DAY_MS);
     let start = today_start - days * DAY_MS;
+    // Before the history's cases exist, so these are the only ones to lease.
+    seed_double_reviews(
+        store.as_ref(),
+        &files,
+        &admin.id,
+        &reviewers,
+        &policy,
+        start,
+        days,
+        rng_seed,
+        &mut report,
+    )?;
     let cases = crate::demo::demo_cases(n_cases, rng_seed, from_ms(start).date());
     let n = cases.len();
     for (i, (case, media)) in cases.into_iter().enumerate() {

@@ -394,6 +394,9 @@ pub struct CaseHistory {
     pub kind: CaseKind,
     /// Its state.
     pub state: CaseState,
+    /// What an overturn of its decision does now, by the policy's `overturn_actions` for its
+    /// kind: whether a verdict needs a corrected outcome ([`VerdictRequest::corrected`]).
+    pub overturn_action: OverturnAction,
     /// The payload; absent once purged.
     pub case: Option<Case>,
     /// Its media (empty once purged); a supervisor may download them.

@@ -10,3 +10,4 @@ mod oslock;
 mod prefetch;
 mod settings;
 mod supervise;
+mod supervise_queues;

@@ -93,7 +93,12 @@ async fn a_supervisor_lists_opens_judges_and_verifies_what_a_reviewer_decided() 
     };
     let rows = supervisor.supervisor_decisions(DecisionFilter::default()).await.unwrap().rows;
     let agreed = supervisor
-        .give_verdict(VerdictInput { decision_id: approve_row(&rows), agree: true, note: None })
+        .give_verdict(VerdictInput {
+            decision_id: approve_row(&rows),
+            agree: true,
+            note: None,
+            corrected: None,
+        })
         .await
         .unwrap();
     assert_eq!(agreed.action, None);
@@ -101,6 +106,7 @@ async fn a_supervisor_lists_opens_judges_and_verifies_what_a_reviewer_decided() 
         decision_id: rejected_row.decision_id,
         agree: false,
         note: note.map(str::to_owned),
+        corrected: None,
     };
     assert_eq!(supervisor.give_verdict(overturn(None)).await.unwrap_err().code, ErrorCode::Invalid);
     let overturned = supervisor.give_verdict(overturn(Some("the portrait matches"))).await.unwrap();

@@ -52,6 +52,46 @@ impl Hub {
         Hub { dir, config, running: Some(running), passwords }
     }
 
+    /// A hub with the demo accounts, `policy` (its double-review share ignored), `cases` as
+    /// ordinary cases and `double` marked for blind double review (stored under a share of
+    /// 100 %).
+    pub async fn start_with_policy(
+        cases: &[kyc_model::Case],
+        double: &[kyc_model::Case],
+        synth: &[kyc_synth::SynthCase],
+        policy: &kyc_proto::Policy,
+    ) -> Hub {
+        let dir = tempfile::tempdir().unwrap();
+        let report = ops::seed(dir.path(), 0, 1, PasswordHashing::Cheap).unwrap();
+        let passwords =
+            report.accounts.iter().map(|a| (a.username.clone(), a.password.to_string())).collect();
+        let (store, files) = ops::open_data_dir(dir.path()).unwrap();
+        let admin = store.user_by_name("admin").unwrap().unwrap();
+        let ordinary = kyc_proto::Policy { double_review_percent: 0, ..policy.clone() };
+        for (share, batch) in [(0, cases), (100, double)] {
+            store
+                .set_policy(&kyc_proto::Policy { double_review_percent: share, ..policy.clone() })
+                .unwrap();
+            for case in batch {
+                let s = synth.iter().find(|s| s.case.id == case.id).unwrap();
+                let media = s
+                    .media
+                    .iter()
+                    .map(|m| {
+                        (m.id.clone(), m.content_type.to_owned(), Zeroizing::new(m.bytes.clone()))
+                    })
+                    .collect();
+                ops::store_case(store.as_ref(), &files, case, media, &admin.id, now_ms()).unwrap();
+            }
+        }
+        store.set_policy(&ordinary).unwrap();
+        drop(store);
+        let mut config = HubConfig::for_tests(dir.path());
+        let running = kyc_hub::serve(config.clone()).await.unwrap();
+        config.listen = running.addr;
+        Hub { dir, config, running: Some(running), passwords }
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr())
     }

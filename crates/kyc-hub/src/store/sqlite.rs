@@ -780,10 +780,12 @@ fn load_history(
         let rows = stmt.query_map([id.as_str()], raw_audit)?;
         rows.map(|r| audit_record(key, r?)).collect::<Result<Vec<_>, _>>()?
     };
+    let kind = kind_from_code(&kind)?;
     Ok(Some(CaseHistory {
         case_id: id.clone(),
-        kind: kind_from_code(&kind)?,
+        kind,
         state: state_from_code(&state)?,
+        overturn_action: stored_policy(tx)?.overturn_action(kind),
         case: payload.as_deref().map(|p| load_payload(key, id.as_str(), p)).transpose()?,
         media: media_manifests(tx, id.as_str())?,
         decisions,

@@ -120,6 +120,12 @@ async fn the_demo_history_gives_charts_and_samples_something_to_show() {
     let escalations: kyc_proto::EscalationList =
         hub.call(Method::GET, routes::SUPERVISOR_ESCALATIONS, Some(&s), None::<&()>).await.json();
     assert!(!escalations.cases.is_empty());
+    // Blind double review: one agreed, two disputed and waiting for a supervisor.
+    assert_eq!((report.double_reviews, report.disputes), (3, 2));
+    let disputes: kyc_proto::DisputeList =
+        hub.call(Method::GET, routes::SUPERVISOR_DISPUTES, Some(&s), None::<&()>).await.json();
+    assert_eq!(disputes.cases.len(), 2);
+    assert!(stats.agreement.iter().any(|p| p.cases == 3 && p.agreed == 1), "{:?}", stats.agreement);
     let now = time::OffsetDateTime::now_utc();
     let request = kyc_proto::SampleRequest {
         name: "demo".into(),

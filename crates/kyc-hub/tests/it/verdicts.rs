@@ -80,6 +80,15 @@ async fn an_overturn_corrects_or_requeues_as_the_policy_says_for_the_kind() {
     let (corrected_id, requeued_id) =
         (accepted(&result.results[0]).0, accepted(&result.results[1]).0);
 
+    // The case answer tells the supervisor's app which it will be, before the overturn.
+    for (lease, action) in
+        [(&to_correct, OverturnAction::Correct), (&to_requeue, OverturnAction::Requeue)]
+    {
+        let path = routes::supervisor_case(&lease.case.id);
+        let history: CaseHistory = hub.call(Method::GET, &path, Some(&s), None::<&()>).await.json();
+        assert_eq!(history.overturn_action, action);
+    }
+
     // Correct: the corrected outcome is required, may not escalate, must pass decision rules.
     verdict(&hub, &s, &overturn(corrected_id, None)).await.expect_error(400, "invalid");
     let e = verdict(&hub, &s, &overturn(corrected_id, None)).await.error();

@@ -471,7 +471,27 @@ verdict: string | null,
 /**
  * Rows to skip.
  */
-offset: number | null, };
+offset: number | null, 
+/**
+ * Only this reviewer's decisions (opaque account id).
+ */
+reviewer: string | null, 
+/**
+ * Only cases of this kind (kind code).
+ */
+kind: string | null, 
+/**
+ * Recorded at or after (RFC 3339).
+ */
+from: string | null, 
+/**
+ * Recorded before (RFC 3339).
+ */
+to: string | null, 
+/**
+ * `waiting_first` (the default), `newest` or `oldest`.
+ */
+sort: string | null, };
 
 export type DecisionRow = { 
 /**
@@ -529,7 +549,15 @@ verdict: string | null,
 /**
  * Whether the reviewer wrote a note (shown with the case's evidence, not in the table).
  */
-hasNote: boolean, };
+hasNote: boolean, 
+/**
+ * For a supervisor's correction: the decision it overturned and supersedes.
+ */
+supersedes: number | null, 
+/**
+ * The correction that superseded this decision, if any.
+ */
+supersededBy: number | null, };
 
 export type DecisionsPage = { 
 /**
@@ -587,7 +615,21 @@ decisions: Array<DecisionRow>,
 /**
  * Its audit records, in chain order.
  */
-audit: Array<AuditLine>, };
+audit: Array<AuditLine>, 
+/**
+ * What an overturn does now, by the hub's policy for the kind: `correct` (the
+ * supervisor's corrected outcome is recorded and supersedes) or `requeue`.
+ */
+overturnAction: string, 
+/**
+ * Document kinds a corrected outcome or a supervisor's decision may ask again (those of
+ * this case; none once purged).
+ */
+resubmittable: Array<string>, 
+/**
+ * Whether the consent record permits approval.
+ */
+consentGiven: boolean, };
 
 export type VerdictInput = { 
 /**
@@ -601,7 +643,11 @@ agree: boolean,
 /**
  * Required to overturn.
  */
-note: string | null, };
+note: string | null, 
+/**
+ * The supervisor's outcome, for an overturn where the policy says `correct`.
+ */
+corrected: CorrectionInput | null, };
 
 export type VerdictResult = { 
 /**
@@ -611,7 +657,11 @@ caseState: string,
 /**
  * For an overturn: `correct` or `requeue`.
  */
-action: string | null, };
+action: string | null, 
+/**
+ * For an overturn with a correction: the new decision's number.
+ */
+correctionId: number | null, };
 
 export type AuditCheck = { 
 /**
@@ -642,3 +692,215 @@ againstPrevious: string | null,
  * The chain's head now, to export: `seq:hash`.
  */
 head: string | null, };
+
+export type CorrectionInput = { 
+/**
+ * The outcome.
+ */
+outcome: OutcomeCode, 
+/**
+ * Reason codes from the catalogue (reject: at least one).
+ */
+reasons: Array<string>, 
+/**
+ * Document kind codes (resubmit: at least one).
+ */
+documents: Array<string>, };
+
+export type EscalationRow = { 
+/**
+ * The case.
+ */
+caseId: string, 
+/**
+ * Kind code.
+ */
+kind: string, 
+/**
+ * The escalation decision's number (the queue entry).
+ */
+decisionId: number, 
+/**
+ * Who escalated (opaque account id).
+ */
+escalatedBy: string, 
+/**
+ * When the hub recorded it (RFC 3339).
+ */
+escalatedAt: string, 
+/**
+ * Seconds it has waited (hub clock).
+ */
+waitingSecs: number, };
+
+export type SlotRow = { 
+/**
+ * 1 or 2.
+ */
+slot: number, 
+/**
+ * The decision's number.
+ */
+decisionId: number, 
+/**
+ * Who decided the slot (opaque account id).
+ */
+reviewer: string, 
+/**
+ * Outcome code.
+ */
+outcome: string, };
+
+export type DisputeRow = { 
+/**
+ * The case.
+ */
+caseId: string, 
+/**
+ * Kind code.
+ */
+kind: string, 
+/**
+ * Both slots, slot 1 first.
+ */
+slots: Array<SlotRow>, 
+/**
+ * When the second slot was decided (RFC 3339).
+ */
+disputedAt: string, 
+/**
+ * Seconds it has waited (hub clock).
+ */
+waitingSecs: number, };
+
+export type QueueDecided = { 
+/**
+ * The decision's number.
+ */
+decisionId: number, 
+/**
+ * The case's state after it.
+ */
+caseState: string, 
+/**
+ * The hub had it already (a retry of a decision whose answer was lost): nothing new.
+ */
+duplicate: boolean, };
+
+export type SampleInput = { 
+/**
+ * A name for people, 1..=100 characters.
+ */
+name: string, 
+/**
+ * Share of each reviewer's decisions of each kind, 1..=100.
+ */
+percent: number, 
+/**
+ * Window start (RFC 3339).
+ */
+from: string, 
+/**
+ * Window end, exclusive (RFC 3339).
+ */
+to: string, 
+/**
+ * 1..=64 of `A-Z a-z 0-9 _ -`; absent: the hub draws one.
+ */
+seed: string | null, };
+
+export type SampleRow = { 
+/**
+ * The list's id.
+ */
+sampleId: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Share drawn.
+ */
+percent: number, 
+/**
+ * Window start (RFC 3339).
+ */
+from: string, 
+/**
+ * Window end, exclusive (RFC 3339).
+ */
+to: string, 
+/**
+ * The draw's seed.
+ */
+seed: string, 
+/**
+ * Who drew it (opaque account id).
+ */
+createdBy: string, 
+/**
+ * When (RFC 3339).
+ */
+createdAt: string, 
+/**
+ * Decisions in the list.
+ */
+size: number, 
+/**
+ * Of those, with a verdict: the progress.
+ */
+judged: number, };
+
+export type SampleStratumRow = { 
+/**
+ * The reviewer (opaque account id).
+ */
+reviewer: string, 
+/**
+ * Kind code.
+ */
+kind: string, 
+/**
+ * Eligible decisions in the window.
+ */
+eligible: number, 
+/**
+ * Drawn.
+ */
+drawn: number, };
+
+export type SampleMemberRow = { 
+/**
+ * The decision's number.
+ */
+decisionId: number, 
+/**
+ * Its case.
+ */
+caseId: string, 
+/**
+ * Kind code.
+ */
+kind: string, 
+/**
+ * Who decided (opaque account id).
+ */
+reviewer: string, 
+/**
+ * `agree` or `overturn`, once given.
+ */
+verdict: string | null, };
+
+export type SampleDetail = { 
+/**
+ * The list and its progress.
+ */
+summary: SampleRow, 
+/**
+ * By reviewer and kind.
+ */
+strata: Array<SampleStratumRow>, 
+/**
+ * By decision number.
+ */
+members: Array<SampleMemberRow>, };

@@ -23,6 +23,13 @@ import type {
   SupportBundleReport,
   VerdictInput,
   VerdictResult,
+  // supervisor queues and QA samples
+  DisputeRow,
+  EscalationRow,
+  QueueDecided,
+  SampleDetail,
+  SampleInput,
+  SampleRow,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -115,6 +122,20 @@ export const ipc = {
   supervisorCase: (caseId: string) => call<AuditedCase>("supervisor_case", { caseId }),
   giveVerdict: (input: VerdictInput) => call<VerdictResult>("give_verdict", { input }),
   verifyAudit: () => call<AuditCheck>("verify_audit"),
+  // Supervisor queues and QA samples.
+  /** The audit-chain head this account remembers (`seq:hash`), to keep elsewhere. */
+  auditHead: () => call<string | null>("audit_head"),
+  supervisorEscalations: () => call<EscalationRow[]>("supervisor_escalations"),
+  /** Decides escalated case of queue entry `entry` (the escalation's decision number). */
+  decideEscalation: (entry: number, input: DecisionInput) =>
+    call<QueueDecided>("decide_escalation", { entry, input }),
+  supervisorDisputes: () => call<DisputeRow[]>("supervisor_disputes"),
+  /** Resolves the dispute of queue entry `entry` (its second slot's decision number). */
+  resolveDispute: (entry: number, input: DecisionInput) =>
+    call<QueueDecided>("resolve_dispute", { entry, input }),
+  supervisorSamples: () => call<SampleRow[]>("supervisor_samples"),
+  supervisorSample: (sampleId: string) => call<SampleDetail>("supervisor_sample", { sampleId }),
+  createSample: (input: SampleInput) => call<SampleDetail>("create_sample", { input }),
 };
 
 export { isAppError };
