@@ -31,4 +31,15 @@ pub const COMMANDS: &[&str] = &[
     "supervisor_case",
     "give_verdict",
     "verify_audit",
+    // administrator mode
+    "admin_accounts",
+    "admin_create_account",
+    "admin_set_disabled",
+    "admin_set_role",
+    "admin_reset_password",
+    "admin_policy",
+    "admin_save_policy",
+    "admin_attention",
+    "admin_resolve_attention",
+    "admin_events",
 ];
