@@ -425,6 +425,7 @@ export const en = {
   "admin.events.empty": "No administrative event yet.",
   "admin.events.refresh": "Refresh",
   "admin.events.by": "by {actor}",
+  "admin.events.byCli": "from the hub's command line",
   "admin.event.account_created": "{target} added as {role}",
   "admin.event.disabled": "{target} disabled",
   "admin.event.enabled": "{target} enabled",

@@ -417,6 +417,7 @@ export const zh: Record<MessageKey, string> = {
   "admin.events.empty": "暂无管理操作。",
   "admin.events.refresh": "刷新",
   "admin.events.by": "操作人：{actor}",
+  "admin.events.byCli": "来自服务器命令行",
   "admin.event.account_created": "已添加 {target}（{role}）",
   "admin.event.disabled": "已停用 {target}",
   "admin.event.enabled": "已启用 {target}",
