@@ -370,11 +370,7 @@ pub fn policy_errors(p: &Policy) -> Vec<PolicyFieldError> {
         .iter()
         .filter(|(field, range, _)| !range.contains(&numeric_value(p, field)))
         .map(|(field, range, _)| {
-            field_error(&PolicyError::OutOfRange {
-                field: *field,
-                min: *range.start(),
-                max: *range.end(),
-            })
+            field_error(&PolicyError::OutOfRange { field, min: *range.start(), max: *range.end() })
         })
         .collect();
     if errors.is_empty()
