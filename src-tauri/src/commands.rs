@@ -40,4 +40,15 @@ pub const COMMANDS: &[&str] = &[
     "supervisor_samples",
     "supervisor_sample",
     "create_sample",
+    // administrator mode
+    "admin_accounts",
+    "admin_create_account",
+    "admin_set_disabled",
+    "admin_set_role",
+    "admin_reset_password",
+    "admin_policy",
+    "admin_save_policy",
+    "admin_attention",
+    "admin_resolve_attention",
+    "admin_events",
 ];

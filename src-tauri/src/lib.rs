@@ -10,6 +10,10 @@ mod commands;
 use std::sync::Arc;
 
 use kyc_app::ipc::{
+    AccountRole, AccountRow, AdminEventLine, AdminPolicy, AttentionChoice, AttentionDone,
+    AttentionRow, NewAccount, OneTimePassword, PolicyForm, PolicySave,
+};
+use kyc_app::ipc::{
     AuditCheck, AuditedCase, CaseView, DecisionFilter, DecisionInput, DecisionsPage, DeskEvent,
     DeskState, Lang, PullProgress, PullSummary, QueueItem, ReasonOption, SignOutReport,
     SupportBundleReport, VerdictInput, VerdictResult,
@@ -197,6 +201,79 @@ async fn create_sample(
     desk.call("create_sample", desk.create_sample(input)).await
 }
 
+// ----- administrator mode -----
+
+#[tauri::command]
+async fn admin_accounts(desk: State<'_, Arc<Desk>>) -> Result<Vec<AccountRow>, AppError> {
+    desk.call("admin_accounts", desk.admin_accounts()).await
+}
+
+#[tauri::command]
+async fn admin_create_account(
+    desk: State<'_, Arc<Desk>>,
+    input: NewAccount,
+) -> Result<OneTimePassword, AppError> {
+    desk.call("admin_create_account", desk.admin_create_account(input)).await
+}
+
+#[tauri::command]
+async fn admin_set_disabled(
+    desk: State<'_, Arc<Desk>>,
+    user_id: String,
+    disabled: bool,
+) -> Result<AccountRow, AppError> {
+    desk.call("admin_set_disabled", desk.admin_set_disabled(&user_id, disabled)).await
+}
+
+#[tauri::command]
+async fn admin_set_role(
+    desk: State<'_, Arc<Desk>>,
+    user_id: String,
+    role: AccountRole,
+) -> Result<AccountRow, AppError> {
+    desk.call("admin_set_role", desk.admin_set_role(&user_id, role)).await
+}
+
+#[tauri::command]
+async fn admin_reset_password(
+    desk: State<'_, Arc<Desk>>,
+    user_id: String,
+) -> Result<OneTimePassword, AppError> {
+    desk.call("admin_reset_password", desk.admin_reset_password(&user_id)).await
+}
+
+#[tauri::command]
+async fn admin_policy(desk: State<'_, Arc<Desk>>) -> Result<AdminPolicy, AppError> {
+    desk.call("admin_policy", desk.admin_policy()).await
+}
+
+#[tauri::command]
+async fn admin_save_policy(
+    desk: State<'_, Arc<Desk>>,
+    policy: PolicyForm,
+) -> Result<PolicySave, AppError> {
+    desk.call("admin_save_policy", desk.admin_save_policy(policy)).await
+}
+
+#[tauri::command]
+async fn admin_attention(desk: State<'_, Arc<Desk>>) -> Result<Vec<AttentionRow>, AppError> {
+    desk.call("admin_attention", desk.admin_attention()).await
+}
+
+#[tauri::command]
+async fn admin_resolve_attention(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+    choice: AttentionChoice,
+) -> Result<AttentionDone, AppError> {
+    desk.call("admin_resolve_attention", desk.admin_resolve_attention(&case_id, choice)).await
+}
+
+#[tauri::command]
+async fn admin_events(desk: State<'_, Arc<Desk>>) -> Result<Vec<AdminEventLine>, AppError> {
+    desk.call("admin_events", desk.admin_events()).await
+}
+
 #[tauri::command]
 async fn reveal(
     desk: State<'_, Arc<Desk>>,
@@ -355,7 +432,18 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             resolve_dispute,
             supervisor_samples,
             supervisor_sample,
-            create_sample
+            create_sample,
+            // administrator mode
+            admin_accounts,
+            admin_create_account,
+            admin_set_disabled,
+            admin_set_role,
+            admin_reset_password,
+            admin_policy,
+            admin_save_policy,
+            admin_attention,
+            admin_resolve_attention,
+            admin_events
         ],
     )
 }

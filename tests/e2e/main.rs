@@ -3,6 +3,7 @@
 //! They need a display (`xvfb-run` provides one in CI) and are run by `cargo xtask test`, which
 //! passes the app's path in `KYC_DESK_BIN`. Screenshots are kept under `KYC_E2E_ARTIFACTS`.
 
+mod admin;
 mod instance;
 mod login;
 mod package;

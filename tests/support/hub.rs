@@ -289,6 +289,29 @@ impl Hub {
         Ok(ids)
     }
 
+    /// Takes `n` cases out of the queue as the hub does when it confirms a reviewer's report
+    /// of unusable media (a lease by `user`, then the confirmation, through the store: the
+    /// seeded media are sound, so the hub's own check would refute a report made over HTTP).
+    /// Returns their ids.
+    pub fn needs_attention_as(&self, user: &str, n: u32) -> Result<Vec<String>> {
+        use kyc_hub::store::ConfirmedProblem;
+        let (store, _) = ops::open_data_dir(self._dir.path())?;
+        let reviewer = store.user_by_name(user)?.context("a demo account")?;
+        let now = now_ms();
+        let leased = store.lease(&reviewer.id, n, None, now, now + 600_000, false)?;
+        let mut ids = Vec::new();
+        for c in &leased {
+            let problem = ConfirmedProblem {
+                media_id: c.media.first().context("a case with media")?.id.clone(),
+                reported: kyc_proto::MediaProblemCode::Corrupt,
+                rule: "media_corrupt",
+            };
+            store.confirm_unusable(&reviewer.id, &c.case.id, &problem, now)?;
+            ids.push(c.case.id.as_str().to_owned());
+        }
+        Ok(ids)
+    }
+
     /// A decided case's history — its decisions and audit records — from the supervisor API.
     pub async fn case_history(&self, case_id: &str) -> Result<CaseHistory> {
         self.supervisor_get(&kyc_proto::routes::SUPERVISOR_CASE.replace("{case_id}", case_id)).await

@@ -72,6 +72,23 @@ pub fn typescript() -> String {
         SampleStratumRow::decl(&cfg),
         SampleMemberRow::decl(&cfg),
         SampleDetail::decl(&cfg),
+        // administrator mode
+        AccountRole::decl(&cfg),
+        AccountRow::decl(&cfg),
+        NewAccount::decl(&cfg),
+        OneTimePassword::decl(&cfg),
+        FourEyesRuleForm::decl(&cfg),
+        OverturnForm::decl(&cfg),
+        PolicyForm::decl(&cfg),
+        PolicyFieldBounds::decl(&cfg),
+        AdminPolicy::decl(&cfg),
+        PolicyFieldError::decl(&cfg),
+        PolicySave::decl(&cfg),
+        AttentionRow::decl(&cfg),
+        AttentionChoice::decl(&cfg),
+        AttentionDone::decl(&cfg),
+        PolicyChangeLine::decl(&cfg),
+        AdminEventLine::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.\n\

@@ -413,6 +413,21 @@ impl Desk {
         Ok((ws, a.account_dir.clone(), a.session.user_id.clone()))
     }
 
+    /// The signed-in administrator's hub session: (workstation, own account id). Administrator
+    /// mode is for the admin role only.
+    pub(crate) fn admin_session(&self) -> Result<(Arc<Workstation>, String), AppError> {
+        let ws = self.unlocked()?;
+        let inner = guard(&self.inner);
+        let a = inner.active.as_ref().ok_or_else(|| AppError::not_found("session"))?;
+        if a.session.role != Role::Admin {
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "Administrator mode is for administrators.",
+            ));
+        }
+        Ok((ws, a.session.user_id.clone()))
+    }
+
     /// Maps a sync error, handling revocation (vault already wiped by kyc-sync) on the way.
     pub(crate) fn sync_error(&self, e: SyncError) -> AppError {
         match e {

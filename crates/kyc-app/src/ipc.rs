@@ -890,3 +890,248 @@ pub struct SampleDetail {
     /// By decision number.
     pub members: Vec<SampleMemberRow>,
 }
+
+// ----- administrator mode -----
+
+/// An account's role as the administrator manages it: the desk's roles and `service`, an
+/// upstream system that only feeds cases in (it never signs in to the desk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountRole {
+    /// Leases, reviews and decides cases.
+    Reviewer,
+    /// Audits decisions.
+    Supervisor,
+    /// Manages accounts and policy.
+    Admin,
+    /// Feeds cases in.
+    Service,
+}
+
+/// One account as the administrator's table shows it: ids, name, role and flags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRow {
+    /// Opaque account id.
+    pub user_id: String,
+    /// Login handle.
+    pub username: String,
+    /// Role.
+    pub role: AccountRole,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+    /// Its password was set by an administrator and not yet replaced by its owner.
+    pub password_change_required: bool,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+    /// The signed-in administrator's own account: its role and its enabled state cannot be
+    /// changed here.
+    pub own: bool,
+}
+
+/// A new account: a name and a role; the hub makes its one-time password.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewAccount {
+    /// Login handle: 3 to 64 of `a-z 0-9 . _ -`.
+    pub username: String,
+    /// Role.
+    pub role: AccountRole,
+}
+
+/// An account with the one-time password the hub just made for it (creation or reset). Shown
+/// once by the UI: the desk neither logs nor keeps it, and the hub never sends it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OneTimePassword {
+    /// The account.
+    pub account: AccountRow,
+    /// The password its owner signs in with once, then replaces.
+    #[ts(type = "string")]
+    pub password: Secret,
+}
+
+/// A four-eyes rule as the policy form edits it (hub wire codes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FourEyesRuleForm {
+    /// Case kind code; `null`: every kind.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// `approve`, `reject` or `request_resubmission`.
+    pub outcome: String,
+    /// Reason codes, any of which matches; empty: every decision with the outcome.
+    #[serde(default)]
+    pub reasons: Vec<String>,
+}
+
+/// What an overturn does for one case kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OverturnForm {
+    /// Case kind code.
+    pub kind: String,
+    /// `correct` or `requeue`.
+    pub action: String,
+}
+
+/// The hub's whole policy as the form edits it; Save sends all of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PolicyForm {
+    /// Lease length, seconds.
+    pub lease_secs: u32,
+    /// Retention after the final decision, days.
+    pub retention_days: u32,
+    /// Lease length of a pull for offline work, hours.
+    pub offline_lease_hours: u32,
+    /// Hours without the hub after which a workstation's case data is wiped.
+    pub max_offline_hours: u32,
+    /// Shortest idle-lock timeout a reviewer may choose, seconds.
+    pub idle_lock_min_secs: u32,
+    /// Longest idle-lock timeout a reviewer may choose, seconds.
+    pub idle_lock_max_secs: u32,
+    /// Share of new cases marked for blind double review, percent.
+    pub double_review_percent: u32,
+    /// Four-eyes rules by kind × outcome × reason.
+    pub four_eyes_rules: Vec<FourEyesRuleForm>,
+    /// Overturn action per case kind (a kind not listed is requeued).
+    pub overturn_actions: Vec<OverturnForm>,
+}
+
+/// The bounds and unit of one numeric policy field, from the hub's own constants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyFieldBounds {
+    /// The field (`lease_secs`, …, as the hub names it).
+    pub field: String,
+    /// Lowest allowed.
+    pub min: u32,
+    /// Highest allowed.
+    pub max: u32,
+    /// `seconds`, `hours`, `days` or `percent`.
+    pub unit: String,
+}
+
+/// The policy with what the form needs to edit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminPolicy {
+    /// The policy as the hub stores it.
+    pub policy: PolicyForm,
+    /// Each numeric field's bounds and unit.
+    pub bounds: Vec<PolicyFieldBounds>,
+}
+
+/// A policy field that does not pass, for the form to show next to the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyFieldError {
+    /// The field (`lease_secs`, `four_eyes_rules`, …).
+    pub field: String,
+    /// `out_of_range`, `offline_below_lease`, `idle_lock_min_above_max`,
+    /// `escalation_confirmation`, `reasons_without_outcome`, `too_many_rules` or `duplicate`.
+    pub rule: String,
+    /// For `out_of_range`: the lowest allowed.
+    pub min: Option<u32>,
+    /// For `out_of_range`: the highest allowed.
+    pub max: Option<u32>,
+    /// The same in an English sentence (names the field and its bounds, never the value).
+    pub message: String,
+}
+
+/// What Save did: the policy as stored, or the fields that kept it from being sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PolicySave {
+    /// The hub stored it.
+    Saved {
+        /// The policy as stored.
+        policy: PolicyForm,
+    },
+    /// Nothing was sent: these fields do not pass.
+    Refused {
+        /// One entry per field that does not pass.
+        errors: Vec<PolicyFieldError>,
+    },
+}
+
+/// A case that needs attention, as the administrator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttentionRow {
+    /// The case (opaque id).
+    pub case_id: String,
+    /// Case kind code.
+    pub kind: String,
+    /// The media object found unusable (opaque id).
+    pub media_id: String,
+    /// What the workstation reported (`corrupt`, `digest_mismatch`, …).
+    pub reported: String,
+    /// The rule the hub's own check found broken (`media_corrupt`, …).
+    pub rule: String,
+    /// Who reported it (opaque account id).
+    pub reported_by: String,
+    /// When the hub confirmed it (RFC 3339).
+    pub confirmed_at: String,
+}
+
+/// What to do with a case that needs attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AttentionChoice {
+    /// Back into the reviewers' queue.
+    ReturnToQueue,
+    /// Closed as unusable (final).
+    CloseUnusable,
+}
+
+/// The case's state after it was resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttentionDone {
+    /// `open` or `closed_unusable`.
+    pub case_state: String,
+}
+
+/// One changed policy field in an administrative event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyChangeLine {
+    /// The field.
+    pub field: String,
+    /// Its value before (compact JSON).
+    pub from: String,
+    /// Its value after.
+    pub to: String,
+}
+
+/// One administrative audit record: codes, opaque ids and policy values only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminEventLine {
+    /// Position in the chain.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// When the hub recorded it (RFC 3339).
+    pub at: String,
+    /// Who (opaque account id); none for the hub's command line.
+    pub actor: Option<String>,
+    /// The kind: `account_created`, `account_disabled_changed`, `account_role_changed`,
+    /// `password_reset`, `policy_changed` or `attention_resolved`.
+    pub what: String,
+    /// The account concerned (opaque id).
+    pub target: Option<String>,
+    /// The case concerned (opaque id).
+    pub case_id: Option<String>,
+    /// `account_created`: the role; `account_role_changed`: the new role.
+    pub role: Option<AccountRole>,
+    /// `account_role_changed`: the role before.
+    pub from_role: Option<AccountRole>,
+    /// `account_disabled_changed`: the new state.
+    pub disabled: Option<bool>,
+    /// `attention_resolved`: `return_to_queue` or `close_unusable`.
+    pub action: Option<String>,
+    /// `policy_changed`: each changed field.
+    pub changes: Vec<PolicyChangeLine>,
+}

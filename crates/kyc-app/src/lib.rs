@@ -13,11 +13,13 @@
 //! - [`error`]: the one IPC error and the mapping of the crates' errors into it;
 //! - [`settings`]: the machine's and each account's preferences (never case data);
 //! - [`logs`]: the size-rotated log file and the panic hook that keeps messages out of it;
-//! - [`support`]: the support bundle, and [`Desk::call`], which every command goes through.
+//! - [`support`]: the support bundle, and [`Desk::call`], which every command goes through;
+//! - [`supervise`] and [`administer`]: supervisor and administrator mode (online only).
 
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod administer;
 pub mod bindings;
 pub mod desk;
 pub mod error;
@@ -49,9 +51,11 @@ pub const HUB_URL_ENV: &str = "KYC_DESK_HUB_URL";
 pub const DEMO_BUILD: bool = cfg!(any(debug_assertions, feature = "demo"));
 
 /// The accounts `kyc-hub seed` creates, listed on a demo build's login screen.
-const DEMO_ACCOUNTS: [(&str, ipc::Role); 4] = [
+const DEMO_ACCOUNTS: [(&str, ipc::Role); 5] = [
     ("reviewer1", ipc::Role::Reviewer),
     ("reviewer2", ipc::Role::Reviewer),
+    // Created by `seed --history` (the demo's decided history), as `cargo xtask demo` does.
+    ("reviewer3", ipc::Role::Reviewer),
     ("supervisor", ipc::Role::Supervisor),
     ("admin", ipc::Role::Admin),
 ];

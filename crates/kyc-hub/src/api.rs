@@ -15,17 +15,18 @@ use base64::Engine;
 use kyc_model::{CaseId, CaseState, MediaId, UserId};
 use kyc_proto::ClientPolicy;
 use kyc_proto::{
-    AttentionResolution, AttentionResolved, AuditAck, AuditBatch, AuditEventKind, AuditEventResult,
-    AuditEventStatus, AuditRecordKind, AuditVerifyQuery, AuditVerifyReport, CaseHistory, ChainHead,
-    CreateUserRequest, DIGEST_HEADER, DecisionBatch, DecisionBatchResult, DecisionItem,
-    DecisionPage, DecisionQuery, DecisionResult, DisputeList, ErrorCode, EscalationDecision,
-    EscalationList, Health, IntakeCase, IntakeResponse, KdfSpec, LeaseGrant, LeaseRequest,
-    LoginRequest, LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS, MAX_CASE_LIST,
-    MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, MediaProblemOutcome, MediaProblemReport,
-    MediaProblemResponse, NeedsAttentionList, OutcomeCode, PasswordChangeRequest, Policy,
-    PreloginRequest, PreloginResponse, PurgeReport, ReleaseRequest, ReleaseResponse, RenewRequest,
-    RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse, UpdateUserRequest, UserSummary,
-    VaultRecoveryKey, VerdictKind, VerdictRequest, VerdictResponse, routes,
+    AdminEventList, AdminEventsQuery, AttentionResolution, AttentionResolved, AuditAck, AuditBatch,
+    AuditEventKind, AuditEventResult, AuditEventStatus, AuditRecordKind, AuditVerifyQuery,
+    AuditVerifyReport, CaseHistory, ChainHead, CreateUserRequest, DIGEST_HEADER, DecisionBatch,
+    DecisionBatchResult, DecisionItem, DecisionPage, DecisionQuery, DecisionResult, DisputeList,
+    ErrorCode, EscalationDecision, EscalationList, Health, IntakeCase, IntakeResponse, KdfSpec,
+    LeaseGrant, LeaseRequest, LoginRequest, LoginResponse, MAX_AUDIT_BATCH, MAX_AUDIT_TEXT_CHARS,
+    MAX_CASE_LIST, MAX_DECISION_BATCH, MAX_LEASE_BATCH, Me, MediaProblemOutcome,
+    MediaProblemReport, MediaProblemResponse, NeedsAttentionList, OutcomeCode,
+    PasswordChangeRequest, Policy, PreloginRequest, PreloginResponse, PurgeReport, ReleaseRequest,
+    ReleaseResponse, RenewRequest, RenewResponse, RenewedLease, Role, StatsQuery, StatsResponse,
+    UpdateUserRequest, UserSummary, VaultRecoveryKey, VerdictKind, VerdictRequest, VerdictResponse,
+    routes,
 };
 use serde::Serialize;
 
@@ -236,6 +237,7 @@ pub fn app(state: AppState) -> Router {
         .route(routes::ADMIN_PURGE, post(admin_purge))
         .route(routes::ADMIN_NEEDS_ATTENTION, get(admin_needs_attention))
         .route(routes::ADMIN_NEEDS_ATTENTION_CASE, post(admin_resolve_attention))
+        .route(routes::ADMIN_EVENTS, get(admin_events))
         .fallback(|| async { AppError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {
             AppError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::Invalid, "method not allowed")
@@ -330,7 +332,7 @@ async fn openapi_json() -> Response {
         admin_set_policy, admin_purge, media_problem, admin_needs_attention, client_policy,
         supervisor_escalations, supervisor_escalation_decision, admin_resolve_attention,
         supervisor_samples, supervisor_create_sample, supervisor_sample, supervisor_stats_csv,
-        supervisor_disputes, supervisor_dispute_decision
+        supervisor_disputes, supervisor_dispute_decision, admin_events
     ),
     components(schemas(kyc_proto::ApiError, kyc_proto::ErrorCode, kyc_proto::AuditEventIn,
         kyc_proto::AuditRecord, kyc_proto::DecisionStatus, kyc_proto::ConflictReason,
@@ -1454,6 +1456,7 @@ fn summary(u: UserRow) -> UserSummary {
         role: u.role,
         disabled: u.disabled,
         created_at: from_ms(u.created_at),
+        password_change_required: Credential::decode(&u.credential).is_some_and(|c| c.one_time),
         one_time_password: None,
     }
 }
@@ -1468,14 +1471,11 @@ async fn admin_users(State(state): State<AppState>, caller: Caller) -> ApiResult
 
 /// Checks a login handle: 3..=64 of `[a-z0-9._-]`.
 pub fn valid_username(name: &str) -> bool {
-    (3..=64).contains(&name.len())
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-        })
+    kyc_proto::valid_username(name)
 }
 
 /// Minimum password length for accounts.
-pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MIN_PASSWORD_CHARS: usize = kyc_proto::MIN_PASSWORD_CHARS;
 
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = CreateUserRequest,
     security(("bearer" = [])),
@@ -1677,6 +1677,25 @@ async fn admin_resolve_attention(
         state.blocking(move |s| s.resolve_attention(&actor, &case, req.action, now_ms())).await?;
     tracing::info!(case = %case_id, action = req.action.code(), "attention resolved");
     Ok(ApiJson(AttentionResolved { case_state }))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/events", tag = "admin", security(("bearer" = [])),
+    params(AdminEventsQuery),
+    description = "The latest administrative audit records, newest first: accounts created, \
+        disabled or enabled, roles changed, passwords reset, policy changes (each changed \
+        field's name, old and new value) and resolved needs-attention cases. Codes, opaque ids \
+        and policy values only; `limit` 1..=200, default 50.",
+    responses((status = 200, body = AdminEventList), Unauthenticated, Forbidden, QueryParams))]
+async fn admin_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<ApiQuery<AdminEventsQuery>, AppError>,
+) -> ApiResult<AdminEventList> {
+    caller.require(&[Role::Admin])?;
+    let ApiQuery(query) = query?;
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let events = state.blocking(move |s| s.admin_events(limit)).await?;
+    Ok(ApiJson(AdminEventList { events }))
 }
 
 #[cfg(test)]

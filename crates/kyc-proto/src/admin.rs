@@ -23,6 +23,10 @@ pub struct UserSummary {
     /// When it was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Whether its password was set by an administrator (creation or reset) and not yet
+    /// replaced by its owner. Absent from older hubs: false.
+    #[serde(default)]
+    pub password_change_required: bool,
     /// A password the hub generated, in the one answer that made it (an account created
     /// without a password, or `reset_password`): show it once, it is never sent again. The
     /// account must change it at its first sign-in.
@@ -30,6 +34,18 @@ pub struct UserSummary {
     #[schema(value_type = Option<String>, format = Password)]
     pub one_time_password: Option<Secret>,
 }
+
+/// Whether `name` is a valid login handle: 3..=64 of `[a-z0-9._-]` (the hub's rule, which the
+/// app checks before it asks).
+pub fn valid_username(name: &str) -> bool {
+    (3..=64).contains(&name.len())
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
+}
+
+/// Shortest password the hub accepts when one is given.
+pub const MIN_PASSWORD_CHARS: usize = 12;
 
 /// `POST /api/v1/admin/users`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -384,6 +400,37 @@ impl Default for ClientPolicy {
             idle_lock_max_secs: DEFAULT_IDLE_LOCK_MAX_SECS,
         }
     }
+}
+
+/// Query string of `GET /api/v1/admin/events`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AdminEventsQuery {
+    /// Most records to return, newest first (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+}
+
+/// The kinds of audit records `GET /api/v1/admin/events` lists: account changes, policy
+/// changes and resolved needs-attention cases (their `type` codes).
+pub const ADMIN_EVENT_KINDS: [&str; 6] = [
+    "account_created",
+    "account_disabled_changed",
+    "account_role_changed",
+    "password_reset",
+    "policy_changed",
+    "attention_resolved",
+];
+
+/// `GET /api/v1/admin/events` (admin): the latest administrative audit records, newest
+/// first. Codes, opaque ids, policy field names and values only: none of these kinds carries
+/// free text or personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminEventList {
+    /// The records, newest first; each `kind` is one of [`ADMIN_EVENT_KINDS`].
+    pub events: Vec<crate::audit::AuditRecord>,
 }
 
 /// What a retention purge did.

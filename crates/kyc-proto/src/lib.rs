@@ -28,8 +28,9 @@ pub mod secret;
 pub mod supervisor;
 
 pub use admin::{
-    ClientPolicy, CreateUserRequest, FourEyesRule, OverturnRule, Policy, PolicyError, PurgeReport,
-    UpdateUserRequest, UserSummary,
+    ADMIN_EVENT_KINDS, AdminEventList, AdminEventsQuery, ClientPolicy, CreateUserRequest,
+    FourEyesRule, MIN_PASSWORD_CHARS, OverturnRule, Policy, PolicyError, PurgeReport,
+    UpdateUserRequest, UserSummary, valid_username,
 };
 pub use attention::{
     AttentionAction, AttentionResolution, AttentionResolved, MediaProblemCode, MediaProblemOutcome,

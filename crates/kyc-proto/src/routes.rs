@@ -105,6 +105,10 @@ pub const ADMIN_NEEDS_ATTENTION: &str = "/api/v1/admin/needs-attention";
 /// `POST` [`crate::AttentionResolution`] → [`crate::AttentionResolved`] (admin).
 pub const ADMIN_NEEDS_ATTENTION_CASE: &str = "/api/v1/admin/needs-attention/{case_id}";
 
+/// `GET` with [`crate::AdminEventsQuery`] → [`crate::AdminEventList`] (admin): the latest
+/// account, policy and needs-attention audit records.
+pub const ADMIN_EVENTS: &str = "/api/v1/admin/events";
+
 /// The path that resolves one case needing attention.
 pub fn admin_needs_attention_case(id: &CaseId) -> String {
     ADMIN_NEEDS_ATTENTION_CASE.replace("{case_id}", id.as_str())

@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+mod admin;
 mod client;
 mod error;
 mod offline;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod administer;
 mod bundle;
 mod desk;
 mod offline;

@@ -434,6 +434,10 @@ pub trait Store: Send + Sync + 'static {
         problem: &ConfirmedProblem,
         now: Millis,
     ) -> Result<(), StoreError>;
+    /// The latest `limit` audit records of the kinds in [`kyc_proto::ADMIN_EVENT_KINDS`]
+    /// (account and policy changes, resolved needs-attention cases), newest first. None of
+    /// them carries free text.
+    fn admin_events(&self, limit: u32) -> Result<Vec<kyc_proto::AuditRecord>, StoreError>;
     /// Cases waiting for an administrator, oldest confirmation first.
     fn needs_attention(&self) -> Result<Vec<kyc_proto::NeedsAttentionCase>, StoreError>;
     /// Resolves a case that needs attention (back to the queue, or closed as unusable) and

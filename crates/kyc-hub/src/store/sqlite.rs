@@ -2244,6 +2244,20 @@ impl Store for SqliteStore {
         })
     }
 
+    fn admin_events(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        self.read(|tx| {
+            let kinds = kyc_proto::ADMIN_EVENT_KINDS.map(|k| format!("'{k}'")).join(", ");
+            // No detail is joined: none of these kinds carries free text.
+            let mut stmt = tx.prepare(&format!(
+                "SELECT a.seq, a.recorded_at, a.actor, a.case_id, a.kind, a.detail_digest, a.hash, NULL \
+                 FROM audit a WHERE json_extract(a.kind, '$.type') IN ({kinds}) \
+                 ORDER BY a.seq DESC LIMIT ?1"
+            ))?;
+            let rows = stmt.query_map([i64::from(limit)], raw_audit)?;
+            rows.map(|r| audit_record(&self.key, r?)).collect()
+        })
+    }
+
     fn needs_attention(&self) -> Result<Vec<NeedsAttentionCase>, StoreError> {
         self.read(|tx| {
             let mut stmt = tx.prepare(

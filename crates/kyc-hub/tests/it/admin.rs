@@ -347,3 +347,64 @@ async fn a_case_that_needs_attention_goes_back_to_the_queue_or_is_closed_audited
         hub.call(Method::POST, routes::ADMIN_PURGE, Some(&admin), None::<&()>).await.json();
     assert_eq!(purge.cases_purged, 1);
 }
+
+#[tokio::test]
+async fn an_administrator_reads_the_latest_account_and_policy_events_and_nothing_else() {
+    let hub = TestHub::start().await;
+    let admin = hub.login(ADMIN).await;
+    let me: Me = hub.call(Method::GET, routes::ME, Some(&admin), None::<&()>).await.json();
+    let create = CreateUserRequest {
+        username: "events-reviewer".into(),
+        role: Role::Reviewer,
+        password: None,
+    };
+    let created: UserSummary =
+        hub.call(Method::POST, routes::ADMIN_USERS, Some(&admin), Some(&create)).await.json();
+    assert!(created.password_change_required, "an administrator's password is one-time");
+    let disable = UpdateUserRequest { disabled: Some(true), ..Default::default() };
+    patch(&hub, &admin, &created.id, &disable).await.json::<UserSummary>();
+    let policy = Policy { lease_secs: 1234, ..kyc_hub::store::default_policy() };
+    hub.call(Method::PUT, routes::ADMIN_POLICY, Some(&admin), Some(&policy)).await;
+    // A reviewer's work is not an administrative event.
+    let r = hub.login(REVIEWER_A).await;
+    let _ = hub.lease(&r, 1).await;
+
+    let answer = hub
+        .call(Method::GET, &format!("{}?limit=2", routes::ADMIN_EVENTS), Some(&admin), None::<&()>)
+        .await;
+    let list: kyc_proto::AdminEventList = answer.json();
+    assert_eq!(list.events.len(), 2, "the limit holds");
+    let kinds = |l: &kyc_proto::AdminEventList| {
+        l.events
+            .iter()
+            .map(|e| serde_json::to_value(&e.kind).unwrap()["type"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&list), ["policy_changed", "account_disabled_changed"], "newest first");
+    assert!(list.events.iter().all(|e| e.actor.as_ref() == Some(&me.user)));
+    let AuditRecordKind::PolicyChanged { changes } = &list.events[0].kind else { panic!() };
+    assert_eq!(
+        changes.iter().map(|c| (c.field.as_str(), c.to.as_str())).collect::<Vec<_>>(),
+        [("lease_secs", "1234")]
+    );
+    let all: kyc_proto::AdminEventList =
+        hub.call(Method::GET, routes::ADMIN_EVENTS, Some(&admin), None::<&()>).await.json();
+    assert!(kinds(&all).iter().all(|k| kyc_proto::ADMIN_EVENT_KINDS.contains(&k.as_str())));
+    assert!(kinds(&all).contains(&"account_created".to_owned()));
+    // The user name is not in it: only the opaque id.
+    let body = hub.call(Method::GET, routes::ADMIN_EVENTS, Some(&admin), None::<&()>).await.body;
+    assert!(!String::from_utf8_lossy(&body).contains("events-reviewer"));
+
+    for who in [SUPERVISOR, REVIEWER_A] {
+        let token = hub.login(who).await;
+        hub.call(Method::GET, routes::ADMIN_EVENTS, Some(&token), None::<&()>)
+            .await
+            .expect_error(403, "forbidden");
+    }
+    hub.call(Method::GET, &format!("{}?limit=0", routes::ADMIN_EVENTS), Some(&admin), None::<&()>)
+        .await
+        .json::<kyc_proto::AdminEventList>();
+    hub.call(Method::GET, &format!("{}?since=1", routes::ADMIN_EVENTS), Some(&admin), None::<&()>)
+        .await
+        .expect_error(422, "invalid");
+}

@@ -195,6 +195,12 @@ async fn every_endpoint_admits_exactly_its_roles() {
             body: None,
             allowed: &[Admin],
         },
+        Endpoint {
+            method: Method::GET,
+            path: routes::ADMIN_EVENTS.into(),
+            body: None,
+            allowed: &[Admin],
+        },
     ];
     let tokens = [
         (Reviewer, reviewer.clone()),

@@ -904,3 +904,278 @@ strata: Array<SampleStratumRow>,
  * By decision number.
  */
 members: Array<SampleMemberRow>, };
+
+export type AccountRole = "reviewer" | "supervisor" | "admin" | "service";
+
+export type AccountRow = { 
+/**
+ * Opaque account id.
+ */
+userId: string, 
+/**
+ * Login handle.
+ */
+username: string, 
+/**
+ * Role.
+ */
+role: AccountRole, 
+/**
+ * Disabled accounts cannot sign in.
+ */
+disabled: boolean, 
+/**
+ * Its password was set by an administrator and not yet replaced by its owner.
+ */
+passwordChangeRequired: boolean, 
+/**
+ * When it was created (RFC 3339).
+ */
+createdAt: string, 
+/**
+ * The signed-in administrator's own account: its role and its enabled state cannot be
+ * changed here.
+ */
+own: boolean, };
+
+export type NewAccount = { 
+/**
+ * Login handle: 3 to 64 of `a-z 0-9 . _ -`.
+ */
+username: string, 
+/**
+ * Role.
+ */
+role: AccountRole, };
+
+export type OneTimePassword = { 
+/**
+ * The account.
+ */
+account: AccountRow, 
+/**
+ * The password its owner signs in with once, then replaces.
+ */
+password: string, };
+
+export type FourEyesRuleForm = { 
+/**
+ * Case kind code; `null`: every kind.
+ */
+kind: string | null, 
+/**
+ * `approve`, `reject` or `request_resubmission`.
+ */
+outcome: string, 
+/**
+ * Reason codes, any of which matches; empty: every decision with the outcome.
+ */
+reasons: Array<string>, };
+
+export type OverturnForm = { 
+/**
+ * Case kind code.
+ */
+kind: string, 
+/**
+ * `correct` or `requeue`.
+ */
+action: string, };
+
+export type PolicyForm = { 
+/**
+ * Lease length, seconds.
+ */
+leaseSecs: number, 
+/**
+ * Retention after the final decision, days.
+ */
+retentionDays: number, 
+/**
+ * Lease length of a pull for offline work, hours.
+ */
+offlineLeaseHours: number, 
+/**
+ * Hours without the hub after which a workstation's case data is wiped.
+ */
+maxOfflineHours: number, 
+/**
+ * Shortest idle-lock timeout a reviewer may choose, seconds.
+ */
+idleLockMinSecs: number, 
+/**
+ * Longest idle-lock timeout a reviewer may choose, seconds.
+ */
+idleLockMaxSecs: number, 
+/**
+ * Share of new cases marked for blind double review, percent.
+ */
+doubleReviewPercent: number, 
+/**
+ * Four-eyes rules by kind × outcome × reason.
+ */
+fourEyesRules: Array<FourEyesRuleForm>, 
+/**
+ * Overturn action per case kind (a kind not listed is requeued).
+ */
+overturnActions: Array<OverturnForm>, };
+
+export type PolicyFieldBounds = { 
+/**
+ * The field (`lease_secs`, …, as the hub names it).
+ */
+field: string, 
+/**
+ * Lowest allowed.
+ */
+min: number, 
+/**
+ * Highest allowed.
+ */
+max: number, 
+/**
+ * `seconds`, `hours`, `days` or `percent`.
+ */
+unit: string, };
+
+export type AdminPolicy = { 
+/**
+ * The policy as the hub stores it.
+ */
+policy: PolicyForm, 
+/**
+ * Each numeric field's bounds and unit.
+ */
+bounds: Array<PolicyFieldBounds>, };
+
+export type PolicyFieldError = { 
+/**
+ * The field (`lease_secs`, `four_eyes_rules`, …).
+ */
+field: string, 
+/**
+ * `out_of_range`, `offline_below_lease`, `idle_lock_min_above_max`,
+ * `escalation_confirmation`, `reasons_without_outcome`, `too_many_rules` or `duplicate`.
+ */
+rule: string, 
+/**
+ * For `out_of_range`: the lowest allowed.
+ */
+min: number | null, 
+/**
+ * For `out_of_range`: the highest allowed.
+ */
+max: number | null, 
+/**
+ * The same in an English sentence (names the field and its bounds, never the value).
+ */
+message: string, };
+
+export type PolicySave = { "status": "saved", 
+/**
+ * The policy as stored.
+ */
+policy: PolicyForm, } | { "status": "refused", 
+/**
+ * One entry per field that does not pass.
+ */
+errors: Array<PolicyFieldError>, };
+
+export type AttentionRow = { 
+/**
+ * The case (opaque id).
+ */
+caseId: string, 
+/**
+ * Case kind code.
+ */
+kind: string, 
+/**
+ * The media object found unusable (opaque id).
+ */
+mediaId: string, 
+/**
+ * What the workstation reported (`corrupt`, `digest_mismatch`, …).
+ */
+reported: string, 
+/**
+ * The rule the hub's own check found broken (`media_corrupt`, …).
+ */
+rule: string, 
+/**
+ * Who reported it (opaque account id).
+ */
+reportedBy: string, 
+/**
+ * When the hub confirmed it (RFC 3339).
+ */
+confirmedAt: string, };
+
+export type AttentionChoice = "return_to_queue" | "close_unusable";
+
+export type AttentionDone = { 
+/**
+ * `open` or `closed_unusable`.
+ */
+caseState: string, };
+
+export type PolicyChangeLine = { 
+/**
+ * The field.
+ */
+field: string, 
+/**
+ * Its value before (compact JSON).
+ */
+from: string, 
+/**
+ * Its value after.
+ */
+to: string, };
+
+export type AdminEventLine = { 
+/**
+ * Position in the chain.
+ */
+seq: number, 
+/**
+ * When the hub recorded it (RFC 3339).
+ */
+at: string, 
+/**
+ * Who (opaque account id); none for the hub's command line.
+ */
+actor: string | null, 
+/**
+ * The kind: `account_created`, `account_disabled_changed`, `account_role_changed`,
+ * `password_reset`, `policy_changed` or `attention_resolved`.
+ */
+what: string, 
+/**
+ * The account concerned (opaque id).
+ */
+target: string | null, 
+/**
+ * The case concerned (opaque id).
+ */
+caseId: string | null, 
+/**
+ * `account_created`: the role; `account_role_changed`: the new role.
+ */
+role: AccountRole | null, 
+/**
+ * `account_role_changed`: the role before.
+ */
+fromRole: AccountRole | null, 
+/**
+ * `account_disabled_changed`: the new state.
+ */
+disabled: boolean | null, 
+/**
+ * `attention_resolved`: `return_to_queue` or `close_unusable`.
+ */
+action: string | null, 
+/**
+ * `policy_changed`: each changed field.
+ */
+changes: Array<PolicyChangeLine>, };

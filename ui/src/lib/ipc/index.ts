@@ -31,6 +31,19 @@ import type {
   SampleInput,
   SampleRow,
 } from "./bindings";
+import type {
+  AccountRole,
+  AccountRow,
+  AdminEventLine,
+  AdminPolicy,
+  AttentionChoice,
+  AttentionDone,
+  AttentionRow,
+  NewAccount,
+  OneTimePassword,
+  PolicyForm,
+  PolicySave,
+} from "./bindings";
 
 export type * from "./bindings";
 
@@ -136,6 +149,20 @@ export const ipc = {
   supervisorSamples: () => call<SampleRow[]>("supervisor_samples"),
   supervisorSample: (sampleId: string) => call<SampleDetail>("supervisor_sample", { sampleId }),
   createSample: (input: SampleInput) => call<SampleDetail>("create_sample", { input }),
+  // Administrator mode: online only, answered by the hub. A one-time password arrives once,
+  // in the answer that made it.
+  adminAccounts: () => call<AccountRow[]>("admin_accounts"),
+  adminCreateAccount: (input: NewAccount) => call<OneTimePassword>("admin_create_account", { input }),
+  adminSetDisabled: (userId: string, disabled: boolean) =>
+    call<AccountRow>("admin_set_disabled", { userId, disabled }),
+  adminSetRole: (userId: string, role: AccountRole) => call<AccountRow>("admin_set_role", { userId, role }),
+  adminResetPassword: (userId: string) => call<OneTimePassword>("admin_reset_password", { userId }),
+  adminPolicy: () => call<AdminPolicy>("admin_policy"),
+  adminSavePolicy: (policy: PolicyForm) => call<PolicySave>("admin_save_policy", { policy }),
+  adminAttention: () => call<AttentionRow[]>("admin_attention"),
+  adminResolveAttention: (caseId: string, choice: AttentionChoice) =>
+    call<AttentionDone>("admin_resolve_attention", { caseId, choice }),
+  adminEvents: () => call<AdminEventLine[]>("admin_events"),
 };
 
 export { isAppError };
