@@ -31,4 +31,9 @@ pub const COMMANDS: &[&str] = &[
     "supervisor_case",
     "give_verdict",
     "verify_audit",
+    // Supervisor mode: the open case's evidence, statistics.
+    "supervisor_close_case",
+    "supervisor_trail",
+    "supervisor_stats",
+    "export_stats_csv",
 ];

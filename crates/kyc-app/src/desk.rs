@@ -180,6 +180,8 @@ pub struct Desk {
     pub(crate) recent_errors: Mutex<std::collections::VecDeque<crate::support::RecentError>>,
     /// The watch on the OS session lock and sleep (`watch_os_lock`); dropping it stops it.
     os_watch: Mutex<Option<kyc_lockwatch::LockWatch>>,
+    /// A supervisor's open case with its evidence, in memory only (see [`crate::evidence`]).
+    pub(crate) evidence: Mutex<Option<crate::evidence::Evidence>>,
 }
 
 pub(crate) fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -266,6 +268,7 @@ impl Desk {
             active_ms: Mutex::new(HashMap::new()),
             recent_errors: Mutex::new(std::collections::VecDeque::new()),
             os_watch: Mutex::new(None),
+            evidence: Mutex::new(None),
         })
     }
 
@@ -460,6 +463,7 @@ impl Desk {
     /// Drops the session (after a wipe by sign-out, revocation or too many attempts): stops the
     /// push loop and the timers.
     fn end_session(&self, reason: SignedOutReason) {
+        self.release_evidence();
         let active = {
             let mut inner = guard(&self.inner);
             inner.signed_out_reason = Some(reason);
@@ -784,6 +788,8 @@ impl Desk {
     }
 
     async fn lock_for(&self, reason: LockReason) -> Result<DeskState, AppError> {
+        // A supervisor's open case is let go of at once: nothing of it outlives the unlock.
+        self.release_evidence();
         // Held decisions go to the outbox while the key is still in memory.
         self.flush_held(true).await;
         {
@@ -897,6 +903,7 @@ impl Desk {
     /// Before the app quits: writes held decisions, stops the push loop and timers, and
     /// closes the vault (kept on disk, locked) so the next start signs in to it again.
     pub async fn shutdown(&self) {
+        self.release_evidence();
         self.flush_held(true).await;
         let active = guard(&self.inner).active.take();
         if let Some(mut a) = active {
@@ -1204,8 +1211,12 @@ impl Desk {
         {
             return Err(AppError::not_found("field"));
         }
-        let ws = self.unlocked()?;
         let lang = self.lang();
+        // A supervisor's open case: revealed from memory, recorded on the hub at once.
+        if let Some(answer) = self.supervisor_reveal(&id, field, reason, lang).await {
+            return answer;
+        }
+        let ws = self.unlocked()?;
         let vault = ws.vault().clone();
         let (field, reason) = (field.to_owned(), reason.to_owned());
         let value = blocking(move || {
@@ -1330,10 +1341,15 @@ impl Desk {
 
     // ----- media -----
 
-    /// Answers a `media://` request (`path` = `/<media id>/<variant>`) from the vault,
-    /// decrypted in memory. Unknown, path-like, or asked while locked: 404.
+    /// Answers a `media://` request (`path` = `/<media id>/<variant>`) from a supervisor's
+    /// open case held in memory, else from the vault, decrypted in memory. Unknown,
+    /// path-like, or asked while locked: 404.
     pub async fn media(&self, path: String, range: Option<String>) -> MediaResponse {
         let Ok(ws) = self.unlocked() else { return MediaResponse::not_found() };
+        // A supervisor's open case, held in memory (see `crate::evidence`).
+        if let Some(answer) = self.evidence_media(&path, range.as_deref()) {
+            return answer;
+        }
         let vault = ws.vault().clone();
         tokio::task::spawn_blocking(move || crate::media::serve(&vault, &path, range.as_deref()))
             .await

@@ -21,6 +21,7 @@
 pub mod bindings;
 pub mod desk;
 pub mod error;
+pub mod evidence;
 pub mod ipc;
 pub mod login;
 pub mod logs;
@@ -28,6 +29,7 @@ pub mod mask;
 pub mod media;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod supervise;
 pub mod support;
 

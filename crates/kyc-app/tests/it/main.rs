@@ -5,6 +5,7 @@ mod support;
 
 mod bundle;
 mod desk;
+mod evidence;
 mod offline;
 mod oslock;
 mod prefetch;
