@@ -316,6 +316,12 @@ export const en = {
   "sup.source.escalation": "supervisor (escalation)",
   "sup.source.correction": "supervisor (correction)",
   "sup.source.dispute": "supervisor (dispute)",
+  "sup.tabs": "Supervisor views",
+  "sup.tab.decisions": "Decisions",
+  "sup.tab.escalations": "Escalations",
+  "sup.tab.disputes": "Disputes",
+  "sup.tab.samples": "Samples",
+  "sup.tab.stats": "Statistics",
 } as const;
 
 export type MessageKey = keyof typeof en;

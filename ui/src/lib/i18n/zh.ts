@@ -309,4 +309,10 @@ export const zh: Record<MessageKey, string> = {
   "sup.source.escalation": "主管（上报）",
   "sup.source.correction": "主管（更正）",
   "sup.source.dispute": "主管（分歧裁决）",
+  "sup.tabs": "主管视图",
+  "sup.tab.decisions": "决定",
+  "sup.tab.escalations": "上报",
+  "sup.tab.disputes": "分歧",
+  "sup.tab.samples": "抽样",
+  "sup.tab.stats": "统计",
 };
