@@ -8,4 +8,5 @@ mod login;
 mod package;
 mod reviewer;
 mod supervisor;
+mod supervisor_evidence;
 mod window;
