@@ -16,8 +16,8 @@ const ENTER: &str = "\u{E007}";
 const REASON: &str = "compare the name with the ID card";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_supervisor_sees_the_evidence_reveals_with_a_reason_and_reads_the_statistics() -> Result<()>
-{
+async fn a_supervisor_sees_the_evidence_reveals_with_a_reason_and_reads_the_statistics()
+-> Result<()> {
     let hub = Hub::start(&Seed { cases: 6, rng_seed: 83, without_consent: vec![1, 4] }).await?;
     let first = hub.decide_as("reviewer1", 3).await?;
     let second = hub.decide_as("reviewer2", 3).await?;
@@ -134,8 +134,12 @@ async fn look(app: &App, hub: &Hub) -> Result<()> {
     .await?;
     app.screenshot("sup-stats-en").await?;
     app.click("#lang-zh-CN").await?;
-    app.until("the Chinese statistics", "return document.body.textContent.includes('每日决定数')", vec![])
-        .await?;
+    app.until(
+        "the Chinese statistics",
+        "return document.body.textContent.includes('每日决定数')",
+        vec![],
+    )
+    .await?;
     app.screenshot("sup-stats-zh").await?;
     app.click("#lang-en").await?;
 

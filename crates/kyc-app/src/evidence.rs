@@ -87,14 +87,9 @@ impl Desk {
             );
         }
         let evidence = Evidence { case_id: history.case_id.clone(), case, media, trail };
-        let view = mask::case_view(
-            &evidence.case,
-            QueueState::Decided,
-            0,
-            lang,
-            me,
-            |id| evidence.stored(id),
-        );
+        let view = mask::case_view(&evidence.case, QueueState::Decided, 0, lang, me, |id| {
+            evidence.stored(id)
+        });
         // Locked or signed out while the media came: nothing is kept.
         self.supervisor_session()?;
         tracing::info!(
@@ -193,7 +188,8 @@ impl Desk {
         let value = value.ok_or_else(|| AppError::not_found("field"))?;
         let (ws, _, me) = self.supervisor_session()?;
         let at = OffsetDateTime::now_utc();
-        let kind = AuditEventKind::FieldRevealed { field: field.to_owned(), reason: reason.to_owned() };
+        let kind =
+            AuditEventKind::FieldRevealed { field: field.to_owned(), reason: reason.to_owned() };
         let key = kyc_proto::IdempotencyKey::parse(&kyc_model::ids::random_token())
             .map_err(|_| AppError::internal("idempotency key"))?;
         let batch = AuditBatch {

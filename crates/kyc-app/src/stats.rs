@@ -7,7 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use kyc_proto::{DayCount, Figures, StatsQuery, StatsResponse};
-use time::{Date, Duration, OffsetDateTime, Time, format_description::FormatItem, macros::format_description};
+use time::macros::format_description;
+use time::{Date, Duration, OffsetDateTime, Time};
 
 use crate::desk::Desk;
 use crate::error::{AppError, ErrorCode};
@@ -19,14 +20,11 @@ use crate::ipc::{
 pub const MAX_RANGE_DAYS: i64 = 366;
 /// The header the hub's CSV starts with; anything else is not written.
 const CSV_HEADER: &str = "reviewer,day,metric,value";
-const DAY: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
-const STAMP: &[FormatItem<'static>] =
-    format_description!("[year][month][day]-[hour][minute][second]");
 
 /// The hub query for a range of whole UTC days, both ends included.
 pub fn query_of(range: &StatsRange) -> Result<StatsQuery, AppError> {
     let day = |s: &str| {
-        Date::parse(s.trim(), DAY)
+        Date::parse(s.trim(), format_description!("[year]-[month]-[day]"))
             .map_err(|_| AppError::new(ErrorCode::Invalid, "Give the days as YYYY-MM-DD."))
     };
     let (from, to) = (day(&range.from)?, day(&range.to)?);
@@ -105,7 +103,9 @@ fn view(range: &StatsRange, s: &StatsResponse) -> StatsView {
 /// existing file (`-2`, `-3`, … appended).
 fn write_csv(dir: &Path, range: &StatsRange, csv: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let stamp = OffsetDateTime::now_utc().format(STAMP).unwrap_or_default();
+    let stamp = OffsetDateTime::now_utc()
+        .format(format_description!("[year][month][day]-[hour][minute][second]"))
+        .unwrap_or_default();
     let base = format!("kyc-stats-{}-{}-{stamp}", range.from.trim(), range.to.trim());
     for n in 1..1000 {
         let name = if n == 1 { format!("{base}.csv") } else { format!("{base}-{n}.csv") };
@@ -128,8 +128,7 @@ impl Desk {
     pub async fn supervisor_stats(&self, range: StatsRange) -> Result<StatsView, AppError> {
         let (ws, _, _) = self.supervisor_session()?;
         let query = query_of(&range)?;
-        let stats =
-            ws.client().supervisor_stats(&query).await.map_err(|e| self.online(e))?;
+        let stats = ws.client().supervisor_stats(&query).await.map_err(|e| self.online(e))?;
         Ok(view(&range, &stats))
     }
 
@@ -142,11 +141,7 @@ impl Desk {
     ) -> Result<CsvExport, AppError> {
         let (ws, _, _) = self.supervisor_session()?;
         let query = query_of(&range)?;
-        let csv = ws
-            .client()
-            .supervisor_stats_csv(&query)
-            .await
-            .map_err(|e| self.online(e))?;
+        let csv = ws.client().supervisor_stats_csv(&query).await.map_err(|e| self.online(e))?;
         if csv.lines().next().map(str::trim) != Some(CSV_HEADER) {
             return Err(AppError::internal("the hub's statistics are not in the expected form"));
         }
@@ -174,8 +169,8 @@ mod tests {
     #[test]
     fn a_range_is_whole_utc_days_both_ends_included() {
         let q = query_of(&range("2026-11-01", "2026-11-30")).unwrap();
-        assert_eq!(q.from.unwrap().to_string(), "2026-11-01 0:00:00.0 +00:00:00");
-        assert_eq!(q.to.unwrap().to_string(), "2026-12-01 0:00:00.0 +00:00:00");
+        assert_eq!(q.from, Some(time::macros::datetime!(2026-11-01 0:00 UTC)));
+        assert_eq!(q.to, Some(time::macros::datetime!(2026-12-01 0:00 UTC)));
         assert!(query_of(&range("2026-11-02", "2026-11-02")).is_ok());
     }
 

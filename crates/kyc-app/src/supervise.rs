@@ -230,7 +230,8 @@ fn audit_line(r: &AuditRecord) -> AuditLine {
     };
     let (field, reason) = match &r.kind {
         AuditRecordKind::Client {
-            event: kyc_proto::AuditEventKind::FieldRevealed { field, reason }, ..
+            event: kyc_proto::AuditEventKind::FieldRevealed { field, reason },
+            ..
         } => (Some(field.clone()), Some(reason.clone())),
         _ => (None, None),
     };

@@ -3,9 +3,8 @@
 
 use kyc_model::CaseId;
 use kyc_proto::{
-    AuditVerifyQuery, AuditVerifyReport, CaseHistory, ChainHead,
-    DecisionPage, DecisionQuery, StatsQuery, StatsResponse, VerdictRequest, VerdictResponse,
-    routes,
+    AuditVerifyQuery, AuditVerifyReport, CaseHistory, ChainHead, DecisionPage, DecisionQuery,
+    StatsQuery, StatsResponse, VerdictRequest, VerdictResponse, routes,
 };
 use reqwest::Method;
 
@@ -82,7 +81,7 @@ impl crate::Workstation {
             kyc_media::Watermark { reviewer: user, case_ref: case_id.to_string(), at: opened_at };
         let mut out = Vec::new();
         for manifest in media {
-            let bytes = match self.client.media(manifest, &|_| {}).await {
+            let bytes = match self.client.media(manifest, &|_: u64| {}).await {
                 Ok(bytes) => bytes,
                 Err(SyncError::Integrity { media }) => {
                     tracing::warn!(media = %media, "audited medium failed its size check");
