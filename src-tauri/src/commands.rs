@@ -34,6 +34,7 @@ pub const COMMANDS: &[&str] = &[
     // Supervisor mode: the open case's evidence, statistics.
     "supervisor_close_case",
     "supervisor_trail",
+    "supervisor_evidence",
     "supervisor_stats",
     "export_stats_csv",
 ];

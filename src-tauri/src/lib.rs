@@ -156,6 +156,11 @@ fn supervisor_trail(
 }
 
 #[tauri::command]
+fn supervisor_evidence(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<CaseView, AppError> {
+    desk.supervisor_evidence(&case_id)
+}
+
+#[tauri::command]
 async fn supervisor_stats(
     desk: State<'_, Arc<Desk>>,
     range: StatsRange,
@@ -331,6 +336,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             verify_audit,
             supervisor_close_case,
             supervisor_trail,
+            supervisor_evidence,
             supervisor_stats,
             export_stats_csv
         ],

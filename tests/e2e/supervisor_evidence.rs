@@ -108,6 +108,12 @@ async fn look(app: &App, hub: &Hub) -> Result<()> {
     ensure!(status != json!(200), "a closed case's media are gone (got {status})");
 
     // The statistics: charts drawn by uPlot with the numbers beside them.
+    app.js(
+        "window.__errs = []; addEventListener('error', e => __errs.push(String(e.message))); \
+            addEventListener('unhandledrejection', e => __errs.push(String(e.reason)));",
+        vec![],
+    )
+    .await?;
     app.click("[data-testid=tab-stats]").await?;
     app.until(
         "the figures of six decisions",
@@ -116,13 +122,22 @@ async fn look(app: &App, hub: &Hub) -> Result<()> {
     )
     .await?;
     for chart in ["chart-per-day", "chart-handling", "chart-overturn"] {
-        app.until(
-            &format!("{chart} drawn"),
-            "const c = document.querySelector(`[data-testid=${arguments[0]}] canvas`); \
-             return c && c.width > 0 && c.height > 0 && c.getBoundingClientRect().width > 0",
-            vec![json!(chart)],
-        )
-        .await?;
+        let drawn = app
+            .until(
+                &format!("{chart} drawn"),
+                "const c = document.querySelector(`[data-testid=${arguments[0]}] canvas`); \
+                 return c && c.width > 0 && c.height > 0 && c.getBoundingClientRect().width > 0",
+                vec![json!(chart)],
+            )
+            .await;
+        if let Err(e) = drawn {
+            let why = app
+                .js("const c = document.querySelector(`[data-testid=${arguments[0]}]`); \
+                     return JSON.stringify({ error: c?.dataset.error ?? null, html: c?.outerHTML.slice(0, 300) ?? null, \
+                     w: c?.clientWidth, errs: window.__errs, res: performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('uPlot')) })", vec![json!(chart)])
+                .await?;
+            anyhow::bail!("{e} (chart error: {why})");
+        }
     }
     app.find("[data-testid=outcome-mix] rect").await?;
     app.click("[data-testid=stats-last-7]").await?;

@@ -121,6 +121,21 @@ impl Desk {
         guard(&self.evidence).as_ref().is_some_and(|e| e.case_id.as_str() == case_id)
     }
 
+    /// The open case's masked view again, in the desk's language now (after a language
+    /// change: check explanations are rendered in it); `not_found` when it is not held.
+    pub fn supervisor_evidence(&self, case_id: &str) -> Result<CaseView, AppError> {
+        let (_, _, me) = self.supervisor_session()?;
+        let lang = self.lang();
+        let held = guard(&self.evidence);
+        let evidence = held
+            .as_ref()
+            .filter(|e| e.case_id.as_str() == case_id)
+            .ok_or_else(|| AppError::not_found("case"))?;
+        Ok(mask::case_view(&evidence.case, QueueState::Decided, 0, lang, me, |id| {
+            evidence.stored(id)
+        }))
+    }
+
     /// The open case's audit trail with this view's reveals; `not_found` for another case.
     pub fn supervisor_trail(&self, case_id: &str) -> Result<Vec<AuditLine>, AppError> {
         guard(&self.evidence)

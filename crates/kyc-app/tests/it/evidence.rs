@@ -117,6 +117,13 @@ async fn a_supervisor_sees_the_evidence_in_memory_reveals_on_the_record_and_expo
     let first = &media[0];
     let first_path = format!("/{}/{}", first.media_id, first.variants[0]);
 
+    // After a language change the view is rebuilt from memory, explained in that language.
+    supervisor.set_language(kyc_app::ipc::Lang::ZhCn).await.unwrap();
+    let zh = supervisor.supervisor_evidence(case.id.as_str()).unwrap();
+    assert_eq!(zh.documents, evidence.documents);
+    assert_ne!(zh.checks, evidence.checks, "the explanations follow the language");
+    supervisor.set_language(kyc_app::ipc::Lang::En).await.unwrap();
+
     // A reveal: one value, recorded on the hub at once with its reason.
     let reason = "compare the name with the ID card";
     let key = evidence.fields[0].key.clone();
@@ -146,6 +153,10 @@ async fn a_supervisor_sees_the_evidence_in_memory_reveals_on_the_record_and_expo
     // Closing the pane lets go of everything.
     supervisor.supervisor_close_case(case.id.as_str());
     assert!(!supervisor.holds_evidence(case.id.as_str()));
+    assert_eq!(
+        supervisor.supervisor_evidence(case.id.as_str()).unwrap_err().code,
+        ErrorCode::NotFound
+    );
     assert_eq!(supervisor.media(first_path.clone(), None).await.status, 404);
 
     // Opened again, the hub's trail names the reveal and its reason (the sealed text is the

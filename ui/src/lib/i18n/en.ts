@@ -367,10 +367,13 @@ export const en = {
   "stats.kappa": "Cohen's kappa × 100",
   "stats.kappaCol": "Cohen's kappa",
   "stats.col.reviewer": "Reviewer",
+  "stats.col.median": "Median",
+  "stats.col.p90": "p90",
   "stats.axis.day": "Day",
   "stats.axis.decisions": "Decisions",
   "stats.axis.minutes": "Minutes",
   "stats.axis.percent": "Percent",
+  "stats.chartFailed": "This chart could not be drawn; the numbers beside it are the figures.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -360,8 +360,11 @@ export const zh: Record<MessageKey, string> = {
   "stats.kappa": "Cohen's kappa × 100",
   "stats.kappaCol": "Cohen's kappa",
   "stats.col.reviewer": "审核员",
+  "stats.col.median": "中位数",
+  "stats.col.p90": "p90",
   "stats.axis.day": "日期",
   "stats.axis.decisions": "决定数",
   "stats.axis.minutes": "分钟",
   "stats.axis.percent": "百分比",
+  "stats.chartFailed": "此图表无法绘制；旁边的数字即为统计数据。",
 };

@@ -122,6 +122,8 @@ export const ipc = {
   // Supervisor mode: the open case's evidence (held in memory by Rust), statistics.
   /** The case pane closed: Rust releases the case's evidence. */
   supervisorCloseCase: (caseId: string) => call<void>("supervisor_close_case", { caseId }),
+  /** The open case's masked view again, in the language now (from memory, no hub call). */
+  supervisorEvidence: (caseId: string) => call<CaseView>("supervisor_evidence", { caseId }),
   /** The open case's audit trail, with the reveals made in this view. */
   supervisorTrail: (caseId: string) => call<AuditLine[]>("supervisor_trail", { caseId }),
   supervisorStats: (range: StatsRange) => call<StatsView>("supervisor_stats", { range }),
