@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "give_verdict",
     "verify_audit",
     // Supervisor mode: the open case's evidence, statistics.
+    "supervisor_open_evidence",
     "supervisor_close_case",
     "supervisor_trail",
     "supervisor_evidence",

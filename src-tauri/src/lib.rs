@@ -141,6 +141,14 @@ async fn verify_audit(desk: State<'_, Arc<Desk>>) -> Result<AuditCheck, AppError
 
 // ----- supervisor mode: the open case's evidence, statistics -----
 
+#[tauri::command]
+async fn supervisor_open_evidence(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+) -> Result<AuditedCase, AppError> {
+    desk.call("supervisor_open_evidence", desk.supervisor_open_evidence(&case_id)).await
+}
+
 /// The supervisor's case pane closed: the case's evidence held in memory is released.
 #[tauri::command]
 fn supervisor_close_case(desk: State<'_, Arc<Desk>>, case_id: String) {
@@ -334,6 +342,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             supervisor_case,
             give_verdict,
             verify_audit,
+            supervisor_open_evidence,
             supervisor_close_case,
             supervisor_trail,
             supervisor_evidence,

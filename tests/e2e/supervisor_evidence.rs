@@ -41,11 +41,12 @@ async fn look(app: &App, hub: &Hub) -> Result<()> {
     )
     .await?;
 
-    // Enter opens the highlighted case: its evidence on the left, its trail on the right.
+    // Enter opens the highlighted case (its trail on the right); its evidence on the left.
     app.js("document.querySelector('[data-testid=decisions-table]').focus()", vec![]).await?;
     app.keys(ENTER).await?;
-    app.find("[data-testid=sup-evidence]").await?;
     app.find("[data-testid=audited-case]").await?;
+    app.click("[data-testid=show-evidence]").await?;
+    app.find("[data-testid=sup-evidence]").await?;
     let n = app
         .until(
             "every image of the evidence decoded",

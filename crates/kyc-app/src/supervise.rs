@@ -49,16 +49,29 @@ impl Desk {
         })
     }
 
-    /// A case's decisions, notes and audit trail, and its evidence (media held in memory for
-    /// this view, see [`crate::evidence`]). The hub records the open in its audit chain.
+    /// A case's decisions, notes and audit trail (no evidence: see
+    /// [`Desk::supervisor_open_evidence`]). The hub records the open in its audit chain.
     pub async fn supervisor_case(&self, case_id: &str) -> Result<AuditedCase, AppError> {
+        self.audited_case(case_id, false).await
+    }
+
+    /// [`Desk::supervisor_case`] with its evidence: the media downloaded and held in memory
+    /// for this view (see [`crate::evidence`]), in place of any other case's.
+    pub async fn supervisor_open_evidence(&self, case_id: &str) -> Result<AuditedCase, AppError> {
+        self.audited_case(case_id, true).await
+    }
+
+    async fn audited_case(&self, case_id: &str, evidence: bool) -> Result<AuditedCase, AppError> {
         let (ws, _, me) = self.supervisor_session()?;
         let id = CaseId::parse(case_id).map_err(|_| AppError::not_found("case"))?;
         self.release_evidence();
         let history = ws.client().supervisor_case(&id).await.map_err(|e| self.online(e))?;
         let lang = self.lang();
         let audit: Vec<AuditLine> = history.audit.iter().map(audit_line).collect();
-        let evidence = self.hold_evidence(&history, audit.clone(), lang).await?;
+        let evidence = match evidence {
+            true => self.hold_evidence(&history, audit.clone(), lang).await?,
+            false => None,
+        };
         Ok(AuditedCase {
             case_id: history.case_id.as_str().to_owned(),
             kind: history.kind.code().to_owned(),

@@ -76,7 +76,10 @@ async fn a_supervisor_sees_the_evidence_in_memory_reveals_on_the_record_and_expo
 
     // The case with the most media (a face video among them when there is one).
     let case = cases.iter().max_by_key(|c| c.media_ids().count()).unwrap();
-    let opened = supervisor.supervisor_case(case.id.as_str()).await.unwrap();
+    // The case alone (its trail, for the table) holds no evidence; asked for, it does.
+    let plain = supervisor.supervisor_case(case.id.as_str()).await.unwrap();
+    assert!(plain.evidence.is_none() && !supervisor.holds_evidence(case.id.as_str()));
+    let opened = supervisor.supervisor_open_evidence(case.id.as_str()).await.unwrap();
     assert!(supervisor.holds_evidence(case.id.as_str()));
     let evidence = opened.evidence.as_ref().expect("the payload is there");
     assert_eq!(evidence.watermark, me, "the live watermark names the supervisor");
@@ -161,7 +164,7 @@ async fn a_supervisor_sees_the_evidence_in_memory_reveals_on_the_record_and_expo
 
     // Opened again, the hub's trail names the reveal and its reason (the sealed text is the
     // supervisors' to read); a lock lets go of the evidence too.
-    let again = supervisor.supervisor_case(case.id.as_str()).await.unwrap();
+    let again = supervisor.supervisor_open_evidence(case.id.as_str()).await.unwrap();
     let line = again.audit.iter().find(|l| l.event.as_deref() == Some("field_revealed")).unwrap();
     assert_eq!((line.field.as_deref(), line.reason.as_deref()), (Some(key.as_str()), Some(reason)));
     assert_eq!(supervisor.media(first_path.clone(), None).await.status, 200);

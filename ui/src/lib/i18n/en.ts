@@ -324,6 +324,7 @@ export const en = {
   "sup.tab.stats": "Statistics",
   // Supervisor mode: the opened case's evidence, statistics.
   "sup.evidence.title": "Evidence",
+  "sup.evidence.show": "Show the evidence",
   "sup.evidence.memory": "Fetched from the hub for this view and held in memory only; released when you close it, open another case or lock.",
   "sup.evidence.close": "Close the evidence",
   "sup.evidence.purged": "Retention has removed this case's evidence; its decisions and trail remain.",

@@ -317,6 +317,7 @@ export const zh: Record<MessageKey, string> = {
   "sup.tab.stats": "统计",
   // Supervisor mode: the opened case's evidence, statistics.
   "sup.evidence.title": "证据",
+  "sup.evidence.show": "查看证据",
   "sup.evidence.memory": "为本次查看从中心服务器获取，仅保存在内存中；关闭、打开其他案件或锁定时即释放。",
   "sup.evidence.close": "关闭证据",
   "sup.evidence.purged": "保留期已过，此案件的证据已删除；其决定和审计记录仍在。",

@@ -120,6 +120,8 @@ export const ipc = {
   giveVerdict: (input: VerdictInput) => call<VerdictResult>("give_verdict", { input }),
   verifyAudit: () => call<AuditCheck>("verify_audit"),
   // Supervisor mode: the open case's evidence (held in memory by Rust), statistics.
+  /** A case with its evidence: media fetched from the hub into Rust's memory for this view. */
+  supervisorOpenEvidence: (caseId: string) => call<AuditedCase>("supervisor_open_evidence", { caseId }),
   /** The case pane closed: Rust releases the case's evidence. */
   supervisorCloseCase: (caseId: string) => call<void>("supervisor_close_case", { caseId }),
   /** The open case's masked view again, in the language now (from memory, no hub call). */
