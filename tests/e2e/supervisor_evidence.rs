@@ -46,7 +46,15 @@ async fn look(app: &App, hub: &Hub) -> Result<()> {
     app.keys(ENTER).await?;
     app.find("[data-testid=audited-case]").await?;
     app.click("[data-testid=show-evidence]").await?;
-    app.find("[data-testid=sup-evidence]").await?;
+    let shown = app
+        .until(
+            "the evidence pane (or an error)",
+            "const t = document.querySelector('[data-testid=sup-toast]'); \
+             return document.querySelector('[data-testid=sup-evidence]') ? 'shown' : t ? t.textContent : null",
+            vec![],
+        )
+        .await?;
+    ensure!(shown == json!("shown"), "the evidence did not open: {shown}");
     let n = app
         .until(
             "every image of the evidence decoded",
