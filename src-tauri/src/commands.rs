@@ -51,4 +51,11 @@ pub const COMMANDS: &[&str] = &[
     "admin_attention",
     "admin_resolve_attention",
     "admin_events",
+    // Supervisor mode: the open case's evidence, statistics.
+    "supervisor_open_evidence",
+    "supervisor_close_case",
+    "supervisor_trail",
+    "supervisor_evidence",
+    "supervisor_stats",
+    "export_stats_csv",
 ];

@@ -18,6 +18,7 @@ use kyc_app::ipc::{
     DeskState, Lang, PullProgress, PullSummary, QueueItem, ReasonOption, SignOutReport,
     SupportBundleReport, VerdictInput, VerdictResult,
 };
+use kyc_app::ipc::{AuditLine, CsvExport, StatsRange, StatsView};
 use kyc_app::ipc::{DisputeRow, EscalationRow, QueueDecided, SampleDetail, SampleInput, SampleRow};
 use kyc_app::{AppError, AppInfo, Desk, DeskConfig, LoginRequest, Secret};
 use tauri::http::{Request, Response};
@@ -274,6 +275,59 @@ async fn admin_events(desk: State<'_, Arc<Desk>>) -> Result<Vec<AdminEventLine>,
     desk.call("admin_events", desk.admin_events()).await
 }
 
+// ----- supervisor mode: the open case's evidence, statistics -----
+
+#[tauri::command]
+async fn supervisor_open_evidence(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+) -> Result<AuditedCase, AppError> {
+    desk.call("supervisor_open_evidence", desk.supervisor_open_evidence(&case_id)).await
+}
+
+/// The supervisor's case pane closed: the case's evidence held in memory is released.
+#[tauri::command]
+fn supervisor_close_case(desk: State<'_, Arc<Desk>>, case_id: String) {
+    desk.supervisor_close_case(&case_id)
+}
+
+#[tauri::command]
+fn supervisor_trail(
+    desk: State<'_, Arc<Desk>>,
+    case_id: String,
+) -> Result<Vec<AuditLine>, AppError> {
+    desk.supervisor_trail(&case_id)
+}
+
+#[tauri::command]
+fn supervisor_evidence(desk: State<'_, Arc<Desk>>, case_id: String) -> Result<CaseView, AppError> {
+    desk.supervisor_evidence(&case_id)
+}
+
+#[tauri::command]
+async fn supervisor_stats(
+    desk: State<'_, Arc<Desk>>,
+    range: StatsRange,
+) -> Result<StatsView, AppError> {
+    desk.call("supervisor_stats", desk.supervisor_stats(range)).await
+}
+
+/// Writes the statistics' CSV into the user's download directory (else an `exports` folder
+/// in the app's data directory) and answers its path.
+#[tauri::command]
+async fn export_stats_csv<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, Arc<Desk>>,
+    range: StatsRange,
+) -> Result<CsvExport, AppError> {
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().app_data_dir().map(|d| d.join("exports")))
+        .map_err(|_| AppError::internal("no export directory"))?;
+    desk.call("export_stats_csv", desk.export_stats_csv(range, dir)).await
+}
+
 #[tauri::command]
 async fn reveal(
     desk: State<'_, Arc<Desk>>,
@@ -443,7 +497,13 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             admin_save_policy,
             admin_attention,
             admin_resolve_attention,
-            admin_events
+            admin_events,
+            supervisor_open_evidence,
+            supervisor_close_case,
+            supervisor_trail,
+            supervisor_evidence,
+            supervisor_stats,
+            export_stats_csv
         ],
     )
 }

@@ -9,5 +9,6 @@ mod login;
 mod package;
 mod reviewer;
 mod supervisor;
+mod supervisor_evidence;
 mod supervisor_queues;
 mod window;

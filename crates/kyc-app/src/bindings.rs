@@ -89,6 +89,15 @@ pub fn typescript() -> String {
         AttentionDone::decl(&cfg),
         PolicyChangeLine::decl(&cfg),
         AdminEventLine::decl(&cfg),
+        // Supervisor mode: evidence notes, statistics.
+        DecisionNote::decl(&cfg),
+        StatsRange::decl(&cfg),
+        DayFigure::decl(&cfg),
+        StatsFigures::decl(&cfg),
+        ReviewerFigures::decl(&cfg),
+        PairFigures::decl(&cfg),
+        StatsView::decl(&cfg),
+        CsvExport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust IPC types in crates/kyc-app by `cargo xtask bindings`.\n\

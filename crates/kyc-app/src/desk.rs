@@ -183,6 +183,8 @@ pub struct Desk {
     /// Supervisors' decisions on escalations and disputes as first sent, by idempotency key:
     /// a retry of the same decision resends exactly this one (see `supervise`).
     pub(crate) queue_sent: Mutex<HashMap<String, kyc_proto::EscalationDecision>>,
+    /// A supervisor's open case with its evidence, in memory only (see [`crate::evidence`]).
+    pub(crate) evidence: Mutex<Option<crate::evidence::Evidence>>,
 }
 
 pub(crate) fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -270,6 +272,7 @@ impl Desk {
             recent_errors: Mutex::new(std::collections::VecDeque::new()),
             os_watch: Mutex::new(None),
             queue_sent: Mutex::new(HashMap::new()),
+            evidence: Mutex::new(None),
         })
     }
 
@@ -479,6 +482,7 @@ impl Desk {
     /// Drops the session (after a wipe by sign-out, revocation or too many attempts): stops the
     /// push loop and the timers.
     fn end_session(&self, reason: SignedOutReason) {
+        self.release_evidence();
         let active = {
             let mut inner = guard(&self.inner);
             inner.signed_out_reason = Some(reason);
@@ -803,6 +807,8 @@ impl Desk {
     }
 
     async fn lock_for(&self, reason: LockReason) -> Result<DeskState, AppError> {
+        // A supervisor's open case is let go of at once: nothing of it outlives the unlock.
+        self.release_evidence();
         // Held decisions go to the outbox while the key is still in memory.
         self.flush_held(true).await;
         {
@@ -916,6 +922,7 @@ impl Desk {
     /// Before the app quits: writes held decisions, stops the push loop and timers, and
     /// closes the vault (kept on disk, locked) so the next start signs in to it again.
     pub async fn shutdown(&self) {
+        self.release_evidence();
         self.flush_held(true).await;
         let active = guard(&self.inner).active.take();
         if let Some(mut a) = active {
@@ -1223,8 +1230,12 @@ impl Desk {
         {
             return Err(AppError::not_found("field"));
         }
-        let ws = self.unlocked()?;
         let lang = self.lang();
+        // A supervisor's open case: revealed from memory, recorded on the hub at once.
+        if let Some(answer) = self.supervisor_reveal(&id, field, reason, lang).await {
+            return answer;
+        }
+        let ws = self.unlocked()?;
         let vault = ws.vault().clone();
         let (field, reason) = (field.to_owned(), reason.to_owned());
         let value = blocking(move || {
@@ -1349,10 +1360,15 @@ impl Desk {
 
     // ----- media -----
 
-    /// Answers a `media://` request (`path` = `/<media id>/<variant>`) from the vault,
-    /// decrypted in memory. Unknown, path-like, or asked while locked: 404.
+    /// Answers a `media://` request (`path` = `/<media id>/<variant>`) from a supervisor's
+    /// open case held in memory, else from the vault, decrypted in memory. Unknown,
+    /// path-like, or asked while locked: 404.
     pub async fn media(&self, path: String, range: Option<String>) -> MediaResponse {
         let Ok(ws) = self.unlocked() else { return MediaResponse::not_found() };
+        // A supervisor's open case, held in memory (see `crate::evidence`).
+        if let Some(answer) = self.evidence_media(&path, range.as_deref()) {
+            return answer;
+        }
         let vault = ws.vault().clone();
         tokio::task::spawn_blocking(move || crate::media::serve(&vault, &path, range.as_deref()))
             .await

@@ -638,6 +638,10 @@ pub struct AuditLine {
     pub what: String,
     /// For a workstation event: its own kind (`case_opened`, `field_revealed`, …).
     pub event: Option<String>,
+    /// For `field_revealed`: which field (a reveal key such as `applicant.name`).
+    pub field: Option<String>,
+    /// For `field_revealed`: the reason given (empty once retention purged it).
+    pub reason: Option<String>,
 }
 
 /// A case as a supervisor audits it: its decisions and its audit trail.
@@ -662,6 +666,11 @@ pub struct AuditedCase {
     pub resubmittable: Vec<String>,
     /// Whether the consent record permits approval.
     pub consent_given: bool,
+    /// The reviewers' and supervisors' notes of its decisions (the case's evidence view only).
+    pub notes: Vec<DecisionNote>,
+    /// The evidence, masked as a reviewer sees it, its media held in memory for this view
+    /// (`media://`); `None` once retention purged the case.
+    pub evidence: Option<CaseView>,
 }
 
 /// A supervisor's verdict.
@@ -1134,4 +1143,128 @@ pub struct AdminEventLine {
     pub action: Option<String>,
     /// `policy_changed`: each changed field.
     pub changes: Vec<PolicyChangeLine>,
+}
+
+// ----- supervisor mode: evidence notes and statistics -----
+
+/// The free-text notes of one decision, shown with the case's evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionNote {
+    /// The decision.
+    #[ts(type = "number")]
+    pub decision_id: i64,
+    /// The decider's note (the reviewer's, or a supervisor's on an escalation).
+    pub note: Option<String>,
+    /// The supervisor's verdict note, if a verdict was given with one.
+    pub verdict_note: Option<String>,
+}
+
+/// The statistics' time range: whole UTC days, both ends included.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatsRange {
+    /// First day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD` (at most 366 days after `from`).
+    pub to: String,
+}
+
+/// Decisions of one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DayFigure {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Decisions recorded that day.
+    pub decisions: u32,
+}
+
+/// The figures of a set of decisions (the hub's `Figures`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsFigures {
+    /// Decisions recorded.
+    pub decisions: u32,
+    /// Approvals.
+    pub approved: u32,
+    /// Rejections.
+    pub rejected: u32,
+    /// Resubmission requests.
+    pub resubmission_requested: u32,
+    /// Escalations.
+    pub escalated: u32,
+    /// Median handling time in seconds (hub-clamped active time).
+    pub median_handling_secs: Option<f64>,
+    /// 90th percentile of the handling time in seconds.
+    pub p90_handling_secs: Option<f64>,
+    /// Decisions with a verdict.
+    pub verdicts: u32,
+    /// Of those, overturned.
+    pub overturned: u32,
+    /// `overturned / verdicts`, 0..=1.
+    pub overturn_rate: Option<f64>,
+    /// Decisions waiting for four-eyes confirmation now.
+    pub awaiting_confirmation: u32,
+    /// Decisions per UTC day, days without any left out, oldest first.
+    pub per_day: Vec<DayFigure>,
+}
+
+/// One reviewer's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewerFigures {
+    /// The reviewer (opaque account id).
+    pub reviewer: String,
+    /// Their figures.
+    pub figures: StatsFigures,
+}
+
+/// Blind double review: how often two reviewers gave the same outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PairFigures {
+    /// One reviewer (the smaller id).
+    pub first: String,
+    /// The other.
+    pub second: String,
+    /// Double reviews both decided.
+    pub cases: u32,
+    /// Of those, with the same outcome.
+    pub agreed: u32,
+    /// `agreed / cases`, 0..=1.
+    pub agreement_rate: f64,
+    /// Cohen's kappa; `None` when undefined.
+    pub kappa: Option<f64>,
+}
+
+/// The statistics over a range, per reviewer and in total. Ids, codes and numbers only.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsView {
+    /// The range asked for (first and last day).
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// All decisions in the range.
+    pub total: StatsFigures,
+    /// Each reviewer with decisions in the range, by id.
+    pub reviewers: Vec<ReviewerFigures>,
+    /// Decisions waiting for four-eyes confirmation now, whatever the range.
+    pub four_eyes_backlog: u32,
+    /// The longest of those waits in seconds (hub clock).
+    #[ts(type = "number | null")]
+    pub oldest_wait_secs: Option<i64>,
+    /// Agreement per reviewer pair.
+    pub agreement: Vec<PairFigures>,
+}
+
+/// Where the statistics' CSV was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CsvExport {
+    /// The file (its name has the range and the export time, no personal data).
+    pub path: String,
+    /// Data rows written (the header not counted).
+    pub rows: u32,
 }

@@ -23,6 +23,7 @@ pub mod administer;
 pub mod bindings;
 pub mod desk;
 pub mod error;
+pub mod evidence;
 pub mod ipc;
 pub mod login;
 pub mod logs;
@@ -30,6 +31,7 @@ pub mod mask;
 pub mod media;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod supervise;
 pub mod support;
 

@@ -65,10 +65,22 @@ impl Desk {
         })
     }
 
-    /// A case's decisions and audit trail. The hub records the open in its audit chain.
+    /// A case's decisions, notes and audit trail (no evidence: see
+    /// [`Desk::supervisor_open_evidence`]). The hub records the open in its audit chain.
     pub async fn supervisor_case(&self, case_id: &str) -> Result<AuditedCase, AppError> {
+        self.audited_case(case_id, false).await
+    }
+
+    /// [`Desk::supervisor_case`] with its evidence: the media downloaded and held in memory
+    /// for this view (see [`crate::evidence`]), in place of any other case's.
+    pub async fn supervisor_open_evidence(&self, case_id: &str) -> Result<AuditedCase, AppError> {
+        self.audited_case(case_id, true).await
+    }
+
+    async fn audited_case(&self, case_id: &str, evidence: bool) -> Result<AuditedCase, AppError> {
         let (ws, _, me) = self.supervisor_session()?;
         let id = CaseId::parse(case_id).map_err(|_| AppError::not_found("case"))?;
+        self.release_evidence();
         let history = ws.client().supervisor_case(&id).await.map_err(|e| self.online(e))?;
         let lang = self.lang();
         let mut resubmittable: Vec<String> = history
@@ -77,12 +89,19 @@ impl Desk {
             .flat_map(|c| c.documents.iter().map(|d| crate::mask::code_of(&d.kind)))
             .collect();
         resubmittable.dedup();
+        let audit: Vec<AuditLine> = history.audit.iter().map(audit_line).collect();
+        let evidence = match evidence {
+            true => self.hold_evidence(&history, audit.clone(), lang).await?,
+            false => None,
+        };
         Ok(AuditedCase {
             case_id: history.case_id.as_str().to_owned(),
             kind: history.kind.code().to_owned(),
             state: history.state.code().to_owned(),
             decisions: history.decisions.iter().map(|d| row(d, &me, lang)).collect(),
-            audit: history.audit.iter().map(audit_line).collect(),
+            audit,
+            notes: history.decisions.iter().map(decision_note).collect(),
+            evidence,
             overturn_action: history.overturn_action.code().to_owned(),
             resubmittable,
             consent_given: history
@@ -347,7 +366,7 @@ impl Desk {
     }
 
     /// Supervisor mode is online only: an unreachable hub says so plainly.
-    fn online(&self, e: SyncError) -> AppError {
+    pub(crate) fn online(&self, e: SyncError) -> AppError {
         let e = self.sync_error(e);
         if e.code == ErrorCode::HubUnreachable {
             return AppError::new(
@@ -568,9 +587,18 @@ fn row(d: &DecisionRecord, me: &str, lang: Lang) -> DecisionRow {
     }
 }
 
+fn decision_note(d: &DecisionRecord) -> crate::ipc::DecisionNote {
+    let text = |n: Option<&String>| n.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    crate::ipc::DecisionNote {
+        decision_id: d.decision_id,
+        note: text(d.decision.note.as_ref()),
+        verdict_note: text(d.verdict.as_ref().and_then(|v| v.note.as_ref())),
+    }
+}
+
 fn audit_line(r: &AuditRecord) -> AuditLine {
-    // The kind's wire tag (`type`), and a workstation event's own kind: codes only, never the
-    // record's free text (a reveal reason).
+    // The kind's wire tag (`type`), a workstation event's own kind, and for a reveal the
+    // field and the reason (the hub gives supervisors the sealed reason while it exists).
     let tagged = serde_json::to_value(&r.kind).unwrap_or_default();
     let what = tagged.get("type").and_then(|t| t.as_str()).unwrap_or("unknown").to_owned();
     let event = match &r.kind {
@@ -581,12 +609,21 @@ fn audit_line(r: &AuditRecord) -> AuditLine {
             .map(str::to_owned),
         _ => None,
     };
+    let (field, reason) = match &r.kind {
+        AuditRecordKind::Client {
+            event: kyc_proto::AuditEventKind::FieldRevealed { field, reason },
+            ..
+        } => (Some(field.clone()), Some(reason.clone())),
+        _ => (None, None),
+    };
     AuditLine {
         seq: r.seq,
         at: rfc3339(r.recorded_at),
         actor: r.actor.as_ref().map(|a| a.as_str().to_owned()),
         what,
         event,
+        field,
+        reason,
     }
 }
 

@@ -283,6 +283,27 @@ impl HubClient {
         self.call_at::<(), T>(Method::GET, url, None).await
     }
 
+    /// A `GET` with a query string whose answer is text (the statistics' CSV), at most
+    /// `max_bytes` long.
+    pub(crate) async fn get_query_text<Q: Serialize>(
+        &self,
+        path: &str,
+        query: &Q,
+        max_bytes: usize,
+    ) -> Result<String, SyncError> {
+        let mut url = self.url(path);
+        let qs = serde_urlencoded::to_string(query)
+            .map_err(|_| SyncError::Protocol { what: "query string" })?;
+        url.set_query((!qs.is_empty()).then_some(qs.as_str()));
+        let token = self.token()?;
+        let resp = self.send(self.http.get(url).bearer_auth(token.expose())).await?;
+        let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
+        if bytes.len() > max_bytes {
+            return Err(SyncError::Protocol { what: "response too large" });
+        }
+        String::from_utf8(bytes.to_vec()).map_err(|_| SyncError::Protocol { what: "response body" })
+    }
+
     async fn call_at<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,

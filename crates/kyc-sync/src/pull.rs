@@ -191,14 +191,14 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-struct Prepared {
-    inputs: Vec<MediaInput>,
+pub(crate) struct Prepared {
+    pub(crate) inputs: Vec<MediaInput>,
     digest: Duration,
     renditions: Duration,
 }
 
 /// Verifies and renders a case's media (CPU-bound: runs on the blocking pool).
-fn prepare(
+pub(crate) fn prepare(
     media: Vec<(MediaManifest, Vec<u8>)>,
     limits: &kyc_media::Limits,
     watermark: &Watermark,

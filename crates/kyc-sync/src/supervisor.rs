@@ -6,7 +6,7 @@ use kyc_model::CaseId;
 use kyc_proto::{
     AuditVerifyQuery, AuditVerifyReport, CaseHistory, ChainHead, DecisionPage, DecisionQuery,
     DecisionResult, DisputeList, EscalationDecision, EscalationList, SampleIndex, SampleList,
-    SampleRequest, VerdictRequest, VerdictResponse, routes,
+    SampleRequest, StatsQuery, StatsResponse, VerdictRequest, VerdictResponse, routes,
 };
 use reqwest::Method;
 
@@ -94,5 +94,63 @@ impl HubClient {
     /// Draws a named review list.
     pub async fn create_sample(&self, request: &SampleRequest) -> Result<SampleList, SyncError> {
         self.call(Method::POST, routes::SUPERVISOR_SAMPLES, Some(request)).await
+    }
+}
+
+/// Longest statistics CSV the client accepts (ids, codes and numbers only).
+const MAX_STATS_CSV: usize = 8 * 1024 * 1024;
+
+impl HubClient {
+    /// The statistics over `query`'s range, per reviewer and in total.
+    pub async fn supervisor_stats(&self, query: &StatsQuery) -> Result<StatsResponse, SyncError> {
+        self.get_query(routes::SUPERVISOR_STATS, query).await
+    }
+
+    /// The same figures as CSV (`reviewer,day,metric,value`), never case content.
+    pub async fn supervisor_stats_csv(&self, query: &StatsQuery) -> Result<String, SyncError> {
+        self.get_query_text(routes::SUPERVISOR_STATS_CSV, query, MAX_STATS_CSV).await
+    }
+}
+
+impl crate::Workstation {
+    /// A supervisor's look at a decided case's evidence: downloads its media (the hub audits
+    /// each download) and makes the renditions a reviewer's pull makes — display and
+    /// thumbnail for an image, watermarked with the signed-in supervisor's id, the case and
+    /// `opened_at`; a video's digest-verified original after its container check. Everything stays
+    /// in memory: nothing goes to the vault or to disk. A medium that fails its checks is
+    /// left out (logged by id), the others still come.
+    pub async fn audit_evidence(
+        &self,
+        case_id: &CaseId,
+        media: &[kyc_proto::MediaManifest],
+        opened_at: time::OffsetDateTime,
+    ) -> Result<Vec<kyc_vault::MediaInput>, SyncError> {
+        let user = self.session().ok_or(SyncError::Unauthorized)?.user;
+        let watermark =
+            kyc_media::Watermark { reviewer: user, case_ref: case_id.to_string(), at: opened_at };
+        let mut out = Vec::new();
+        for manifest in media {
+            let bytes = match self.client.media(manifest, &|_: u64| {}).await {
+                Ok(bytes) => bytes,
+                Err(SyncError::Integrity { media }) => {
+                    tracing::warn!(media = %media, "audited medium failed its size check");
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let (limits, mark, manifest) =
+                (self.options.media_limits, watermark.clone(), manifest.clone());
+            let id = manifest.id.clone();
+            let prepared = tokio::task::spawn_blocking(move || {
+                crate::pull::prepare(vec![(manifest, bytes)], &limits, &mark)
+            })
+            .await
+            .map_err(|_| SyncError::Protocol { what: "rendition task panicked" })?;
+            match prepared {
+                Ok(p) => out.extend(p.inputs),
+                Err(reason) => tracing::warn!(media = %id, %reason, "audited medium left out"),
+            }
+        }
+        Ok(out)
     }
 }

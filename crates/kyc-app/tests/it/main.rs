@@ -6,6 +6,7 @@ mod support;
 mod administer;
 mod bundle;
 mod desk;
+mod evidence;
 mod offline;
 mod oslock;
 mod prefetch;

@@ -43,6 +43,8 @@ function opened(over: Partial<AuditedCase> = {}): AuditedCase {
     state: "decided",
     decisions: [row()],
     audit: [],
+    notes: [],
+    evidence: null,
     overturnAction: "correct",
     resubmittable: ["id_card_front", "face_video"],
     consentGiven: true,

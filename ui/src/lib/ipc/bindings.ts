@@ -593,7 +593,15 @@ what: string,
 /**
  * For a workstation event: its own kind (`case_opened`, `field_revealed`, …).
  */
-event: string | null, };
+event: string | null, 
+/**
+ * For `field_revealed`: which field (a reveal key such as `applicant.name`).
+ */
+field: string | null, 
+/**
+ * For `field_revealed`: the reason given (empty once retention purged it).
+ */
+reason: string | null, };
 
 export type AuditedCase = { 
 /**
@@ -629,7 +637,16 @@ resubmittable: Array<string>,
 /**
  * Whether the consent record permits approval.
  */
-consentGiven: boolean, };
+consentGiven: boolean, 
+/**
+ * The reviewers' and supervisors' notes of its decisions (the case's evidence view only).
+ */
+notes: Array<DecisionNote>, 
+/**
+ * The evidence, masked as a reviewer sees it, its media held in memory for this view
+ * (`media://`); `None` once retention purged the case.
+ */
+evidence: CaseView | null, };
 
 export type VerdictInput = { 
 /**
@@ -1179,3 +1196,163 @@ action: string | null,
  * `policy_changed`: each changed field.
  */
 changes: Array<PolicyChangeLine>, };
+
+export type DecisionNote = { 
+/**
+ * The decision.
+ */
+decisionId: number, 
+/**
+ * The decider's note (the reviewer's, or a supervisor's on an escalation).
+ */
+note: string | null, 
+/**
+ * The supervisor's verdict note, if a verdict was given with one.
+ */
+verdictNote: string | null, };
+
+export type StatsRange = { 
+/**
+ * First day, `YYYY-MM-DD`.
+ */
+from: string, 
+/**
+ * Last day, `YYYY-MM-DD` (at most 366 days after `from`).
+ */
+to: string, };
+
+export type DayFigure = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+day: string, 
+/**
+ * Decisions recorded that day.
+ */
+decisions: number, };
+
+export type StatsFigures = { 
+/**
+ * Decisions recorded.
+ */
+decisions: number, 
+/**
+ * Approvals.
+ */
+approved: number, 
+/**
+ * Rejections.
+ */
+rejected: number, 
+/**
+ * Resubmission requests.
+ */
+resubmissionRequested: number, 
+/**
+ * Escalations.
+ */
+escalated: number, 
+/**
+ * Median handling time in seconds (hub-clamped active time).
+ */
+medianHandlingSecs: number | null, 
+/**
+ * 90th percentile of the handling time in seconds.
+ */
+p90HandlingSecs: number | null, 
+/**
+ * Decisions with a verdict.
+ */
+verdicts: number, 
+/**
+ * Of those, overturned.
+ */
+overturned: number, 
+/**
+ * `overturned / verdicts`, 0..=1.
+ */
+overturnRate: number | null, 
+/**
+ * Decisions waiting for four-eyes confirmation now.
+ */
+awaitingConfirmation: number, 
+/**
+ * Decisions per UTC day, days without any left out, oldest first.
+ */
+perDay: Array<DayFigure>, };
+
+export type ReviewerFigures = { 
+/**
+ * The reviewer (opaque account id).
+ */
+reviewer: string, 
+/**
+ * Their figures.
+ */
+figures: StatsFigures, };
+
+export type PairFigures = { 
+/**
+ * One reviewer (the smaller id).
+ */
+first: string, 
+/**
+ * The other.
+ */
+second: string, 
+/**
+ * Double reviews both decided.
+ */
+cases: number, 
+/**
+ * Of those, with the same outcome.
+ */
+agreed: number, 
+/**
+ * `agreed / cases`, 0..=1.
+ */
+agreementRate: number, 
+/**
+ * Cohen's kappa; `None` when undefined.
+ */
+kappa: number | null, };
+
+export type StatsView = { 
+/**
+ * The range asked for (first and last day).
+ */
+from: string, 
+/**
+ * Last day.
+ */
+to: string, 
+/**
+ * All decisions in the range.
+ */
+total: StatsFigures, 
+/**
+ * Each reviewer with decisions in the range, by id.
+ */
+reviewers: Array<ReviewerFigures>, 
+/**
+ * Decisions waiting for four-eyes confirmation now, whatever the range.
+ */
+fourEyesBacklog: number, 
+/**
+ * The longest of those waits in seconds (hub clock).
+ */
+oldestWaitSecs: number | null, 
+/**
+ * Agreement per reviewer pair.
+ */
+agreement: Array<PairFigures>, };
+
+export type CsvExport = { 
+/**
+ * The file (its name has the range and the export time, no personal data).
+ */
+path: string, 
+/**
+ * Data rows written (the header not counted).
+ */
+rows: number, };

@@ -6,7 +6,9 @@ import type {
   AppInfo,
   AuditCheck,
   AuditedCase,
+  AuditLine,
   CaseView,
+  CsvExport,
   DecisionFilter,
   DecisionInput,
   DecisionsPage,
@@ -20,6 +22,8 @@ import type {
   QueueItem,
   ReasonOption,
   SignOutReport,
+  StatsRange,
+  StatsView,
   SupportBundleReport,
   VerdictInput,
   VerdictResult,
@@ -163,6 +167,21 @@ export const ipc = {
   adminResolveAttention: (caseId: string, choice: AttentionChoice) =>
     call<AttentionDone>("admin_resolve_attention", { caseId, choice }),
   adminEvents: () => call<AdminEventLine[]>("admin_events"),
+  // Supervisor mode: the open case's evidence (held in memory by Rust), statistics.
+  /** A case with its evidence: media fetched from the hub into Rust's memory for this view. */
+  supervisorOpenEvidence: (caseId: string) => call<AuditedCase>("supervisor_open_evidence", { caseId }),
+  /** The case pane closed: Rust releases the case's evidence. */
+  supervisorCloseCase: (caseId: string) => call<void>("supervisor_close_case", { caseId }),
+  /** The open case's masked view again, in the language now (from memory, no hub call). */
+  supervisorEvidence: (caseId: string) => call<CaseView>("supervisor_evidence", { caseId }),
+  /** The open case's audit trail, with the reveals made in this view. */
+  supervisorTrail: (caseId: string) => call<AuditLine[]>("supervisor_trail", { caseId }),
+  supervisorStats: (range: StatsRange) => call<StatsView>("supervisor_stats", { range }),
+  /** Writes the figures' CSV into the download directory and answers where. */
+  exportStatsCsv: (range: StatsRange) => call<CsvExport>("export_stats_csv", { range }),
 };
+
+/** Sent on `window` by the reveal UI after a reveal, so a supervisor's trail can refresh. */
+export const REVEALED_EVENT = "kyc:revealed";
 
 export { isAppError };
