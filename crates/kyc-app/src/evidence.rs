@@ -18,7 +18,6 @@
 use std::collections::HashMap;
 
 use kyc_model::{Case, CaseId, MediaId};
-use kyc_proto::range::{ByteRange, parse_range};
 use kyc_proto::{AuditBatch, AuditEventIn, AuditEventKind, AuditEventStatus, CaseHistory};
 use kyc_vault::{ContentType, MediaSource, Variant};
 use time::OffsetDateTime;
@@ -28,7 +27,7 @@ use crate::desk::{Desk, guard};
 use crate::error::{AppError, ErrorCode};
 use crate::ipc::{AuditLine, CaseView, Lang, QueueState};
 use crate::mask::{self, StoredMedia};
-use crate::media::{MediaResponse, parse_path};
+use crate::media::{MediaResponse, answer, parse_path};
 
 /// One rendition held for the open case.
 struct HeldMedia {
@@ -151,28 +150,12 @@ impl Desk {
         let (id, variant) = parse_path(path)?;
         let held = guard(&self.evidence);
         let m = held.as_ref()?.media.get(&(id, variant))?;
-        let len = m.bytes.len() as u64;
-        let mut headers = vec![
-            ("Content-Type", m.content_type.mime().to_owned()),
-            ("Cache-Control", "no-store".to_owned()),
-            ("X-Content-Type-Options", "nosniff".to_owned()),
-            ("Accept-Ranges", "bytes".to_owned()),
-        ];
-        let (status, body) = match parse_range(range, len) {
-            ByteRange::Full => (200, m.bytes.to_vec()),
-            ByteRange::Partial(start, end) => {
-                headers.push(("Content-Range", format!("bytes {start}-{end}/{len}")));
-                (206, m.bytes[start as usize..=end as usize].to_vec())
-            }
-            ByteRange::Unsatisfiable => {
-                let mut r = MediaResponse::not_found();
-                r.status = 416;
-                r.headers.push(("Content-Range", format!("bytes */{len}")));
-                return Some(r);
-            }
-        };
-        headers.push(("Content-Length", body.len().to_string()));
-        Some(MediaResponse { status, headers, body })
+        Some(answer(m.content_type.mime(), m.bytes.len() as u64, range, |part| {
+            Some(match part {
+                None => m.bytes.to_vec(),
+                Some(r) => m.bytes[r.start as usize..r.end as usize].to_vec(),
+            })
+        }))
     }
 
     /// A supervisor's reveal of a field of the open case: `None` when the case is not the

@@ -67,18 +67,36 @@ pub fn serve(vault: &Vault, path: &str, range: Option<&str>) -> MediaResponse {
             return MediaResponse::not_found();
         }
     };
-    let len = info.len;
+    answer(info.content_type.mime(), info.len, range, |part| {
+        let read = match part {
+            None => vault.read_media(&id, variant),
+            Some(bytes) => vault.read_media_range(&id, variant, bytes),
+        };
+        read.map_err(|e| tracing::warn!(error = %e, "media read failed")).ok()
+    })
+}
+
+/// The answer for one medium of `len` bytes of type `mime`, wherever it is held (the vault,
+/// or a supervisor's open case in memory): 200 with all of it, 206 with the one range asked,
+/// or 416. `read` gives the bytes — all of them (`None`) or a range, end exclusive — and
+/// `None` when they cannot be read, which answers 404.
+pub(crate) fn answer(
+    mime: &str,
+    len: u64,
+    range: Option<&str>,
+    read: impl FnOnce(Option<std::ops::Range<u64>>) -> Option<Vec<u8>>,
+) -> MediaResponse {
     let mut headers = vec![
-        ("Content-Type", info.content_type.mime().to_owned()),
+        ("Content-Type", mime.to_owned()),
         ("Cache-Control", "no-store".to_owned()),
         ("X-Content-Type-Options", "nosniff".to_owned()),
         ("Accept-Ranges", "bytes".to_owned()),
     ];
-    let (status, read) = match parse_range(range, len) {
-        ByteRange::Full => (200, vault.read_media(&id, variant)),
+    let (status, part) = match parse_range(range, len) {
+        ByteRange::Full => (200, None),
         ByteRange::Partial(start, end) => {
             headers.push(("Content-Range", format!("bytes {start}-{end}/{len}")));
-            (206, vault.read_media_range(&id, variant, start..end + 1))
+            (206, Some(start..end + 1))
         }
         ByteRange::Unsatisfiable => {
             let mut r = MediaResponse::bare(416);
@@ -86,16 +104,9 @@ pub fn serve(vault: &Vault, path: &str, range: Option<&str>) -> MediaResponse {
             return r;
         }
     };
-    match read {
-        Ok(body) => {
-            headers.push(("Content-Length", body.len().to_string()));
-            MediaResponse { status, headers, body }
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "media read failed");
-            MediaResponse::not_found()
-        }
-    }
+    let Some(body) = read(part) else { return MediaResponse::not_found() };
+    headers.push(("Content-Length", body.len().to_string()));
+    MediaResponse { status, headers, body }
 }
 
 #[cfg(test)]
