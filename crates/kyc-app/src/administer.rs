@@ -26,6 +26,7 @@ use crate::ipc::{
     AttentionRow, FourEyesRuleForm, NewAccount, OneTimePassword, OverturnForm, PolicyChangeLine,
     PolicyFieldBounds, PolicyFieldError, PolicyForm, PolicySave,
 };
+use crate::supervise::rfc3339;
 
 /// How many administrative audit records the desk shows.
 pub const EVENTS_SHOWN: u32 = 20;
@@ -216,14 +217,7 @@ impl Desk {
 
     /// Administrator mode is online only: an unreachable hub says so plainly.
     fn admin_online(&self, e: SyncError) -> AppError {
-        let e = self.sync_error(e);
-        if e.code == ErrorCode::HubUnreachable {
-            return AppError::new(
-                ErrorCode::Offline,
-                "Administrator mode needs the hub, which cannot be reached now.",
-            );
-        }
-        e
+        self.online_only(e, "Administrator mode needs the hub, which cannot be reached now.")
     }
 }
 
@@ -475,10 +469,6 @@ fn event_line(r: &AuditRecord) -> AdminEventLine {
         _ => {}
     }
     line
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -431,6 +431,13 @@ impl Desk {
         Ok((ws, a.session.user_id.clone()))
     }
 
+    /// [`Desk::sync_error`] for the online-only modes (supervisor, administrator): an
+    /// unreachable hub is `offline`, with `why` saying plainly what needs it.
+    pub(crate) fn online_only(&self, e: SyncError, why: &'static str) -> AppError {
+        let e = self.sync_error(e);
+        if e.code == ErrorCode::HubUnreachable { AppError::new(ErrorCode::Offline, why) } else { e }
+    }
+
     /// Maps a sync error, handling revocation (vault already wiped by kyc-sync) on the way.
     pub(crate) fn sync_error(&self, e: SyncError) -> AppError {
         match e {

@@ -24,7 +24,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::desk::{Desk, guard};
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::ipc::{AuditLine, CaseView, Lang, QueueState};
 use crate::mask::{self, StoredMedia};
 use crate::media::{MediaResponse, answer, parse_path};
@@ -194,15 +194,10 @@ impl Desk {
             events: vec![AuditEventIn { idempotency_key: key, case_id: case_id.clone(), kind, at }],
         };
         let ack = ws.client().push_audit(&batch).await.map_err(|e| {
-            let e = self.sync_error(e);
-            if e.code == ErrorCode::HubUnreachable {
-                AppError::new(
-                    ErrorCode::Offline,
-                    "A supervisor's reveal is recorded on the hub at once, which cannot be reached now.",
-                )
-            } else {
-                e
-            }
+            self.online_only(
+                e,
+                "A supervisor's reveal is recorded on the hub at once, which cannot be reached now.",
+            )
         })?;
         let result = ack.results.first();
         let seq = match result {
@@ -213,7 +208,7 @@ impl Desk {
         if let Some(e) = guard(&self.evidence).as_mut().filter(|e| &e.case_id == case_id) {
             e.trail.push(AuditLine {
                 seq: seq.unwrap_or_default(),
-                at: at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                at: crate::supervise::rfc3339(at),
                 actor: Some(me),
                 what: "client".to_owned(),
                 event: Some("field_revealed".to_owned()),

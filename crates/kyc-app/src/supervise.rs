@@ -367,14 +367,7 @@ impl Desk {
 
     /// Supervisor mode is online only: an unreachable hub says so plainly.
     pub(crate) fn online(&self, e: SyncError) -> AppError {
-        let e = self.sync_error(e);
-        if e.code == ErrorCode::HubUnreachable {
-            return AppError::new(
-                ErrorCode::Offline,
-                "Supervisor mode needs the hub, which cannot be reached now.",
-            );
-        }
-        e
+        self.online_only(e, "Supervisor mode needs the hub, which cannot be reached now.")
     }
 }
 
@@ -627,6 +620,7 @@ fn audit_line(r: &AuditRecord) -> AuditLine {
     }
 }
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
+/// A hub time as the UI reads it.
+pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
