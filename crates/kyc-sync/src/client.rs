@@ -276,11 +276,16 @@ impl HubClient {
         path: &str,
         query: &Q,
     ) -> Result<T, SyncError> {
+        self.call_at::<(), T>(Method::GET, self.query_url(path, query)?, None).await
+    }
+
+    /// The hub address of `path` with `query` as its query string.
+    fn query_url<Q: Serialize>(&self, path: &str, query: &Q) -> Result<Url, SyncError> {
         let mut url = self.url(path);
         let qs = serde_urlencoded::to_string(query)
             .map_err(|_| SyncError::Protocol { what: "query string" })?;
         url.set_query((!qs.is_empty()).then_some(qs.as_str()));
-        self.call_at::<(), T>(Method::GET, url, None).await
+        Ok(url)
     }
 
     /// A `GET` with a query string whose answer is text (the statistics' CSV), at most
@@ -291,10 +296,7 @@ impl HubClient {
         query: &Q,
         max_bytes: usize,
     ) -> Result<String, SyncError> {
-        let mut url = self.url(path);
-        let qs = serde_urlencoded::to_string(query)
-            .map_err(|_| SyncError::Protocol { what: "query string" })?;
-        url.set_query((!qs.is_empty()).then_some(qs.as_str()));
+        let url = self.query_url(path, query)?;
         let token = self.token()?;
         let resp = self.send(self.http.get(url).bearer_auth(token.expose())).await?;
         let bytes = resp.bytes().await.map_err(|e| transport(&e))?;
