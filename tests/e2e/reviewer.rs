@@ -144,11 +144,11 @@ async fn open_case(app: &App, id: &str) -> Result<()> {
 /// (`naturalWidth > 0`), and the face video must play (`readyState ≥ 2`, time advancing).
 async fn every_medium_renders(app: &App, id: &str, markers: &[Marker]) -> Result<()> {
     open_case(app, id).await?;
-    let thumbs = app.find_all("[data-testid=viewer-thumb]").await?;
+    let thumbs = app.find_all("[data-testid=case-view] [data-testid=viewer-thumb]").await?;
     ensure!(!thumbs.is_empty(), "case {id} shows no documents");
     app.until(
         &format!("thumbnails of {id} decoded"),
-        "const imgs = [...document.querySelectorAll('[data-testid=viewer-thumb-image]')]; \
+        "const imgs = [...document.querySelectorAll('[data-testid=case-view] [data-testid=viewer-thumb-image]')]; \
          return imgs.every(i => i.complete && i.naturalWidth > 0)",
         vec![],
     )

@@ -68,6 +68,33 @@ describe("the desk", () => {
     await vi.waitFor(() => expect(ipc.peekCase).toHaveBeenCalledWith("c3"));
   });
 
+  it("the next case is rendered ahead, hidden and unopened, takes no keys, and j shows that very screen", async () => {
+    render(App);
+    await vi.waitFor(() => expect(screen.getAllByTestId("queue-item")).toHaveLength(3));
+    await press("j");
+    await vi.waitFor(() => expect(screen.getByTestId("case-view").getAttribute("data-case-id")).toBe("c1"));
+    const ahead = await vi.waitFor(() => {
+      const el = document.querySelector<HTMLElement>("[data-testid=case-ahead]");
+      expect(el?.getAttribute("data-case-id")).toBe("c2");
+      return el!;
+    });
+    expect(ahead.closest("[aria-hidden=true]")).not.toBeNull();
+    expect(ipc.openCase).not.toHaveBeenCalledWith("c2");
+    // The shortcuts belong to the shown case only: "approve" focuses its submit button.
+    await press("a");
+    await vi.waitFor(() =>
+      expect(document.activeElement?.closest("[data-testid=case-view]")?.getAttribute("data-case-id")).toBe("c1"),
+    );
+    expect(ahead.contains(document.activeElement)).toBe(false);
+    (document.activeElement as HTMLElement).blur();
+    await press("j");
+    await vi.waitFor(() => expect(ipc.openCase).toHaveBeenLastCalledWith("c2"));
+    // The very screen built ahead is the one shown: nothing was rebuilt after the key.
+    expect(screen.getByTestId("case-view")).toBe(ahead);
+    expect(ahead.closest("[aria-hidden=true]")).toBeNull();
+    expect(ipc.closeCase).toHaveBeenCalledWith("c1");
+  });
+
   it("j opens the first case; after a decision the next ready case opens at once, with undo", async () => {
     ipc.decide.mockResolvedValue(queueItem("c1", { state: "decided", undoUntil: Date.now() + 10_000 }));
     ipc.undoDecision.mockResolvedValue(queueItem("c1"));
