@@ -496,6 +496,7 @@ pub struct DecisionInput {
     pub note: Option<String>,
     /// Free text for the applicant (reject and resubmit only; the note never reaches them).
     #[serde(default)]
+    #[ts(optional)]
     pub applicant_text: Option<String>,
 }
 
