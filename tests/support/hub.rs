@@ -225,6 +225,7 @@ impl Hub {
                     note: None,
                     decided_at: time::OffsetDateTime::now_utc(),
                     active_ms: Some(42_000),
+                    applicant_text: None,
                 },
             });
         }

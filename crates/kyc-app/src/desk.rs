@@ -1291,6 +1291,7 @@ impl Desk {
         let id = parse_case_id(&input.case_id)?;
         let outcome = outcome_of(&input)?;
         let note = input.note.filter(|n| !n.trim().is_empty());
+        let applicant_text = input.applicant_text.filter(|t| !t.trim().is_empty());
         let ws = self.unlocked()?;
         let item = self.queue_item(&id).await?;
         if item.state != QueueState::Ready {
@@ -1302,6 +1303,7 @@ impl Desk {
             note,
             decided_at: OffsetDateTime::now_utc(),
             active_ms: None,
+            applicant_text,
         };
         let vault = ws.vault().clone();
         let check = decision.clone();

@@ -494,6 +494,10 @@ pub struct DecisionInput {
     /// A note (required with reason `other`).
     #[serde(default)]
     pub note: Option<String>,
+    /// Free text for the applicant (reject and resubmit only; the note never reaches them).
+    #[serde(default)]
+    #[ts(optional)]
+    pub applicant_text: Option<String>,
 }
 
 /// One rejection reason of the catalogue.

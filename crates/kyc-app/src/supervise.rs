@@ -413,6 +413,7 @@ fn correction_outcome(c: &CorrectionInput) -> Result<Outcome, AppError> {
         reasons: c.reasons.clone(),
         documents: c.documents.clone(),
         note: None,
+        applicant_text: None,
     };
     supervisor_outcome(&input)
 }
@@ -469,6 +470,7 @@ fn queue_decision(
         note,
         decided_at: OffsetDateTime::now_utc(),
         active_ms: None,
+        applicant_text: None,
     };
     Ok((case_id, EscalationDecision { idempotency_key: key, decision }))
 }

@@ -133,6 +133,7 @@ async fn reviewer(
                     note: None,
                     decided_at: time::OffsetDateTime::now_utc(),
                     active_ms: Some(1_000),
+                    applicant_text: None,
                 },
             });
         }

@@ -438,6 +438,7 @@ fn seed_double_reviews(
                     note: None,
                     decided_at: from_ms(decided_at),
                     active_ms: Some(active_ms),
+                    applicant_text: None,
                 },
             };
             let statuses = store.apply_decisions(reviewer, &[item], policy, decided_at)?;
@@ -534,6 +535,7 @@ pub fn seed_history(
                 note: None,
                 decided_at: from_ms(decided_at),
                 active_ms: Some(active_ms),
+                applicant_text: None,
             },
         };
         let statuses = store.apply_decisions(reviewer, &[item], &policy, decided_at)?;

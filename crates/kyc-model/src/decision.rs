@@ -10,6 +10,10 @@ use crate::reason::ReasonCode;
 /// Longest note a reviewer may attach, in characters.
 pub const MAX_NOTE_CHARS: usize = 2000;
 
+/// Longest text a reviewer may write for the applicant, in characters: a message an upstream
+/// system shows on a phone screen, not a letter.
+pub const MAX_APPLICANT_TEXT_CHARS: usize = 500;
+
 /// What the reviewer decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -57,6 +61,12 @@ pub struct Decision {
     /// Free-text note (personal data: sealed at rest, never logged).
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: Option<String>,
+    /// Free text the reviewer writes for the applicant, for a rejection or a resubmission
+    /// request only: unlike `note` it leaves the hub, in the applicant message the
+    /// organisation shows (personal data all the same: sealed at rest, purged with the case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub applicant_text: Option<String>,
     /// When the reviewer decided (the workstation's clock: shown, never used for statistics).
     #[serde(with = "time::serde::rfc3339")]
     pub decided_at: OffsetDateTime,
@@ -91,6 +101,15 @@ pub enum DecisionError {
     /// The note is longer than [`MAX_NOTE_CHARS`].
     #[error("the note is longer than {MAX_NOTE_CHARS} characters")]
     NoteTooLong,
+    /// The applicant text is longer than [`MAX_APPLICANT_TEXT_CHARS`].
+    #[error("the applicant text is longer than {MAX_APPLICANT_TEXT_CHARS} characters")]
+    ApplicantTextTooLong,
+    /// Applicant text on an approval or an escalation, which send the applicant no message.
+    #[error("only a rejection or a resubmission request carries an applicant text")]
+    ApplicantTextNotAllowed,
+    /// The applicant text holds control characters (other than line breaks).
+    #[error("the applicant text holds control characters")]
+    ApplicantTextControl,
     /// The decision names another case.
     #[error("the decision is for another case")]
     WrongCase,
@@ -111,6 +130,17 @@ impl Decision {
         let note_given = self.note.as_deref().is_some_and(|n| !n.trim().is_empty());
         if self.note.as_deref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
             return Err(DecisionError::NoteTooLong);
+        }
+        if let Some(text) = self.applicant_text.as_deref() {
+            if text.chars().count() > MAX_APPLICANT_TEXT_CHARS {
+                return Err(DecisionError::ApplicantTextTooLong);
+            }
+            if text.chars().any(|c| c.is_control() && c != '\n') {
+                return Err(DecisionError::ApplicantTextControl);
+            }
+            if matches!(self.outcome, Outcome::Approve | Outcome::Escalate) {
+                return Err(DecisionError::ApplicantTextNotAllowed);
+            }
         }
         let reasons: &[ReasonCode] = match &self.outcome {
             Outcome::Approve => {

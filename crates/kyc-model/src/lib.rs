@@ -22,8 +22,8 @@ pub use case::{
     Applicant, Case, CaseKind, Document, DocumentFields, DocumentKind, Priority, Subject,
 };
 pub use consent::Consent;
-pub use decision::{Decision, DecisionError, Outcome};
+pub use decision::{Decision, DecisionError, MAX_APPLICANT_TEXT_CHARS, Outcome};
 pub use ids::{CaseId, IdError, MediaId, UserId};
-pub use reason::ReasonCode;
+pub use reason::{Finality, ReasonCode};
 pub use state::{CaseEvent, CaseState, LocalEvent, LocalState, TransitionError};
 pub use verification::{Verification, VerificationResult};

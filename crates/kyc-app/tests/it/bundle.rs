@@ -68,6 +68,7 @@ async fn the_log_and_the_support_bundle_carry_codes_and_counts_never_case_data()
         reasons: vec![],
         documents: vec![],
         note: Some("a note that must not reach the bundle".into()),
+        applicant_text: None,
     };
     desk.call("decide", desk.decide(escalate)).await.unwrap();
     desk.call("lock", desk.lock()).await.unwrap();

@@ -17,6 +17,7 @@ fn decision(case_id: &str, outcome: OutcomeCode) -> DecisionInput {
         reasons: vec![],
         documents: vec![],
         note: None,
+        applicant_text: None,
     }
 }
 

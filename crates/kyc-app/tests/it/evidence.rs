@@ -55,6 +55,7 @@ async fn a_supervisor_sees_the_evidence_in_memory_reveals_on_the_record_and_expo
                 reasons: vec![],
                 documents: vec![],
                 note: Some("checked the portrait twice".into()),
+                applicant_text: None,
             }
         } else {
             DecisionInput {
@@ -63,6 +64,7 @@ async fn a_supervisor_sees_the_evidence_in_memory_reveals_on_the_record_and_expo
                 reasons: vec!["R01".into()],
                 documents: vec![],
                 note: Some("checked the portrait twice".into()),
+                applicant_text: None,
             }
         };
         reviewer.decide(input).await.unwrap();

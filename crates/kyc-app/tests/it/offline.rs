@@ -53,6 +53,7 @@ fn reject(case_id: &str) -> DecisionInput {
         reasons: vec!["R02".into()],
         documents: vec![],
         note: None,
+        applicant_text: None,
     }
 }
 

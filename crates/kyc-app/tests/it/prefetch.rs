@@ -36,6 +36,7 @@ async fn peeking_at_the_next_case_starts_no_clock_and_matches_its_opened_view() 
         reasons: vec!["R01".into()],
         documents: vec![],
         note: None,
+        applicant_text: None,
     };
     let item = desk.decide(input).await.unwrap();
     assert_eq!(item.state, QueueState::Decided);

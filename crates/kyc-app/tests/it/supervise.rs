@@ -33,6 +33,7 @@ async fn a_supervisor_lists_opens_judges_and_verifies_what_a_reviewer_decided() 
             reasons: vec![],
             documents: vec![],
             note: None,
+            applicant_text: None,
         };
         if approved.is_none() && view.consent_given {
             approved = Some(item.case_id.clone());

@@ -28,6 +28,7 @@ fn input(case_id: &str, outcome: OutcomeCode, reasons: &[&str]) -> DecisionInput
         reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
         documents: vec![],
         note: None,
+        applicant_text: None,
     }
 }
 

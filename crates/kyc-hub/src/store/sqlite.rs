@@ -1805,6 +1805,7 @@ impl Store for SqliteStore {
                                 note: request.note.clone(),
                                 decided_at: from_ms(now),
                                 active_ms: None,
+                                applicant_text: None,
                             };
                             if decision.validate(&content).is_err() {
                                 return Err(StoreError::Rule {
@@ -2331,6 +2332,9 @@ impl Store for SqliteStore {
                 for (decision_id, idem, sealed) in decisions {
                     let mut decision = load_decision(&self.key, &idem, &sealed)?;
                     decision.note = None;
+                    // The applicant's message text is free text too (the reason codes
+                    // still compose the catalogue's part of the message).
+                    decision.applicant_text = None;
                     let json = seal_decision(&self.key, &idem, &decision)?;
                     tx.execute(
                         "UPDATE decisions SET decision = ?2, verdict_note = NULL WHERE id = ?1",

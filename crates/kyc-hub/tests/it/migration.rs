@@ -134,6 +134,7 @@ fn build_schema_0(dir: &std::path::Path, tamper: bool) -> Vec<String> {
         note: None,
         decided_at: time::OffsetDateTime::from_unix_timestamp(2).unwrap(),
         active_ms: None,
+        applicant_text: None,
     };
     let sealed = key
         .seal_value("decisions.decision", "k-old-1", &serde_json::to_vec(&decision).unwrap())

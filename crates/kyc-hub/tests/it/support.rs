@@ -280,6 +280,7 @@ pub fn item(key: &str, case: &kyc_model::Case, outcome: Outcome) -> DecisionItem
             note: None,
             decided_at: time::OffsetDateTime::now_utc(),
             active_ms: Some(1_500),
+            applicant_text: None,
         },
     }
 }

@@ -285,6 +285,7 @@ pub fn reject(case_id: &CaseId) -> Decision {
         note: None,
         decided_at: time::OffsetDateTime::now_utc(),
         active_ms: Some(2_000),
+        applicant_text: None,
     }
 }
 

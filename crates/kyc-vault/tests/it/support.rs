@@ -159,5 +159,6 @@ pub fn decision_for(case: &Case, note: &str) -> Decision {
         note: Some(note.to_owned()),
         decided_at: datetime!(2026-01-06 09:30 UTC),
         active_ms: Some(42_000),
+        applicant_text: None,
     }
 }

@@ -419,7 +419,11 @@ documents: Array<string>,
 /**
  * A note (required with reason `other`).
  */
-note: string | null, };
+note: string | null, 
+/**
+ * Free text for the applicant (reject and resubmit only; the note never reaches them).
+ */
+applicantText?: string, };
 
 export type ReasonOption = { 
 /**
